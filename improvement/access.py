@@ -1,0 +1,110 @@
+"""Every access decision in one place.
+
+Views, exports and the admin ask these helpers rather than deciding for themselves:
+``visible_plans(user)`` is what a user may read; ``can_record_update(user, action)`` and
+``can_manage_plan(user, plan)`` are what they may change. Objects outside what a user may
+read are a 404 (they may not know they exist); objects they may read but not change are a
+403.
+
+Other apps extend who may read a plan by registering a rule with ``plan_readers``: a
+function that takes a user and returns a ``Q`` over ``Plan`` (the boards app adds board
+members this way), so this module never imports them.
+"""
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from .models import Action, Evidence, Plan, PlanRole
+
+PlanRule = Callable[[object], Q]
+_plan_reader_rules: list[PlanRule] = []
+
+
+def plan_readers(rule: PlanRule) -> PlanRule:
+    """Register a rule that grants read access to plans (used as a decorator)."""
+    _plan_reader_rules.append(rule)
+    return rule
+
+
+@plan_readers
+def _plan_roles(user) -> Q:
+    return Q(roles__user=user)
+
+
+@plan_readers
+def _action_leads(user) -> Q:
+    return Q(actions__lead_posts__holders=user)
+
+
+def visible_plans(user):
+    """The plans a user may read."""
+    if not user.is_authenticated or not user.is_active:
+        return Plan.objects.none()
+    if user.is_superuser:
+        return Plan.objects.all()
+    # One subquery per rule, OR-ed: a single join across every rule's relations would
+    # multiply rows on large plans.
+    condition = Q()
+    for rule in _plan_reader_rules:
+        condition |= Q(pk__in=Plan.objects.filter(rule(user)).values("pk"))
+    return Plan.objects.filter(condition)
+
+
+def visible_actions(user):
+    return Action.objects.filter(plan__in=visible_plans(user))
+
+
+def get_plan_or_404(user, pk) -> Plan:
+    return get_object_or_404(visible_plans(user).select_related("rag_scheme", "organisation"),
+                             pk=pk)
+
+
+def get_action_or_404(user, pk) -> Action:
+    return get_object_or_404(
+        visible_actions(user).select_related(
+            "plan__rag_scheme", "theme__lead", "objective", "current_status"
+        ),
+        pk=pk,
+    )
+
+
+def get_evidence_or_404(user, pk) -> Evidence:
+    return get_object_or_404(
+        Evidence.objects.filter(action__plan__in=visible_plans(user)), pk=pk
+    )
+
+
+def has_plan_role(user, plan, *roles) -> bool:
+    return PlanRole.objects.filter(plan=plan, user=user, role__in=roles).exists()
+
+
+def can_manage_plan(user, plan) -> bool:
+    return user.is_superuser or has_plan_role(user, plan, PlanRole.Role.MANAGER)
+
+
+def leads_action(user, action) -> bool:
+    return action.lead_posts.filter(holders=user).exists()
+
+
+def can_record_update(user, action) -> bool:
+    """Leads record updates for the actions they lead; plan managers for any of their plan."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return leads_action(user, action) or can_manage_plan(user, action.plan)
+
+
+def require_can_record_update(user, action) -> None:
+    if not can_record_update(user, action):
+        raise PermissionDenied("Only the action's leads and the plan's managers can do that.")
+
+
+def managed_plans(user):
+    """The plans a user may change in the admin: all for a superuser, else those they manage."""
+    if not user.is_authenticated or not user.is_active:
+        return Plan.objects.none()
+    if user.is_superuser:
+        return Plan.objects.all()
+    return Plan.objects.filter(roles__user=user, roles__role=PlanRole.Role.MANAGER).distinct()

@@ -1,0 +1,4 @@
+def service(request):
+    user = getattr(request, "user", None)
+    organisation = getattr(user, "organisation", None) if user and user.is_authenticated else None
+    return {"header_organisation": organisation.name if organisation else ""}

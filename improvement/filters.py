@@ -1,0 +1,71 @@
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+
+from .models import Action, Post, RagStatus, Source, Update
+
+
+class ActionFilter(django_filters.FilterSet):
+    """The action table's filters. Every value is a GET parameter, so a filtered view is a URL
+    that can be bookmarked and shared."""
+
+    q = django_filters.CharFilter(label="Search", method="search",
+                                  help_text="Words in the number, action, measures or notes")
+    theme = django_filters.ModelChoiceFilter(queryset=None, empty_label="All themes")
+    lead = django_filters.ModelChoiceFilter(
+        label="Lead", field_name="lead_posts", queryset=None, empty_label="All leads"
+    )
+    lead_agency = django_filters.ChoiceFilter(label="Lead agency", empty_label="All agencies")
+    status = django_filters.ModelChoiceFilter(
+        label="Status", field_name="current_status", queryset=None, empty_label="All statuses",
+        null_label="No update yet", null_value="none",
+    )
+    source = django_filters.ModelChoiceFilter(
+        label="Source", field_name="recommendations__source", queryset=None,
+        empty_label="All sources", distinct=True,
+    )
+    overdue = django_filters.BooleanFilter(
+        label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput
+    )
+    missing = django_filters.BooleanFilter(
+        label="Missing this period’s update only", method="filter_missing",
+        widget=forms.CheckboxInput,
+    )
+
+    class Meta:
+        model = Action
+        fields = ["q", "theme", "lead", "lead_agency", "status", "source", "overdue", "missing"]
+
+    def __init__(self, *args, plan, as_of, **kwargs):
+        self.plan = plan
+        self.as_of = as_of
+        super().__init__(*args, **kwargs)
+        filters = self.filters
+        filters["theme"].queryset = plan.themes.order_by("position")
+        filters["lead"].queryset = Post.objects.filter(actions__plan=plan).distinct().order_by("title")
+        filters["status"].queryset = RagStatus.objects.filter(scheme_id=plan.rag_scheme_id)
+        filters["source"].queryset = Source.objects.filter(plan=plan).order_by("key")
+        agencies = (
+            Action.objects.filter(plan=plan).exclude(lead_agency="")
+            .values_list("lead_agency", flat=True).distinct().order_by("lead_agency")
+        )
+        filters["lead_agency"].extra["choices"] = [(a, a) for a in agencies]
+
+    def search(self, queryset, name, value):
+        words = value.split()[:10]
+        for word in words:
+            notes = Update.objects.filter(action=OuterRef("pk"), note__icontains=word)
+            queryset = queryset.filter(
+                Q(number__icontains=word) | Q(description__icontains=word)
+                | Q(measures__icontains=word) | Q(lead_agency__icontains=word)
+                | Q(timescale__icontains=word) | Exists(notes)
+            )
+        return queryset
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(is_overdue=True) if value else queryset
+
+    def filter_missing(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(has_update_in_period=False).exclude(current_status__is_complete=True)

@@ -1,0 +1,112 @@
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from .forms_rendering import GovukDateField, GovukRadioSelect
+from .lib.filetypes import ALLOWED_DESCRIPTION, check_upload
+from .models import Evidence, RagStatus
+
+
+class UpdateForm(forms.Form):
+    """A lead's progress update for the plan's current reporting period."""
+
+    status = forms.ModelChoiceField(
+        queryset=RagStatus.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Select a status", "invalid_choice": "Select a status"},
+    )
+    note = forms.CharField(
+        label="Review note for this period",
+        help_text="What has happened since the last update, and what its effect has been.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10000,
+        error_messages={"required": "Enter a review note for this period"},
+    )
+    revised_due_date = GovukDateField(
+        label="Revised due date",
+        required=False,
+        help_text="Only if the action will not be finished by its due date. For example, 31 3 2013",
+    )
+    revised_date_reason = forms.CharField(
+        label="Reason for the revised date",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    evidence_file = forms.FileField(
+        label="Evidence file",
+        required=False,
+        help_text=f"{ALLOWED_DESCRIPTION}, up to "
+        f"{filesizeformat(settings.EVIDENCE_MAX_BYTES)}.",
+    )
+    evidence_link = forms.URLField(
+        label="Evidence link",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="A link to a document on your organisation’s intranet or website.",
+        error_messages={"invalid": "Enter a link in the correct format, like https://example.org/report"},
+    )
+    evidence_title = forms.CharField(
+        label="What the evidence is",
+        required=False,
+        max_length=200,
+        help_text="For example, “Multi-agency audit report, December 2012”.",
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        statuses = list(plan.rag_scheme.statuses.order_by("position"))
+        field = self.fields["status"]
+        field.queryset = plan.rag_scheme.statuses.order_by("position")
+        field.label = f"Status for {plan.current_period_label}"
+        field.widget = GovukRadioSelect(
+            hints={str(s.pk): s.meaning for s in statuses},
+            tags={str(s.pk): (s.css_class, s.label) for s in statuses},
+        )
+        field.widget.choices = field.choices
+
+    def clean_evidence_file(self):
+        upload = self.cleaned_data.get("evidence_file")
+        if not upload:
+            return upload
+        if upload.size > settings.EVIDENCE_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The evidence file must be smaller than "
+                f"{filesizeformat(settings.EVIDENCE_MAX_BYTES)}"
+            )
+        if upload.size == 0:
+            raise forms.ValidationError("The evidence file is empty")
+        try:
+            upload.kind = check_upload(upload, upload.name)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status and status.is_complete and not (cleaned.get("note") or "").strip():
+            self.add_error("note", "Enter a review note: a completed action needs one")
+        if cleaned.get("revised_due_date") and not (cleaned.get("revised_date_reason") or "").strip():
+            self.add_error("revised_date_reason", "Enter a reason for the revised date")
+        if cleaned.get("evidence_title") and not (
+            cleaned.get("evidence_file") or cleaned.get("evidence_link")
+        ):
+            self.add_error("evidence_file", "Choose a file or enter a link for the evidence")
+        return cleaned
+
+    def evidence(self) -> list[Evidence]:
+        """Unsaved evidence records for record_update() to attach to the update."""
+        items = []
+        title = self.cleaned_data.get("evidence_title", "")
+        upload = self.cleaned_data.get("evidence_file")
+        if upload:
+            items.append(Evidence(
+                title=title, file=upload, original_name=upload.name[:200],
+                content_type=upload.kind.content_type, size=upload.size,
+            ))
+        link = self.cleaned_data.get("evidence_link")
+        if link:
+            items.append(Evidence(title=title, url=link))
+        return items

@@ -1,0 +1,109 @@
+"""Recognise an uploaded file's type from its content, not its name.
+
+Only the kinds of file that councils use as evidence are allowed: PDF, Office documents
+(OOXML and the older OLE2 formats), OpenDocument, images, and plain text or CSV. The name's
+extension must agree with the content, so a script renamed to .pdf, or a PDF renamed to .exe,
+is refused.
+"""
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePath
+
+
+@dataclass(frozen=True)
+class FileKind:
+    label: str
+    content_type: str
+    extensions: tuple[str, ...]
+
+
+PDF = FileKind("PDF", "application/pdf", (".pdf",))
+PNG = FileKind("PNG image", "image/png", (".png",))
+JPEG = FileKind("JPEG image", "image/jpeg", (".jpg", ".jpeg"))
+DOCX = FileKind("Word document",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                (".docx",))
+XLSX = FileKind("Excel spreadsheet",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",))
+PPTX = FileKind("PowerPoint presentation",
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                (".pptx",))
+OLE2 = FileKind("Office 97–2003 document", "application/octet-stream", (".doc", ".xls", ".ppt"))
+ODF = FileKind("OpenDocument file", "application/vnd.oasis.opendocument",
+               (".odt", ".ods", ".odp"))
+TEXT = FileKind("text file", "text/plain", (".txt", ".csv"))
+
+ALLOWED_DESCRIPTION = "PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG, text or CSV"
+
+_OOXML_PARTS = {"word/": DOCX, "xl/": XLSX, "ppt/": PPTX}
+
+
+def _zip_kind(handle) -> FileKind | None:
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            names = archive.namelist()
+            if "mimetype" in names:
+                mimetype = archive.read("mimetype").decode("ascii", "replace")
+                return ODF if mimetype.startswith("application/vnd.oasis.opendocument") else None
+            if "[Content_Types].xml" not in names:
+                return None
+            for prefix, kind in _OOXML_PARTS.items():
+                if any(name.startswith(prefix) for name in names):
+                    return kind
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    return None
+
+
+def _is_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+        return True
+    except UnicodeDecodeError as error:
+        if error.start >= len(head) - 3:  # a character cut by the end of the sample
+            return True
+    try:
+        head.decode("cp1252")  # text saved by older Windows programs
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def sniff(handle) -> FileKind | None:
+    """The kind of file ``handle`` (a binary file object) holds, or None if not allowed."""
+    handle.seek(0)
+    head = handle.read(8192)
+    handle.seek(0)
+    kind = None
+    if head.startswith(b"%PDF-"):
+        kind = PDF
+    elif head.startswith(b"\x89PNG\r\n\x1a\n"):
+        kind = PNG
+    elif head.startswith(b"\xff\xd8\xff"):
+        kind = JPEG
+    elif head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        kind = OLE2
+    elif head.startswith(b"PK\x03\x04"):
+        kind = _zip_kind(handle)
+        handle.seek(0)
+    elif head and _is_text(head) and not head.lstrip().lower().startswith((b"<!doctype", b"<html",
+                                                                          b"<script", b"<svg")):
+        kind = TEXT
+    return kind
+
+
+def check_upload(handle, name: str) -> FileKind:
+    """Return the file's kind, or raise ValueError with a message for the person uploading."""
+    kind = sniff(handle)
+    if kind is None:
+        raise ValueError(f"The file must be a {ALLOWED_DESCRIPTION} file")
+    extension = PurePath(name).suffix.lower()
+    if extension not in kind.extensions:
+        raise ValueError(
+            f"The file’s name ends in “{extension or 'nothing'}” but it is a {kind.label}: "
+            f"rename it to end in {' or '.join(kind.extensions)}"
+        )
+    return kind

@@ -1,0 +1,97 @@
+"""Load the demo plans from fixtures/ and create one demo account per role.
+
+Safe to run again: existing plans and accounts are kept (passwords are reset to the demo
+password, so the printed sign-in details always work).
+"""
+
+import os
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from improvement.fixtures import load_plan_file
+from improvement.models import Organisation, Plan, PlanRole, Post, User
+
+DEFAULT_PASSWORD = "improvement-demo-2012"  # noqa: S105 - printed for the demo only
+
+WALSALL = "walsall-sip-2012"
+ALL_PLANS = ["walsall-sip-2012", "wiltshire-sip-2012", "southampton-qip-2012"]
+LEAD_POST = "Interim Assistant Director for Specialist Services"
+
+# username: (first name, last name, job title, organisation, staff, {plan slug: [roles]})
+ACCOUNTS = {
+    "lead": ("Demo", "Lead", LEAD_POST, "Walsall Council", False, {}),
+    "lead2": ("Demo", "Second Lead", "Head of Early Help", "Walsall Council", False, {}),
+    "manager": ("Demo", "Manager", "Improvement Programme Manager", "Walsall Council", True,
+                {slug: [PlanRole.Role.MANAGER] for slug in ALL_PLANS}),
+    "chair": ("Demo", "Chair", "Independent Chair, Improvement Board", "Department for Education",
+              False, {WALSALL: [PlanRole.Role.VIEWER]}),
+    "member": ("Demo", "Member", "Board member (West Midlands Police)", "West Midlands Police",
+               False, {WALSALL: [PlanRole.Role.VIEWER]}),
+    "scrutiny": ("Demo", "Scrutiny", "Scrutiny Officer", "Walsall Council", False,
+                 {slug: [PlanRole.Role.SCRUTINY] for slug in ALL_PLANS}),
+    "viewer": ("Demo", "Viewer", "Policy Officer", "Walsall Council", False,
+               {slug: [PlanRole.Role.VIEWER] for slug in ALL_PLANS}),
+}
+
+
+class Command(BaseCommand):
+    help = "Create the demo plans (from fixtures/) and demo accounts. Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--this-is-a-demo-site", action="store_true",
+            help="Run even though DEBUG is off (only for a site that exists to demonstrate).",
+        )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["this_is_a_demo_site"]:
+            raise CommandError(
+                "DEBUG is off, so this looks like a real site: the demo would add demo accounts "
+                "with a known password. Run with --this-is-a-demo-site if it really is a demo."
+            )
+        password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+        with transaction.atomic():
+            for path in sorted((settings.BASE_DIR / "fixtures").glob("*.json")):
+                plan, created = load_plan_file(path)
+                self.stdout.write(f"{'Loaded' if created else 'Kept'} plan: {plan.name}")
+            self.create_accounts(password)
+        self.stdout.write("")
+        self.stdout.write("Demo accounts (password: %s):" % password)
+        for username, (_, _, title, organisation, *_rest) in ACCOUNTS.items():
+            self.stdout.write(f"  {username:<9} {title}, {organisation}")
+
+    def create_accounts(self, password):
+        plans = {plan.slug: plan for plan in Plan.objects.filter(slug__in=ALL_PLANS)}
+        users = {}
+        for username, (first, last, title, org_name, staff, roles) in ACCOUNTS.items():
+            organisation, _ = Organisation.objects.get_or_create(name=org_name)
+            user, _ = User.objects.update_or_create(
+                username=username,
+                defaults={"first_name": first, "last_name": last, "job_title": title,
+                          "organisation": organisation, "is_staff": staff,
+                          "email": f"{username}@example.org"},
+            )
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            users[username] = user
+            for slug, role_names in roles.items():
+                if slug in plans:
+                    for role in role_names:
+                        PlanRole.objects.get_or_create(plan=plans[slug], user=user, role=role)
+        walsall = plans.get(WALSALL)
+        if walsall is None:
+            return
+        # The demo leads hold two posts that share an action in the Walsall plan, so that
+        # "two leads, one action" can be tried.
+        lead_post = Post.objects.filter(organisation=walsall.organisation, title=LEAD_POST).first()
+        if lead_post is None:
+            return
+        lead_post.holders.add(users["lead"])
+        partner = (
+            Post.objects.filter(actions__lead_posts=lead_post, actions__plan=walsall)
+            .exclude(pk=lead_post.pk).order_by("title").first()
+        )
+        if partner is not None:
+            partner.holders.add(users["lead2"])

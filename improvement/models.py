@@ -1,0 +1,713 @@
+"""The plan register: plans, sources and recommendations, themes, objectives, actions, RAG
+schemes, and the append-only RAG history of updates.
+
+Business rules live here, as model and QuerySet methods, so that pages, exports, packs and
+tests share one definition: current status (``Action.current_status``, written only by
+``Action.record_update``), movement between periods (``Movement``), overdue as of a date
+(``ActionQuerySet.overdue``) and missing update for a period
+(``ActionQuerySet.missing_update``).
+"""
+
+import calendar
+import datetime
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
+from django.db import models, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def period_label(period: datetime.date | None) -> str:
+    return period.strftime("%B %Y") if period else "No period"
+
+
+def parse_period(text: str) -> datetime.date:
+    """Read a reporting period written as YYYY-MM; raise ValueError otherwise."""
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
+    if not match:
+        raise ValueError(f"{text!r} is not a period in the form YYYY-MM")
+    return datetime.date(int(match[1]), int(match[2]), 1)
+
+
+class Organisation(models.Model):
+    """A council or a partner agency. Plans belong to one; people and posts to one."""
+
+    class Kind(models.TextChoices):
+        COUNCIL = "council", "Council"
+        NHS = "nhs", "NHS body"
+        POLICE = "police", "Police"
+        EDUCATION = "education", "School or education body"
+        SAFEGUARDING_BOARD = "safeguarding_board", "Safeguarding children board"
+        VOLUNTARY = "voluntary", "Voluntary sector"
+        GOVERNMENT = "government", "Government department"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.COUNCIL)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in: council or partner staff, board members, scrutiny officers."""
+
+    job_title = models.CharField(max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class Post(models.Model):
+    """A lead role ("WSCB Chair", "Head of Corporate Parenting (to be appointed)").
+
+    Actions are led by posts, not by people: when staff change, the holders change and the
+    actions follow. A post with no holders is vacant.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="posts")
+    title = models.CharField(max_length=200)
+    holders = models.ManyToManyField(User, blank=True, related_name="posts")
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "title"], name="post_title_unique_in_organisation"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class RagScheme(models.Model):
+    """A plan's set of statuses. Three presets are created by a data migration."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=50, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class RagStatus(models.Model):
+    class Colour(models.TextChoices):
+        GREY = "grey", "Grey"
+        BLUE = "blue", "Blue"
+        GREEN = "green", "Green"
+        AMBER = "amber", "Amber"
+        RED = "red", "Red"
+        YELLOW = "yellow", "Yellow"
+        PURPLE = "purple", "Purple"
+
+    scheme = models.ForeignKey(RagScheme, on_delete=models.CASCADE, related_name="statuses")
+    code = models.CharField(max_length=10, help_text="Short code as written in plans, e.g. G.")
+    label = models.CharField(max_length=50)
+    colour = models.CharField(max_length=10, choices=Colour.choices)
+    meaning = models.CharField(max_length=300)
+    position = models.PositiveSmallIntegerField(help_text="Order in keys, tables and charts.")
+    severity = models.PositiveSmallIntegerField(
+        help_text="Higher is worse. Movement between periods compares severities."
+    )
+    is_complete = models.BooleanField("counts as complete", default=False)
+    is_not_started = models.BooleanField("not yet started", default=False)
+    needs_board_attention = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["scheme", "position"]
+        verbose_name_plural = "RAG statuses"
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "code"], name="rag_code_unique_in_scheme"),
+            models.UniqueConstraint(
+                fields=["scheme", "position"], name="rag_position_unique_in_scheme"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.code})"
+
+    @property
+    def css_class(self) -> str:
+        return f"app-rag--{self.colour}"
+
+
+class PlanQuerySet(models.QuerySet):
+    def with_counts(self):
+        return self.annotate(action_count=Count("actions", distinct=True))
+
+
+class Plan(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="plans")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    rag_scheme = models.ForeignKey(RagScheme, on_delete=models.PROTECT, related_name="plans")
+    current_period = models.DateField(
+        help_text="The reporting period leads are updating now (the first day of its month).",
+    )
+    abbreviations = models.JSONField(
+        default=list, blank=True, help_text='A list of {"abbreviation": …, "meaning": …}.'
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("improvement:plan_detail", args=[self.pk])
+
+    def clean(self):
+        if self.current_period:
+            self.current_period = first_of_month(self.current_period)
+
+    @property
+    def previous_period(self) -> datetime.date:
+        return add_months(self.current_period, -1)
+
+    @property
+    def current_period_label(self) -> str:
+        return period_label(self.current_period)
+
+
+class PlanRole(models.Model):
+    """A person's role on one plan. Action leads get theirs through the posts they hold;
+    board roles come from the boards app."""
+
+    class Role(models.TextChoices):
+        MANAGER = "manager", "Plan manager"
+        SCRUTINY = "scrutiny", "Scrutiny officer"
+        VIEWER = "viewer", "Viewer"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="plan_roles")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        ordering = ["plan", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "user", "role"], name="plan_role_unique_per_user"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} of {self.plan}"
+
+
+class Source(models.Model):
+    """A document the plan answers to: an Ofsted report, an Improvement Notice, a review."""
+
+    class Kind(models.TextChoices):
+        OFSTED_INSPECTION = "ofsted_inspection", "Ofsted inspection"
+        IMPROVEMENT_NOTICE = "improvement_notice", "DfE Improvement Notice"
+        PEER_REVIEW = "peer_review", "Peer review"
+        INTERNAL_REVIEW = "internal_review", "Internal review"
+        OTHER = "other", "Other"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sources")
+    key = models.CharField(max_length=40, help_text='How the plan cites it, e.g. "OIS 2012".')
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    title = models.CharField(max_length=300)
+    published = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["plan", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "key"], name="source_key_unique_in_plan")
+        ]
+
+    def __str__(self):
+        return self.key
+
+
+class Recommendation(models.Model):
+    """One numbered requirement in a source ("OIS 2012 1.2", "IN 3.1")."""
+
+    class Urgency(models.TextChoices):
+        IMMEDIATELY = "immediately", "Immediately"
+        WITHIN_3_MONTHS = "within_3_months", "Within 3 months"
+        WITHIN_6_MONTHS = "within_6_months", "Within 6 months"
+        OTHER = "other", "Other"
+
+    URGENCY_MONTHS = {Urgency.IMMEDIATELY: 0, Urgency.WITHIN_3_MONTHS: 3, Urgency.WITHIN_6_MONTHS: 6}
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="recommendations")
+    reference = models.CharField(max_length=40)
+    text = models.TextField(blank=True)
+    urgency = models.CharField(max_length=20, choices=Urgency.choices, default=Urgency.OTHER)
+    due_date = models.DateField(
+        null=True, blank=True, help_text="Leave empty to derive it from the urgency."
+    )
+
+    class Meta:
+        ordering = ["source", "reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "reference"], name="recommendation_reference_unique_in_source"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.source.key} {self.reference}"
+
+    @property
+    def due(self) -> datetime.date | None:
+        """The due date as set, or derived from the source's publication date and urgency."""
+        if self.due_date:
+            return self.due_date
+        months = self.URGENCY_MONTHS.get(self.urgency)
+        if months is None or not self.source.published:
+            return None
+        return add_months(self.source.published, months)
+
+
+class Theme(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="themes")
+    code = models.CharField(max_length=20, blank=True)
+    title = models.CharField(max_length=300)
+    lead = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="themes_led"
+    )
+    outcomes = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "position", "pk"]
+
+    def __str__(self):
+        return f"{self.code} {self.title}".strip()
+
+    def get_absolute_url(self):
+        return reverse("improvement:theme_detail", args=[self.plan_id, self.pk])
+
+
+class Objective(models.Model):
+    """An optional level between theme and action ("IP1.3 To ensure …")."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="objectives")
+    code = models.CharField(max_length=20, blank=True)
+    title = models.TextField()
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["theme", "position", "pk"]
+
+    def __str__(self):
+        return f"{self.code} {self.title}".strip()
+
+
+def number_sort_key(number: str) -> str:
+    """A key that sorts action numbers as people read them: 1.2 < 1.10 < 3.1 < PA2 < PA10."""
+    return "".join(f"{int(part):08d}" if part.isdigit() else part.lower()
+                   for part in re.split(r"(\d+)", number))[:100]
+
+
+class ActionQuerySet(models.QuerySet):
+    def for_lead(self, user):
+        """Actions led by the posts the user holds."""
+        return self.filter(lead_posts__holders=user).distinct()
+
+    def open(self):
+        return self.exclude(current_status__is_complete=True)
+
+    def with_effective_due_date(self):
+        return self.annotate(effective_due_date=Coalesce("revised_due_date", "due_date"))
+
+    def overdue(self, as_of: datetime.date):
+        """Due date (as revised) passed and status not complete."""
+        return self.open().with_effective_due_date().filter(effective_due_date__lt=as_of)
+
+    def with_update_in(self, period: datetime.date):
+        updates = Update.objects.filter(action=OuterRef("pk"), period=period)
+        return self.annotate(has_update_in_period=Exists(updates))
+
+    def with_current_update(self):
+        """Annotate whether each action has an update in its own plan's current period."""
+        updates = Update.objects.filter(action=OuterRef("pk"), period=OuterRef("plan__current_period"))
+        return self.annotate(has_update_in_period=Exists(updates))
+
+    def missing_update(self, period: datetime.date):
+        """Open actions with no update for the period."""
+        return self.open().with_update_in(period).filter(has_update_in_period=False)
+
+    def with_overdue(self, as_of: datetime.date):
+        return self.with_effective_due_date().annotate(
+            is_overdue=Q(effective_due_date__lt=as_of)
+            & ~Q(current_status__is_complete=True)
+            & Q(effective_due_date__isnull=False)
+        )
+
+    def for_table(self, period: datetime.date, as_of: datetime.date):
+        """Everything a list of actions shows, in a fixed number of queries."""
+        return (
+            self.select_related("theme", "objective", "current_status")
+            .prefetch_related("lead_posts", "recommendations__source")
+            .with_update_in(period)
+            .with_overdue(as_of)
+        )
+
+    def status_counts(self):
+        """Rows of (theme id, status id, count) over the current statuses."""
+        return (
+            self.values("theme_id", "current_status_id")
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+
+
+class Action(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="actions")
+    objective = models.ForeignKey(
+        Objective, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    number = models.CharField(max_length=30, help_text='As the plan writes it, e.g. "3.14".')
+    number_sort = models.CharField(max_length=100, editable=False, db_index=True)
+    description = models.TextField()
+    lead_posts = models.ManyToManyField(Post, blank=True, related_name="actions", verbose_name="leads")
+    lead_agency = models.CharField(max_length=200, blank=True)
+    timescale = models.CharField(
+        max_length=500, blank=True, help_text='As written, e.g. "WSCB to consider – 31 Jan 2013".'
+    )
+    due_date = models.DateField(null=True, blank=True)
+    measures = models.TextField("measures of success", blank=True)
+    cost = models.CharField(max_length=200, blank=True)
+    recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="actions")
+    position = models.PositiveIntegerField(default=0)
+
+    # Denormalised from the RAG history for speed; written only by record_update().
+    current_status = models.ForeignKey(
+        RagStatus, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        editable=False,
+    )
+    revised_due_date = models.DateField(null=True, blank=True, editable=False)
+    last_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "number_sort"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="action_number_unique_in_plan")
+        ]
+        indexes = [
+            # The action table and "My actions" filter a plan's actions by current status.
+            models.Index(fields=["plan", "current_status"], name="action_plan_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.description[:60]}"
+
+    def save(self, *args, **kwargs):
+        self.number_sort = number_sort_key(self.number)
+        if self.theme_id and not self.plan_id:
+            self.plan_id = self.theme.plan_id
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.theme_id and self.plan_id and self.theme.plan_id != self.plan_id:
+            raise ValidationError({"theme": "The theme belongs to another plan."})
+        if self.objective_id and self.objective.theme_id != self.theme_id:
+            raise ValidationError({"objective": "The objective belongs to another theme."})
+
+    def get_absolute_url(self):
+        return reverse("improvement:action_detail", args=[self.pk])
+
+    @property
+    def effective_due_date(self) -> datetime.date | None:
+        return self.revised_due_date or self.due_date
+
+    def is_overdue(self, as_of: datetime.date) -> bool:
+        due = self.effective_due_date
+        complete = self.current_status is not None and self.current_status.is_complete
+        return due is not None and due < as_of and not complete
+
+    @transaction.atomic
+    def record_update(self, *, status, note, by, period=None, revised_due_date=None,
+                      revised_date_reason="", evidence=(), written_at=None,
+                      is_illustrative=False):
+        """Append an update to the RAG history and refresh the current status.
+
+        The only code path that creates an Update or assigns ``current_status``. Locks the
+        action row so two leads saving at once are applied one after the other: both land in
+        the history, and the later one is current.
+        """
+        action = Action.objects.select_for_update().get(pk=self.pk)
+        if status.scheme_id != action.plan.rag_scheme_id:
+            raise ValidationError("That status is not in this plan's RAG scheme.")
+        if status.is_complete and not note.strip():
+            raise ValidationError("A completed action needs a review note.")
+        if revised_due_date and not revised_date_reason.strip():
+            raise ValidationError("Give a reason for the revised date.")
+        update = Update.objects.create(
+            action=action,
+            period=period or action.plan.current_period,
+            status=status,
+            note=note,
+            revised_due_date=revised_due_date,
+            revised_date_reason=revised_date_reason,
+            created_by=by,
+            created_at=written_at or timezone.now(),
+            is_illustrative=is_illustrative,
+        )
+        for item in evidence:
+            item.update = update
+            item.action = action
+            item.uploaded_by = by
+            item.save()
+        fields = {"current_status": status, "last_updated_at": update.created_at}
+        if revised_due_date:
+            fields["revised_due_date"] = revised_due_date
+        Action.objects.filter(pk=action.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(self, name, value)
+        return update
+
+
+class Milestone(models.Model):
+    """A dated checkpoint on the way to an action's due date."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
+    title = models.TextField()
+    due_date = models.DateField(null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["action", "position", "due_date", "pk"]
+
+    def __str__(self):
+        return self.title[:80]
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or delete RAG history."""
+
+
+class UpdateQuerySet(models.QuerySet):
+    def in_period(self, period: datetime.date):
+        return self.filter(period=period)
+
+    def reporting(self):
+        """Only the update that counts for each action and period: the latest one.
+
+        A second update in a period supersedes the first for reporting; both stay in the
+        history.
+        """
+        later = Update.objects.filter(
+            action=OuterRef("action"), period=OuterRef("period"), pk__gt=OuterRef("pk")
+        )
+        return self.filter(~Exists(later))
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("RAG history is append-only: updates cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("RAG history is append-only: updates cannot be deleted.")
+
+
+class Update(models.Model):
+    """One entry of an action's RAG history. Written only by Action.record_update()."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
+    period = models.DateField(help_text="The reporting period (first day of its month).")
+    status = models.ForeignKey(RagStatus, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField("review note", blank=True)
+    revised_due_date = models.DateField(null=True, blank=True)
+    revised_date_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="updates"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    is_illustrative = models.BooleanField(
+        default=False, help_text="Demo data not taken from a real document."
+    )
+
+    objects = UpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["action", "-period", "-pk"]
+        indexes = [
+            # Missing-update checks and period reports look up an action's updates by period.
+            models.Index(fields=["action", "period"], name="update_action_period_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.action.number} {period_label(self.period)}: {self.status.code}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("RAG history is append-only: updates cannot be changed.")
+        self.period = first_of_month(self.period)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("RAG history is append-only: updates cannot be deleted.")
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.period)
+
+
+def evidence_path(instance, filename):
+    """Never use the uploaded name on disk: a random name keeps the original's extension only."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+def evidence_storage():
+    return storages["evidence"]
+
+
+class Evidence(models.Model):
+    """A file or a link that shows an action's effect."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="evidence")
+    update = models.ForeignKey(
+        Update, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    file = models.FileField(upload_to=evidence_path, storage=evidence_storage, blank=True)
+    original_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    url = models.URLField("link", max_length=500, blank=True)
+    uploaded_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="evidence"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["action", "-created_at"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(file="") | ~Q(url=""), name="evidence_has_file_or_link"
+            )
+        ]
+
+    def __str__(self):
+        return self.title or self.original_name or self.url
+
+    @property
+    def name(self) -> str:
+        return self.title or self.original_name or self.url
+
+
+@dataclass(frozen=True)
+class Movement:
+    """How an action moved between two periods, by the severity of its statuses."""
+
+    IMPROVED = "improved"
+    DECLINED = "declined"
+    UNCHANGED = "unchanged"
+    NEW = "new"
+
+    @staticmethod
+    def between(previous, current) -> str | None:
+        if current is None:
+            return None
+        if previous is None:
+            return Movement.NEW
+        if current.severity < previous.severity:
+            return Movement.IMPROVED
+        if current.severity > previous.severity:
+            return Movement.DECLINED
+        return Movement.UNCHANGED
+
+
+def statuses_as_of(actions, period: datetime.date) -> dict[int, RagStatus]:
+    """Each action's status as reported for a period: its latest update in or before it.
+
+    Two queries whatever the number of actions or the length of their history.
+    """
+    latest = (
+        Update.objects.filter(action__in=actions, period__lte=period)
+        .order_by("action_id", "-period", "-pk")
+        .values_list("action_id", "status_id")
+    )
+    status_ids: dict[int, int] = {}
+    for action_id, status_id in latest.iterator(chunk_size=5000):
+        status_ids.setdefault(action_id, status_id)
+    statuses = RagStatus.objects.in_bulk(set(status_ids.values()))
+    return {action_id: statuses[status_id] for action_id, status_id in status_ids.items()}
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: RagStatus | None  # None: no update recorded yet
+    count: int
+    percent: float
+
+    @property
+    def width(self) -> int:
+        """The bar segment's width in whole percent (a CSS utility class exists for each)."""
+        return max(1, round(self.percent)) if self.count else 0
+
+
+@dataclass(frozen=True)
+class StatusSummary:
+    """RAG counts and percentages over a set of actions, in the scheme's order."""
+
+    total: int
+    counts: list[StatusCount]
+
+    @classmethod
+    def build(cls, statuses, counts: dict) -> "StatusSummary":
+        total = sum(counts.values())
+        rows = [
+            StatusCount(status, counts.get(status.pk, 0),
+                        100 * counts.get(status.pk, 0) / total if total else 0.0)
+            for status in statuses
+        ]
+        if counts.get(None):
+            rows.append(StatusCount(None, counts[None], 100 * counts[None] / total))
+        return cls(total, rows)
+
+
+def status_summaries(plan) -> tuple[StatusSummary, dict[int, StatusSummary]]:
+    """The plan's RAG summary and one per theme, from one grouped query."""
+    statuses = list(plan.rag_scheme.statuses.order_by("position"))
+    by_theme: dict[int, dict] = {}
+    overall: dict = {}
+    for row in Action.objects.filter(plan=plan).status_counts():
+        by_theme.setdefault(row["theme_id"], {})[row["current_status_id"]] = row["count"]
+        overall[row["current_status_id"]] = overall.get(row["current_status_id"], 0) + row["count"]
+    return (
+        StatusSummary.build(statuses, overall),
+        {theme_id: StatusSummary.build(statuses, counts) for theme_id, counts in by_theme.items()},
+    )

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+improvement_patterns = [
+    path("", views.plan_list, name="plan_list"),
+    path("plans/<int:plan_id>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:plan_id>/themes/<int:theme_id>/", views.theme_detail, name="theme_detail"),
+    path("plans/<int:plan_id>/actions/", views.ActionTableView.as_view(), name="action_table"),
+    path("actions/<int:action_id>/", views.action_detail, name="action_detail"),
+    path("actions/<int:action_id>/update/", views.record_update, name="record_update"),
+    path("evidence/<int:evidence_id>/", views.evidence_download, name="evidence_download"),
+    path("my-actions/", views.my_actions, name="my_actions"),
+]
+
+urlpatterns = [
+    path("", include((improvement_patterns, "improvement"))),
+    path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+]

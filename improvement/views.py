@@ -1,0 +1,274 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import get_valid_filename, slugify
+from django.views.decorators.http import require_GET, require_http_methods
+from django_filters.views import FilterView
+from django_tables2 import RequestConfig, SingleTableMixin
+
+from . import access
+from .filters import ActionFilter
+from .forms import UpdateForm
+from .lib.spreadsheets import csv_lines, xlsx_bytes
+from .models import Action, Update, status_summaries, statuses_as_of
+from .tables import ActionTable
+
+ACTIONS_PER_PAGE = 50
+
+
+def today():
+    return timezone.localdate()
+
+
+@require_GET
+def plan_list(request):
+    plans = (
+        access.visible_plans(request.user)
+        .select_related("organisation")
+        .annotate(action_count=Count("actions"))
+        .order_by("organisation__name", "name")
+    )
+    return render(request, "improvement/plan_list.html", {"plans": plans})
+
+
+@require_GET
+def plan_detail(request, plan_id):
+    plan = access.get_plan_or_404(request.user, plan_id)
+    as_of = today()
+    summary, theme_summaries = status_summaries(plan)
+    themes = list(plan.themes.select_related("lead").order_by("position"))
+    for theme in themes:
+        theme.summary = theme_summaries.get(theme.pk)
+    actions = Action.objects.filter(plan=plan)
+    context = {
+        "plan": plan,
+        "summary": summary,
+        "themes": themes,
+        "overdue_count": actions.overdue(as_of).count(),
+        "missing_count": actions.missing_update(plan.current_period).count(),
+        "can_manage": access.can_manage_plan(request.user, plan),
+        "as_of": as_of,
+    }
+    return render(request, "improvement/plan_detail.html", context)
+
+
+@require_GET
+def theme_detail(request, plan_id, theme_id):
+    plan = access.get_plan_or_404(request.user, plan_id)
+    theme = plan.themes.select_related("lead").filter(pk=theme_id).first()
+    if theme is None:
+        raise Http404("No such theme in this plan")
+    actions = list(
+        Action.objects.filter(theme=theme)
+        .for_table(plan.current_period, today())
+        .order_by("objective__position", "number_sort")
+    )
+    objectives = {objective.pk: objective for objective in theme.objectives.order_by("position")}
+    groups = [(None, [a for a in actions if a.objective_id is None])]
+    for objective in objectives.values():
+        groups.append((objective, [a for a in actions if a.objective_id == objective.pk]))
+    context = {
+        "plan": plan,
+        "theme": theme,
+        "groups": [(objective, items) for objective, items in groups if objective or items],
+        "action_count": len(actions),
+    }
+    return render(request, "improvement/theme_detail.html", context)
+
+
+@require_GET
+def action_detail(request, action_id):
+    action = access.get_action_or_404(request.user, action_id)
+    history = list(
+        action.updates.select_related("status", "created_by")
+        .prefetch_related("evidence")
+        .order_by("-period", "-pk")
+    )
+    # Within a period the latest update counts; earlier ones are kept but marked superseded.
+    seen_periods = set()
+    for update in history:
+        update.superseded = update.period in seen_periods
+        seen_periods.add(update.period)
+    context = {
+        "plan": action.plan,
+        "action": action,
+        "leads": list(action.lead_posts.select_related("organisation")),
+        "recommendations": list(action.recommendations.select_related("source")),
+        "milestones": list(action.milestones.all()),
+        "history": history,
+        "can_record_update": access.can_record_update(request.user, action),
+        "is_overdue": action.is_overdue(today()),
+    }
+    return render(request, "improvement/action_detail.html", context)
+
+
+class ActionTableView(SingleTableMixin, FilterView):
+    """The plan's actions: filter, sort, page, and export the filtered rows."""
+
+    table_class = ActionTable
+    filterset_class = ActionFilter
+    template_name = "improvement/action_table.html"
+    paginate_by = ACTIONS_PER_PAGE
+    http_method_names = ["get", "head"]
+
+    def dispatch(self, request, *args, **kwargs):
+        self.plan = access.get_plan_or_404(request.user, kwargs["plan_id"])
+        self.as_of = today()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return Action.objects.filter(plan=self.plan).for_table(self.plan.current_period, self.as_of)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs.update(plan=self.plan, as_of=self.as_of)
+        return kwargs
+
+    def get(self, request, *args, **kwargs):
+        export = request.GET.get("export")
+        if export in {"csv", "xlsx"}:
+            filterset = self.get_filterset(self.get_filterset_class())
+            if not filterset.is_valid():
+                messages.error(request, "Those filters could not be read, so nothing was exported.")
+                return redirect(request.path)
+            actions = filterset.qs.order_by("number_sort")
+            return export_actions(self.plan, actions, export)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("export", None)
+        context.update(
+            plan=self.plan,
+            query=query.urlencode(),
+            active_filters=[
+                (name, value) for name, value in query.items() if value and name not in {"sort"}
+            ],
+        )
+        return context
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        RequestConfig(self.request, paginate=False).configure(table)
+        return table
+
+
+EXPORT_HEADER = [
+    "Number", "Theme", "Objective", "Action", "Leads", "Lead agency", "Timescale", "Due date",
+    "Revised due date", "Status", "Status meaning", "Updated this period", "Overdue",
+    "References", "Measures of success", "Cost",
+]
+
+
+def export_rows(plan, actions, as_of):
+    for action in actions.iterator(chunk_size=500):
+        status = action.current_status
+        yield [
+            action.number,
+            str(action.theme),
+            str(action.objective) if action.objective else "",
+            action.description,
+            "; ".join(post.title for post in action.lead_posts.all()),
+            action.lead_agency,
+            action.timescale,
+            action.due_date,
+            action.revised_due_date,
+            status.label if status else "No update yet",
+            status.meaning if status else "",
+            "Yes" if action.has_update_in_period else "No",
+            "Yes" if action.is_overdue else "No",
+            "; ".join(str(r) for r in action.recommendations.all()),
+            action.measures,
+            action.cost,
+        ]
+
+
+def export_actions(plan, actions, kind):
+    name = get_valid_filename(f"{slugify(plan.name)}-actions-{today():%Y-%m-%d}")
+    rows = export_rows(plan, actions, today())
+    if kind == "csv":
+        response = StreamingHttpResponse(
+            csv_lines(EXPORT_HEADER, rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    response = HttpResponse(
+        xlsx_bytes([("Actions", EXPORT_HEADER, rows)]),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@require_GET
+def my_actions(request):
+    actions = list(
+        Action.objects.for_lead(request.user)
+        .open()
+        .select_related("plan", "theme", "current_status")
+        .with_current_update()
+        .with_overdue(today())
+        .order_by("has_update_in_period", "plan__name", "number_sort")
+    )
+    to_do = [action for action in actions if not action.has_update_in_period]
+    done = [action for action in actions if action.has_update_in_period]
+    return render(request, "improvement/my_actions.html", {"to_do": to_do, "done": done})
+
+
+@require_http_methods(["GET", "POST"])
+def record_update(request, action_id):
+    action = access.get_action_or_404(request.user, action_id)
+    access.require_can_record_update(request.user, action)
+    plan = action.plan
+    form = UpdateForm(request.POST or None, request.FILES or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action.record_update(
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+                revised_due_date=form.cleaned_data.get("revised_due_date"),
+                revised_date_reason=form.cleaned_data.get("revised_date_reason", ""),
+                evidence=form.evidence(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"Update recorded for action {action.number} ({plan.current_period_label})."
+            )
+            return redirect(action)
+    previous = statuses_as_of([action], plan.previous_period).get(action.pk)
+    context = {
+        "plan": plan,
+        "action": action,
+        "form": form,
+        "previous_status": previous,
+        "already_updated": Update.objects.filter(action=action, period=plan.current_period).exists(),
+    }
+    return render(request, "improvement/record_update.html", context, status=400 if form.errors else 200)
+
+
+@require_GET
+def evidence_download(request, evidence_id):
+    evidence = access.get_evidence_or_404(request.user, evidence_id)
+    if not evidence.file:
+        raise Http404("This evidence is a link, not a file")
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The evidence file is missing from storage") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=get_valid_filename(evidence.original_name) or "evidence",
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
