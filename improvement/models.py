@@ -346,11 +346,11 @@ class ActionQuerySet(models.QuerySet):
         return self.exclude(current_status__is_complete=True)
 
     def with_effective_due_date(self):
-        return self.annotate(effective_due_date=Coalesce("revised_due_date", "due_date"))
+        return self.annotate(due_as_revised=Coalesce("revised_due_date", "due_date"))
 
     def overdue(self, as_of: datetime.date):
         """Due date (as revised) passed and status not complete."""
-        return self.open().with_effective_due_date().filter(effective_due_date__lt=as_of)
+        return self.open().with_effective_due_date().filter(due_as_revised__lt=as_of)
 
     def with_update_in(self, period: datetime.date):
         updates = Update.objects.filter(action=OuterRef("pk"), period=period)
@@ -367,9 +367,9 @@ class ActionQuerySet(models.QuerySet):
 
     def with_overdue(self, as_of: datetime.date):
         return self.with_effective_due_date().annotate(
-            is_overdue=Q(effective_due_date__lt=as_of)
+            is_overdue=Q(due_as_revised__lt=as_of)
             & ~Q(current_status__is_complete=True)
-            & Q(effective_due_date__isnull=False)
+            & Q(due_as_revised__isnull=False)
         )
 
     def for_table(self, period: datetime.date, as_of: datetime.date):

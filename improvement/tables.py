@@ -13,7 +13,7 @@ class ActionTable(tables.Table):
     description = tables.Column(verbose_name="Action")
     leads = tables.Column(empty_values=(), verbose_name="Leads", orderable=False)
     lead_agency = tables.Column(verbose_name="Lead agency")
-    due = tables.Column(accessor="effective_due_date", verbose_name="Due", order_by=("effective_due_date",))
+    due = tables.Column(accessor="due_as_revised", verbose_name="Due", order_by=("due_as_revised",))
     status = tables.Column(
         accessor="current_status", verbose_name="Status", order_by=("current_status__position",)
     )

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename, slugify
 from django.views.decorators.http import require_GET, require_http_methods
 from django_filters.views import FilterView
-from django_tables2 import RequestConfig, SingleTableMixin
+from django_tables2 import SingleTableMixin
 
 from . import access
 from .filters import ActionFilter
@@ -111,7 +111,8 @@ class ActionTableView(SingleTableMixin, FilterView):
     table_class = ActionTable
     filterset_class = ActionFilter
     template_name = "improvement/action_table.html"
-    paginate_by = ACTIONS_PER_PAGE
+    # Paginated by the table (not the list view as well, which would count twice).
+    table_pagination = {"per_page": ACTIONS_PER_PAGE}
     http_method_names = ["get", "head"]
 
     def dispatch(self, request, *args, **kwargs):
@@ -151,11 +152,6 @@ class ActionTableView(SingleTableMixin, FilterView):
             ],
         )
         return context
-
-    def get_table(self, **kwargs):
-        table = super().get_table(**kwargs)
-        RequestConfig(self.request, paginate=False).configure(table)
-        return table
 
 
 EXPORT_HEADER = [

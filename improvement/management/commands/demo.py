@@ -18,11 +18,13 @@ DEFAULT_PASSWORD = "improvement-demo-2012"  # noqa: S105 - printed for the demo 
 WALSALL = "walsall-sip-2012"
 ALL_PLANS = ["walsall-sip-2012", "wiltshire-sip-2012", "southampton-qip-2012"]
 LEAD_POST = "Interim Assistant Director for Specialist Services"
+# Co-leads action 3.15 with LEAD_POST, so "two leads, one action" can be tried.
+LEAD2_POST = "Early Help Lead"
 
 # username: (first name, last name, job title, organisation, staff, {plan slug: [roles]})
 ACCOUNTS = {
     "lead": ("Demo", "Lead", LEAD_POST, "Walsall Council", False, {}),
-    "lead2": ("Demo", "Second Lead", "Head of Early Help", "Walsall Council", False, {}),
+    "lead2": ("Demo", "Second Lead", LEAD2_POST, "Walsall Council", False, {}),
     "manager": ("Demo", "Manager", "Improvement Programme Manager", "Walsall Council", True,
                 {slug: [PlanRole.Role.MANAGER] for slug in ALL_PLANS}),
     "chair": ("Demo", "Chair", "Independent Chair, Improvement Board", "Department for Education",
@@ -83,15 +85,7 @@ class Command(BaseCommand):
         walsall = plans.get(WALSALL)
         if walsall is None:
             return
-        # The demo leads hold two posts that share an action in the Walsall plan, so that
-        # "two leads, one action" can be tried.
-        lead_post = Post.objects.filter(organisation=walsall.organisation, title=LEAD_POST).first()
-        if lead_post is None:
-            return
-        lead_post.holders.add(users["lead"])
-        partner = (
-            Post.objects.filter(actions__lead_posts=lead_post, actions__plan=walsall)
-            .exclude(pk=lead_post.pk).order_by("title").first()
-        )
-        if partner is not None:
-            partner.holders.add(users["lead2"])
+        for username, title in (("lead", LEAD_POST), ("lead2", LEAD2_POST)):
+            post = Post.objects.filter(organisation=walsall.organisation, title=title).first()
+            if post is not None:
+                post.holders.add(users[username])

@@ -1,0 +1,49 @@
+# Entry points: see README.md and ../shared/DESIGN.md. `make run` and `make test` work on a
+# fresh machine with Python 3.12+ and Node 20+; DATABASE_URL selects PostgreSQL.
+
+PYTHON ?= $(shell command -v python3.12 || command -v python3.13 || command -v python3.14 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test install assets demo lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
+		{ echo "Python 3.12 or newer is needed (found $(PYTHON))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+static/dist/app.css: node_modules/.installed $(wildcard static/src/*) scripts/build-assets.mjs
+	npm run build
+
+install: $(VENV)/.installed static/dist/app.css
+
+assets: static/dist/app.css
+
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo
+
+run: demo
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (sign in with the demo accounts above)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench: install
+	$(PY) benchmarks/pages.py
+
+clean:
+	rm -rf $(VENV) node_modules static/dist staticfiles

@@ -1,0 +1,296 @@
+"""Render Django forms with GOV.UK Design System markup.
+
+Settings: ``FORM_RENDERER = "improvement.forms_rendering.GovukFormRenderer"``
+with ``"django.forms"`` in ``INSTALLED_APPS`` and the project's ``templates/``
+folder in ``TEMPLATES["DIRS"]``.
+
+``{{ form }}`` then renders ``templates/govuk/form.html`` and each
+``{{ form.field.as_field_group }}`` renders ``templates/govuk/field.html``:
+label (or legend), hint, error message and control, tied together with
+``aria-describedby``. The page shows the error summary itself
+(``templates/includes/error_summary.html``).
+
+Ids follow GOV.UK Frontend: the control is ``id_<name>``, its hint
+``id_<name>-hint`` and its error message ``id_<name>-error``. These are only
+used by our templates: ``{{ field }}`` on its own (as the Django admin renders
+fields) keeps Django's own behaviour.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
+from django.forms.renderers import TemplatesSetting
+
+# Widget type (BoundField.widget_type) -> (GOV.UK class, error modifier).
+_CONTROL_CLASSES = {
+    "text": ("govuk-input", "govuk-input--error"),
+    "email": ("govuk-input", "govuk-input--error"),
+    "url": ("govuk-input", "govuk-input--error"),
+    "number": ("govuk-input", "govuk-input--error"),
+    "password": ("govuk-input", "govuk-input--error"),
+    "tel": ("govuk-input", "govuk-input--error"),
+    "search": ("govuk-input", "govuk-input--error"),
+    "date": ("govuk-input", "govuk-input--error"),
+    "datetime": ("govuk-input", "govuk-input--error"),
+    "time": ("govuk-input", "govuk-input--error"),
+    "textarea": ("govuk-textarea", "govuk-textarea--error"),
+    "select": ("govuk-select", "govuk-select--error"),
+    "nullbooleanselect": ("govuk-select", "govuk-select--error"),
+    "selectmultiple": ("govuk-select", "govuk-select--error"),
+    "file": ("govuk-file-upload", "govuk-file-upload--error"),
+    "clearablefile": ("govuk-file-upload", "govuk-file-upload--error"),
+    "checkbox": ("govuk-checkboxes__input", ""),
+}
+
+# Widgets whose error-summary link goes to the first of several inputs.
+_FIRST_OF_MANY = {"radioselect", "checkboxselectmultiple", "govukradioselect", "govukdate"}
+
+
+class GovukBoundField(BoundField):
+    """A BoundField that knows the GOV.UK ids and classes for its markup.
+
+    Adds read-only helpers for ``templates/govuk/``; nothing Django itself
+    calls is changed, so other templates (the admin) render as before.
+    """
+
+    @property
+    def govuk_id(self) -> str:
+        return self.field.widget.attrs.get("id") or self.auto_id or ""
+
+    @property
+    def hint_id(self) -> str:
+        return f"{self.govuk_id}-hint" if self.govuk_id and self.help_text else ""
+
+    @property
+    def error_id(self) -> str:
+        return f"{self.govuk_id}-error" if self.govuk_id and self.errors else ""
+
+    @property
+    def govuk_describedby(self) -> str:
+        """Ids for aria-describedby: any set on the widget, the hint, the error."""
+        ids = [self.field.widget.attrs.get("aria-describedby", ""), self.hint_id, self.error_id]
+        return " ".join(i for i in ids if i)
+
+    @property
+    def is_optional(self) -> bool:
+        return not self.field.required
+
+    @property
+    def error_target_id(self) -> str:
+        """The id an error summary link should point at (the first input)."""
+        if self.widget_type in _FIRST_OF_MANY:
+            return f"{self.govuk_id}_0" if self.govuk_id else ""
+        return self.id_for_label or self.govuk_id
+
+    def govuk_widget(self):
+        """Render the control with GOV.UK classes and aria-describedby."""
+        widget = self.field.widget
+        attrs = {}
+        classes = _CONTROL_CLASSES.get(self.widget_type)
+        if classes:
+            base, error = classes
+            names = [base]
+            if self.errors and error:
+                names.append(error)
+            if widget.attrs.get("class"):
+                names.append(widget.attrs["class"])
+            attrs["class"] = " ".join(names)
+        if not self.use_fieldset and self.govuk_describedby:
+            attrs["aria-describedby"] = self.govuk_describedby
+        html = self.as_widget(attrs=attrs)
+        if self.field.show_hidden_initial:
+            html += self.as_hidden(only_initial=True)
+        return html
+
+
+class GovukFormRenderer(TemplatesSetting):
+    """Form renderer that outputs GOV.UK Design System markup."""
+
+    form_template_name = "govuk/form.html"
+    field_template_name = "govuk/field.html"
+    bound_field_class = GovukBoundField
+
+
+class GovukRadioSelect(forms.RadioSelect):
+    """GOV.UK radios, with an optional hint and coloured tag per option.
+
+    ``hints`` maps an option value to hint text shown under that option.
+    ``tags`` maps an option value to ``(css modifier, short label)``, e.g.
+    ``{"green": ("app-rag--green", "Green")}``; the tag is shown inside the
+    option's label, always with its text.
+    """
+
+    template_name = "govuk/widgets/radios.html"
+
+    def __init__(
+        self,
+        attrs=None,
+        choices=(),
+        *,
+        hints: dict[str, str] | None = None,
+        tags: dict[str, tuple[str, str]] | None = None,
+    ):
+        super().__init__(attrs, choices)
+        self.hints = {str(k): v for k, v in (hints or {}).items()}
+        self.tags = {str(k): tuple(v) for k, v in (tags or {}).items()}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        key = "" if value is None else str(value)
+        hint = self.hints.get(key)
+        option["hint"] = hint or ""
+        option["hint_id"] = ""
+        if hint and option["attrs"].get("id"):
+            option["hint_id"] = f"{option['attrs']['id']}-item-hint"
+            option["attrs"]["aria-describedby"] = option["hint_id"]
+        tag = self.tags.get(key)
+        option["tag_class"], option["tag_label"] = tag if tag else ("", "")
+        return option
+
+
+_MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+# GOV.UK asks services to accept month names and their abbreviations too.
+_MONTHS = {name: n for n, full in enumerate(_MONTH_NAMES, 1) for name in (full, full[:3])}
+_MONTHS["sept"] = 9
+
+
+class RawDate(str):
+    """What a user typed into a date input that is not a real date.
+
+    Equal to ``"day/month/year"``; keeps the three parts so the inputs can be
+    shown again exactly as typed and the error message can say what is wrong.
+    """
+
+    parts: tuple[str, str, str]
+
+    def __new__(cls, day: str, month: str, year: str):
+        obj = super().__new__(cls, f"{day}/{month}/{year}")
+        obj.parts = (day, month, year)
+        return obj
+
+
+def _to_int(text: str) -> int | None:
+    return int(text) if re.fullmatch(r"[0-9]+", text) else None
+
+
+def _parse_date(day: str, month: str, year: str) -> datetime.date | None:
+    d = _to_int(day)
+    m = _to_int(month) or _MONTHS.get(month.lower())
+    y = _to_int(year) if len(year) == 4 else None
+    if d is None or m is None or y is None:
+        return None
+    try:
+        return datetime.date(y, m, d)
+    except ValueError:
+        return None
+
+
+class GovukDateInput(forms.MultiWidget):
+    """GOV.UK date input: day, month and year text inputs in a fieldset."""
+
+    template_name = "govuk/widgets/date.html"
+    _parts = (
+        ("Day", "govuk-input--width-2"),
+        ("Month", "govuk-input--width-2"),
+        ("Year", "govuk-input--width-4"),
+    )
+
+    def __init__(self, attrs=None):
+        widgets = [forms.TextInput(attrs={"inputmode": "numeric"}) for _ in self._parts]
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, RawDate):
+            return list(value.parts)
+        if isinstance(value, datetime.datetime):
+            value = value.date()
+        if isinstance(value, datetime.date):
+            return [str(value.day), str(value.month), str(value.year)]
+        if isinstance(value, str) and value:
+            try:
+                parsed = datetime.date.fromisoformat(value)
+            except ValueError:
+                pieces = value.split("/")
+                return pieces if len(pieces) == 3 else [None, None, None]
+            return [str(parsed.day), str(parsed.month), str(parsed.year)]
+        return [None, None, None]
+
+    def value_from_datadict(self, data, files, name):
+        day, month, year = (
+            (v or "").strip() for v in super().value_from_datadict(data, files, name)
+        )
+        if not (day or month or year):
+            return None
+        parsed = _parse_date(day, month, year)
+        if parsed is not None:
+            return parsed.isoformat()
+        return RawDate(day, month, year)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        invalid = bool(context["widget"]["attrs"].get("aria-invalid"))
+        subwidgets = context["widget"]["subwidgets"]
+        for subwidget, (label, width) in zip(subwidgets, self._parts, strict=True):
+            classes = ["govuk-input", "govuk-date-input__input", width]
+            if invalid:
+                classes.append("govuk-input--error")
+            subwidget["label"] = label
+            subwidget["attrs"]["class"] = " ".join(classes)
+        return context
+
+
+class GovukDateField(forms.DateField):
+    """A date entered as day, month and year, with GOV.UK error messages.
+
+    Pass ``error_messages={"invalid": ...}`` to word the message yourself.
+    """
+
+    widget = GovukDateInput
+    default_error_messages = {"invalid": "Enter a real date"}
+
+    def __init__(self, *, input_formats=None, **kwargs):
+        self._custom_invalid = "invalid" in (kwargs.get("error_messages") or {})
+        super().__init__(input_formats=input_formats or ["%Y-%m-%d"], **kwargs)
+
+    def _subject(self) -> str:
+        label = str(self.label or "").strip().rstrip(":")
+        if not label or label.endswith("?"):
+            return "Date"
+        return label[0].upper() + label[1:]
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            if error.code != "invalid" or self._custom_invalid:
+                raise
+            raise ValidationError(self._invalid_message(value), code="invalid") from None
+
+    def _invalid_message(self, value) -> str:
+        subject = self._subject()
+        parts = getattr(value, "parts", None)
+        if parts:
+            missing = [n for n, p in zip(("day", "month", "year"), parts, strict=True) if not p]
+            if missing:
+                return f"{subject} must include a {' and '.join(missing)}"
+            if not re.fullmatch(r"\d{4}", parts[2]):
+                return "Year must include 4 numbers"
+        return f"{subject} must be a real date"

@@ -1,0 +1,190 @@
+"""Shared personas and small builders for the whole suite.
+
+Personas: ``lead`` and ``lead2`` lead actions of ``plan`` (through posts), ``manager`` manages
+it, ``chair`` and ``member`` and ``viewer`` may read it, ``scrutiny`` is its scrutiny officer,
+and ``outsider`` belongs to another council and has no role on it.
+"""
+
+import datetime
+import itertools
+
+import pytest
+from django.test import Client
+
+from improvement.models import (
+    Action,
+    Organisation,
+    Plan,
+    PlanRole,
+    Post,
+    RagScheme,
+    Recommendation,
+    Source,
+    Theme,
+    User,
+)
+
+PERIOD = datetime.date(2012, 12, 1)
+TODAY = datetime.date(2012, 12, 20)
+_numbers = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _evidence_root(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "evidence", "base_url": None},
+        },
+    }
+
+
+@pytest.fixture
+def frozen_today():
+    """Freeze the clock at 20 December 2012, inside the demo's reporting period."""
+    import time_machine
+
+    with time_machine.travel(datetime.datetime(2012, 12, 20, 12, 0, tzinfo=datetime.UTC), tick=False):
+        yield TODAY
+
+
+@pytest.fixture
+def council(db):
+    return Organisation.objects.create(name="Walsall Council")
+
+
+@pytest.fixture
+def scheme(db):
+    return RagScheme.objects.get(slug="five-state")
+
+
+def status(scheme, code):
+    return scheme.statuses.get(code=code)
+
+
+@pytest.fixture
+def plan(council, scheme):
+    return Plan.objects.create(
+        organisation=council, name="Strategic Improvement Plan", slug="sip", rag_scheme=scheme,
+        current_period=PERIOD,
+    )
+
+
+@pytest.fixture
+def theme(plan):
+    return Theme.objects.create(plan=plan, code="1", title="Partnership and governance", position=1)
+
+
+def make_user(username, organisation=None, **extra):
+    return User.objects.create_user(
+        username=username, password="not-used-in-tests", organisation=organisation,
+        first_name=username.capitalize(), **extra,
+    )
+
+
+def make_action(theme, number=None, *, leads=(), due_date=None, description="Do the thing"):
+    action = Action.objects.create(
+        plan=theme.plan, theme=theme, number=number or f"9.{next(_numbers)}",
+        description=description, due_date=due_date,
+    )
+    action.lead_posts.set(leads)
+    return action
+
+
+@pytest.fixture
+def lead_post(council):
+    return Post.objects.create(organisation=council, title="Assistant Director Specialist Services")
+
+
+@pytest.fixture
+def lead2_post(council):
+    return Post.objects.create(organisation=council, title="Early Help Lead")
+
+
+@pytest.fixture
+def lead(council, lead_post):
+    user = make_user("lead", council)
+    lead_post.holders.add(user)
+    return user
+
+
+@pytest.fixture
+def lead2(council, lead2_post):
+    user = make_user("lead2", council)
+    lead2_post.holders.add(user)
+    return user
+
+
+def _with_role(username, plan, role, organisation=None):
+    user = make_user(username, organisation or plan.organisation)
+    PlanRole.objects.create(plan=plan, user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def manager(plan):
+    return _with_role("manager", plan, PlanRole.Role.MANAGER)
+
+
+@pytest.fixture
+def viewer(plan):
+    return _with_role("viewer", plan, PlanRole.Role.VIEWER)
+
+
+@pytest.fixture
+def chair(plan):
+    # Board roles arrive with the boards app; until then a chair reads the plan as a viewer.
+    other = Organisation.objects.create(name="Department for Education")
+    return _with_role("chair", plan, PlanRole.Role.VIEWER, other)
+
+
+@pytest.fixture
+def member(plan):
+    police = Organisation.objects.create(name="West Midlands Police")
+    return _with_role("member", plan, PlanRole.Role.VIEWER, police)
+
+
+@pytest.fixture
+def scrutiny(plan):
+    return _with_role("scrutiny", plan, PlanRole.Role.SCRUTINY)
+
+
+@pytest.fixture
+def outsider(db):
+    other = Organisation.objects.create(name="Another Council")
+    return make_user("outsider", other)
+
+
+@pytest.fixture
+def action(theme, lead_post):
+    return make_action(theme, "1.1", leads=[lead_post], due_date=datetime.date(2013, 1, 31))
+
+
+@pytest.fixture
+def shared_action(theme, lead_post, lead2_post):
+    return make_action(theme, "3.15", leads=[lead_post, lead2_post])
+
+
+@pytest.fixture
+def recommendation(plan):
+    source = Source.objects.create(
+        plan=plan, key="OIS 2012", kind=Source.Kind.OFSTED_INSPECTION,
+        title="Ofsted Inspection Safeguarding Report", published=datetime.date(2012, 7, 31),
+    )
+    return Recommendation.objects.create(
+        source=source, reference="1.2", urgency=Recommendation.Urgency.WITHIN_3_MONTHS,
+        text="Ensure that child protection plans are focused on risk.",
+    )
+
+
+def client_for(user):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

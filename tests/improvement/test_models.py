@@ -1,0 +1,205 @@
+import datetime
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from improvement.models import (
+    Action,
+    AppendOnlyError,
+    Movement,
+    Recommendation,
+    Update,
+    number_sort_key,
+    status_summaries,
+    statuses_as_of,
+)
+from tests.conftest import PERIOD, make_action, status
+
+NOV = datetime.date(2012, 11, 1)
+
+
+def test_record_update_appends_history_and_sets_current_status(action, lead, scheme):
+    action.record_update(status=status(scheme, "G"), note="Going well", by=lead)
+
+    action.refresh_from_db()
+    assert action.current_status.code == "G"
+    assert list(action.updates.values_list("period", "note")) == [(PERIOD, "Going well")]
+
+
+def test_second_update_in_a_period_supersedes_the_first_for_reporting(action, lead, scheme):
+    first = action.record_update(status=status(scheme, "G"), note="First", by=lead)
+    second = action.record_update(status=status(scheme, "A"), note="Second", by=lead)
+
+    assert action.updates.count() == 2
+    assert list(Update.objects.in_period(PERIOD).reporting()) == [second]
+    assert first in action.updates.all()
+    assert statuses_as_of([action], PERIOD)[action.pk].code == "A"
+
+
+def test_completed_status_needs_a_review_note(action, lead, scheme):
+    with pytest.raises(ValidationError, match="review note"):
+        action.record_update(status=status(scheme, "B"), note="  ", by=lead)
+    assert not action.updates.exists()
+
+
+def test_revised_date_needs_a_reason(action, lead, scheme):
+    with pytest.raises(ValidationError, match="reason"):
+        action.record_update(status=status(scheme, "A"), note="Late", by=lead,
+                             revised_due_date=datetime.date(2013, 6, 30))
+    assert not action.updates.exists()
+
+
+def test_status_from_another_scheme_is_refused(action, lead):
+    from improvement.models import RagScheme
+
+    other = RagScheme.objects.get(slug="three-state").statuses.first()
+    with pytest.raises(ValidationError):
+        action.record_update(status=other, note="x", by=lead)
+
+
+def test_revised_date_moves_the_effective_due_date(action, lead, scheme):
+    action.record_update(status=status(scheme, "A"), note="Late", by=lead,
+                         revised_due_date=datetime.date(2013, 6, 30),
+                         revised_date_reason="Recruitment delayed")
+    action.refresh_from_db()
+    assert action.due_date == datetime.date(2013, 1, 31)
+    assert action.effective_due_date == datetime.date(2013, 6, 30)
+
+
+def test_updates_cannot_be_changed_or_deleted(action, lead, scheme):
+    update = action.record_update(status=status(scheme, "G"), note="Fine", by=lead)
+
+    update.note = "Rewritten"
+    with pytest.raises(AppendOnlyError):
+        update.save()
+    with pytest.raises(AppendOnlyError):
+        update.delete()
+    with pytest.raises(AppendOnlyError):
+        Update.objects.filter(pk=update.pk).update(note="Rewritten")
+    with pytest.raises(AppendOnlyError):
+        Update.objects.all().delete()
+    assert Update.objects.get(pk=update.pk).note == "Fine"
+
+
+@pytest.mark.parametrize(
+    ("previous", "current", "expected"),
+    [
+        (None, "G", Movement.NEW),
+        ("A", "G", Movement.IMPROVED),
+        ("G", "B", Movement.IMPROVED),
+        ("G", "R", Movement.DECLINED),
+        ("G", "G", Movement.UNCHANGED),
+        ("Gr", "G", Movement.UNCHANGED),
+        ("G", None, None),
+    ],
+)
+def test_movement_compares_severity(scheme, previous, current, expected):
+    before = status(scheme, previous) if previous else None
+    after = status(scheme, current) if current else None
+    assert Movement.between(before, after) == expected
+
+
+def test_status_as_of_a_period_carries_the_latest_earlier_update_forward(action, lead, scheme):
+    action.record_update(status=status(scheme, "R"), note="Stuck", by=lead, period=NOV)
+    assert statuses_as_of([action], PERIOD)[action.pk].code == "R"
+    assert action.pk not in statuses_as_of([action], datetime.date(2012, 10, 1))
+
+
+def test_overdue_means_due_date_passed_and_not_complete(theme, lead, scheme):
+    past = make_action(theme, "1", due_date=datetime.date(2012, 11, 30))
+    done = make_action(theme, "2", due_date=datetime.date(2012, 11, 30))
+    done.record_update(status=status(scheme, "B"), note="Done", by=lead)
+    future = make_action(theme, "3", due_date=datetime.date(2013, 1, 31))
+    undated = make_action(theme, "4")
+    revised = make_action(theme, "5", due_date=datetime.date(2012, 11, 30))
+    revised.record_update(status=status(scheme, "A"), note="Late", by=lead,
+                          revised_due_date=datetime.date(2013, 3, 31), revised_date_reason="Staff")
+
+    overdue = Action.objects.overdue(as_of=datetime.date(2012, 12, 20))
+    assert list(overdue) == [past]
+    assert past.is_overdue(datetime.date(2012, 12, 20))
+    assert not past.is_overdue(datetime.date(2012, 11, 30))  # due today is not yet overdue
+    assert {a.pk for a in Action.objects.with_overdue(datetime.date(2012, 12, 20)) if a.is_overdue} == {past.pk}
+    assert not undated.is_overdue(datetime.date(2030, 1, 1))
+    assert not future.is_overdue(datetime.date(2012, 12, 20))
+
+
+def test_missing_update_is_an_open_action_without_an_update_this_period(theme, lead, scheme):
+    updated = make_action(theme, "1")
+    updated.record_update(status=status(scheme, "G"), note="ok", by=lead)
+    stale = make_action(theme, "2")
+    stale.record_update(status=status(scheme, "G"), note="ok", by=lead, period=NOV)
+    complete = make_action(theme, "3")
+    complete.record_update(status=status(scheme, "B"), note="done", by=lead, period=NOV)
+    never = make_action(theme, "4")
+
+    missing = Action.objects.missing_update(PERIOD)
+    assert set(missing) == {stale, never}
+
+
+def test_for_lead_finds_actions_through_the_posts_a_user_holds(action, shared_action, lead, lead2):
+    assert set(Action.objects.for_lead(lead)) == {action, shared_action}
+    assert set(Action.objects.for_lead(lead2)) == {shared_action}
+
+
+def test_status_summaries_count_per_theme_and_plan(plan, theme, lead, scheme):
+    from improvement.models import Theme
+
+    second = Theme.objects.create(plan=plan, code="2", title="Culture", position=2)
+    for number, code in [("1", "G"), ("2", "G"), ("3", "R")]:
+        make_action(theme, number).record_update(status=status(scheme, code), note="n", by=lead)
+    make_action(second, "4")
+
+    summary, by_theme = status_summaries(plan)
+    counts = {row.status.code if row.status else None: row.count for row in summary.counts}
+    assert counts == {"B": 0, "G": 2, "A": 0, "R": 1, "Gr": 0, None: 1}
+    assert summary.total == 4
+    green = next(row for row in summary.counts if row.status and row.status.code == "G")
+    assert green.percent == 50.0 and green.width == 50
+    assert by_theme[second.pk].total == 1
+
+
+def test_recommendation_due_date_follows_urgency_unless_set(recommendation):
+    assert recommendation.due == datetime.date(2012, 10, 31)
+    recommendation.urgency = Recommendation.Urgency.IMMEDIATELY
+    assert recommendation.due == datetime.date(2012, 7, 31)
+    recommendation.urgency = Recommendation.Urgency.OTHER
+    assert recommendation.due is None
+    recommendation.due_date = datetime.date(2013, 1, 1)
+    assert recommendation.due == datetime.date(2013, 1, 1)
+
+
+def test_action_numbers_sort_as_people_read_them():
+    numbers = ["3.1", "1.10", "PA10", "1.2", "PA2", "4 (xxxv)", "10.1"]
+    assert sorted(numbers, key=number_sort_key) == ["1.2", "1.10", "3.1", "4 (xxxv)", "10.1", "PA2", "PA10"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_leads_saving_at_once_both_land_in_the_history(theme, lead, lead2, lead_post, lead2_post, scheme):
+    shared = make_action(theme, "3.15", leads=[lead_post, lead2_post])
+    green, amber = status(scheme, "G"), status(scheme, "A")
+    start = threading.Barrier(2)
+    errors = []
+
+    def save(user, rag):
+        try:
+            start.wait()
+            Action.objects.get(pk=shared.pk).record_update(status=rag, note=user.username, by=user)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=args) for args in [(lead, green), (lead2, amber)]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sorted(shared.updates.values_list("note", flat=True)) == ["lead", "lead2"]
+    shared.refresh_from_db()
+    latest = shared.updates.order_by("-pk").first()
+    assert shared.current_status == latest.status
