@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from .models import Action
 
@@ -48,4 +49,4 @@ class ActionTable(tables.Table):
             return "Updated"
         if record.current_status and record.current_status.is_complete:
             return "–"
-        return format_html('<strong class="govuk-tag govuk-tag--yellow">Missing</strong>')
+        return mark_safe('<strong class="govuk-tag govuk-tag--yellow">Missing</strong>')  # noqa: S308
