@@ -50,6 +50,9 @@ class ActionFilter(django_filters.FilterSet):
             .values_list("lead_agency", flat=True).distinct().order_by("lead_agency")
         )
         filters["lead_agency"].extra["choices"] = [(a, a) for a in agencies]
+        self.form.fields["status"].label_from_instance = lambda status: status.label
+        # Every filter is optional by nature: saying so on each label is noise.
+        self.form.hide_optional = True
 
     def search(self, queryset, name, value):
         words = value.split()[:10]

@@ -203,6 +203,19 @@ def _parse_date(day: str, month: str, year: str) -> datetime.date | None:
         return None
 
 
+def _parts_in_error(value) -> tuple[bool, bool, bool]:
+    """Which of day, month and year to highlight, as GOV.UK asks: only the
+    missing parts, or only the year when it is not 4 numbers, else all three."""
+    parts = getattr(value, "parts", None)
+    if parts:
+        missing = tuple(not p for p in parts)
+        if any(missing):
+            return missing
+        if not re.fullmatch(r"[0-9]{4}", parts[2]):
+            return (False, False, True)
+    return (True, True, True)
+
+
 class GovukDateInput(forms.MultiWidget):
     """GOV.UK date input: day, month and year text inputs in a fieldset."""
 
@@ -234,9 +247,7 @@ class GovukDateInput(forms.MultiWidget):
         return [None, None, None]
 
     def value_from_datadict(self, data, files, name):
-        day, month, year = (
-            (v or "").strip() for v in super().value_from_datadict(data, files, name)
-        )
+        day, month, year = ((v or "").strip() for v in super().value_from_datadict(data, files, name))
         if not (day or month or year):
             return None
         parsed = _parse_date(day, month, year)
@@ -247,10 +258,11 @@ class GovukDateInput(forms.MultiWidget):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         invalid = bool(context["widget"]["attrs"].get("aria-invalid"))
+        highlight = _parts_in_error(value) if invalid else (False, False, False)
         subwidgets = context["widget"]["subwidgets"]
-        for subwidget, (label, width) in zip(subwidgets, self._parts, strict=True):
+        for subwidget, (label, width), in_error in zip(subwidgets, self._parts, highlight, strict=True):
             classes = ["govuk-input", "govuk-date-input__input", width]
-            if invalid:
+            if in_error:
                 classes.append("govuk-input--error")
             subwidget["label"] = label
             subwidget["attrs"]["class"] = " ".join(classes)
@@ -291,6 +303,6 @@ class GovukDateField(forms.DateField):
             missing = [n for n, p in zip(("day", "month", "year"), parts, strict=True) if not p]
             if missing:
                 return f"{subject} must include a {' and '.join(missing)}"
-            if not re.fullmatch(r"\d{4}", parts[2]):
+            if not re.fullmatch(r"[0-9]{4}", parts[2]):
                 return "Year must include 4 numbers"
         return f"{subject} must be a real date"

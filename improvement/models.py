@@ -15,7 +15,6 @@ import uuid
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
@@ -439,14 +438,14 @@ class Action(models.Model):
             self.plan_id = self.theme.plan_id
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("improvement:action_detail", args=[self.pk])
+
     def clean(self):
         if self.theme_id and self.plan_id and self.theme.plan_id != self.plan_id:
             raise ValidationError({"theme": "The theme belongs to another plan."})
         if self.objective_id and self.objective.theme_id != self.theme_id:
             raise ValidationError({"objective": "The objective belongs to another theme."})
-
-    def get_absolute_url(self):
-        return reverse("improvement:action_detail", args=[self.pk])
 
     @property
     def effective_due_date(self) -> datetime.date | None:

@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.db.models import F
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -28,6 +29,12 @@ class ActionTable(tables.Table):
         order_by = ("number",)
         attrs = {"class": "govuk-table app-table"}
         empty_text = "No actions match these filters."
+
+    def order_status(self, queryset, is_descending):
+        # Actions with no update yet sort last either way, on SQLite and PostgreSQL alike.
+        position = F("current_status__position")
+        ordering = position.desc(nulls_last=True) if is_descending else position.asc(nulls_last=True)
+        return queryset.order_by(ordering, "number_sort"), True
 
     def render_description(self, value):
         return value if len(value) <= 200 else value[:197].rstrip() + "…"

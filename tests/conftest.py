@@ -18,11 +18,13 @@ from improvement.models import (
     PlanRole,
     Post,
     RagScheme,
+    RagStatus,
     Recommendation,
     Source,
     Theme,
     User,
 )
+from improvement.rag import create_presets
 
 PERIOD = datetime.date(2012, 12, 1)
 TODAY = datetime.date(2012, 12, 20)
@@ -45,7 +47,8 @@ def frozen_today():
     """Freeze the clock at 20 December 2012, inside the demo's reporting period."""
     import time_machine
 
-    with time_machine.travel(datetime.datetime(2012, 12, 20, 12, 0, tzinfo=datetime.UTC), tick=False):
+    moment = datetime.datetime(2012, 12, 20, 12, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(moment, tick=False):
         yield TODAY
 
 
@@ -56,6 +59,8 @@ def council(db):
 
 @pytest.fixture
 def scheme(db):
+    # Normally created by a data migration; a transactional test's flush removes them.
+    create_presets(RagScheme, RagStatus)
     return RagScheme.objects.get(slug="five-state")
 
 

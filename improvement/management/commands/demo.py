@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from improvement.fixtures import load_plan_file
-from improvement.models import Organisation, Plan, PlanRole, Post, User
+from improvement.models import Organisation, Plan, PlanRole, Post, RagScheme, RagStatus, User
+from improvement.rag import create_presets
 
 DEFAULT_PASSWORD = "improvement-demo-2012"  # noqa: S105 - printed for the demo only
 
@@ -55,12 +56,13 @@ class Command(BaseCommand):
             )
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
         with transaction.atomic():
+            create_presets(RagScheme, RagStatus)  # normally there from the migration
             for path in sorted((settings.BASE_DIR / "fixtures").glob("*.json")):
                 plan, created = load_plan_file(path)
                 self.stdout.write(f"{'Loaded' if created else 'Kept'} plan: {plan.name}")
             self.create_accounts(password)
         self.stdout.write("")
-        self.stdout.write("Demo accounts (password: %s):" % password)
+        self.stdout.write(f"Demo accounts (password: {password}):")
         for username, (_, _, title, organisation, *_rest) in ACCOUNTS.items():
             self.stdout.write(f"  {username:<9} {title}, {organisation}")
 
