@@ -60,6 +60,8 @@ class UpdateForm(forms.Form):
         field = self.fields["status"]
         field.queryset = plan.rag_scheme.statuses.order_by("position")
         field.label = f"Status for {plan.current_period_label}"
+        # The coloured tag already names the status; the label adds the code plans use.
+        field.label_from_instance = lambda status: f"({status.code})"
         field.widget = GovukRadioSelect(
             hints={str(s.pk): s.meaning for s in statuses},
             tags={str(s.pk): (s.css_class, s.label) for s in statuses},
