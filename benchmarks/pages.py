@@ -26,7 +26,16 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "improvement.settings")
 
 def build(actions: int, months: int):
     from improvement.models import (
-        Action, Organisation, Plan, PlanRole, Post, RagScheme, Theme, Update, User, add_months,
+        Action,
+        Organisation,
+        Plan,
+        PlanRole,
+        Post,
+        RagScheme,
+        Theme,
+        Update,
+        User,
+        add_months,
     )
 
     rng = random.Random(2012)

@@ -91,20 +91,39 @@ class PlanScopedAdmin(admin.ModelAdmin):
         return field
 
 
-class ThemeInline(admin.TabularInline):
+class ManagedInline(admin.TabularInline):
+    """Inlines follow their parent: the parent admin has already checked the plan."""
+
+    def _allowed(self, request):
+        return access.managed_plans(request.user).exists()
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request)
+
+
+class ThemeInline(ManagedInline):
     model = Theme
     fields = ["position", "code", "title", "lead"]
     extra = 0
     show_change_link = True
 
 
-class SourceInline(admin.TabularInline):
+class SourceInline(ManagedInline):
     model = Source
     fields = ["key", "kind", "title", "published"]
     extra = 0
 
 
-class PlanRoleInline(admin.TabularInline):
+class PlanRoleInline(ManagedInline):
     model = PlanRole
     extra = 0
 
@@ -137,13 +156,13 @@ class PlanAdmin(PlanScopedAdmin):
         return request.user.is_superuser
 
 
-class ObjectiveInline(admin.TabularInline):
+class ObjectiveInline(ManagedInline):
     model = Objective
     fields = ["position", "code", "title"]
     extra = 0
 
 
-class ActionInline(admin.TabularInline):
+class ActionInline(ManagedInline):
     model = Action
     fields = ["number", "objective", "description", "due_date"]
     extra = 0
@@ -166,13 +185,13 @@ class ObjectiveAdmin(PlanScopedAdmin):
     search_fields = ["code", "title"]
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ManagedInline):
     model = Milestone
     fields = ["position", "title", "due_date"]
     extra = 0
 
 
-class UpdateInline(admin.TabularInline):
+class UpdateInline(ManagedInline):
     """The RAG history, shown but never editable here."""
 
     model = Update
@@ -186,6 +205,9 @@ class UpdateInline(admin.TabularInline):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -193,3 +193,38 @@ def client_for(user):
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_many_actions(theme, count, *, leads=(), status_code="G", recommendation=None):
+    """``count`` actions with one update each, built in bulk (for query-count tests)."""
+    from improvement.models import Update
+
+    rag = theme.plan.rag_scheme.statuses.get(code=status_code)
+    start = Action.objects.filter(plan=theme.plan).count()
+    actions = Action.objects.bulk_create(
+        Action(plan=theme.plan, theme=theme, number=f"8.{start + n}", number_sort=f"{start + n:08d}",
+               description=f"Bulk action {n}", current_status=rag, lead_agency=f"Agency {n % 7}")
+        for n in range(count)
+    )
+    Action.lead_posts.through.objects.bulk_create(
+        Action.lead_posts.through(action_id=a.pk, post_id=post.pk) for a in actions for post in leads
+    )
+    if recommendation is not None:
+        Action.recommendations.through.objects.bulk_create(
+            Action.recommendations.through(action_id=a.pk, recommendation_id=recommendation.pk)
+            for a in actions
+        )
+    Update.objects.bulk_create(
+        Update(action=a, period=theme.plan.current_period, status=rag, note="ok") for a in actions
+    )
+    return actions
+
+
+def count_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return len(context.captured_queries)

@@ -84,3 +84,18 @@ def test_evidence_file_is_stored_under_a_generated_name(action, lead, scheme):
     evidence = _evidence(action, lead, scheme)
     assert "audit" not in evidence.file.name
     assert evidence.file.name.endswith(".pdf")
+
+
+def test_evidence_download_refuses_post(action, lead, viewer, scheme):
+    evidence = _evidence(action, lead, scheme)
+    url = reverse("improvement:evidence_download", args=[evidence.pk])
+    assert client_for(viewer).post(url).status_code == 405
+
+
+def test_link_evidence_has_no_download(action, lead, viewer, scheme):
+    evidence = Evidence(title="Minutes", url="https://intranet.example.org/minutes")
+    action.record_update(status=status(scheme, "G"), note="ok", by=lead, evidence=[evidence])
+    url = reverse("improvement:evidence_download", args=[evidence.pk])
+    assert client_for(viewer).get(url).status_code == 404
+    page = client_for(viewer).get(action_url(action)).content.decode()
+    assert 'href="https://intranet.example.org/minutes"' in page
