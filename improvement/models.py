@@ -710,3 +710,38 @@ def status_summaries(plan) -> tuple[StatusSummary, dict[int, StatusSummary]]:
         StatusSummary.build(statuses, overall),
         {theme_id: StatusSummary.build(statuses, counts) for theme_id, counts in by_theme.items()},
     )
+
+
+def status_summaries_by_period(plan, periods: list[datetime.date]) -> dict[datetime.date, StatusSummary]:
+    """The plan's RAG summary as reported at the end of each period (each action's latest
+    update in or before it; actions created later are left out). Two queries in all."""
+    statuses = list(plan.rag_scheme.statuses.order_by("position"))
+    rows = (
+        Update.objects.filter(action__plan=plan, period__lte=max(periods))
+        .order_by("action_id", "period", "pk").values_list("action_id", "period", "status_id")
+    )
+    history: dict[int, list[tuple[datetime.date, int]]] = {}
+    for action_id, period, status_id in rows.iterator(chunk_size=5000):
+        history.setdefault(action_id, []).append((period, status_id))
+    result = {}
+    for period in periods:
+        counts: dict = {}
+        for entries in history.values():
+            latest = None
+            for entry_period, status_id in entries:
+                if entry_period > period:
+                    break
+                latest = status_id
+            if latest is not None:
+                counts[latest] = counts.get(latest, 0) + 1
+        result[period] = StatusSummary.build(statuses, counts)
+    return result
+
+
+def movement_counts(actions, previous: datetime.date, current: datetime.date) -> dict[str, int]:
+    """How many actions improved, declined, stayed the same or are new between two periods."""
+    before, after = statuses_as_of(actions, previous), statuses_as_of(actions, current)
+    counts = {Movement.IMPROVED: 0, Movement.DECLINED: 0, Movement.UNCHANGED: 0, Movement.NEW: 0}
+    for action_id, status in after.items():
+        counts[Movement.between(before.get(action_id), status)] += 1
+    return counts

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from . import access
+from . import access, panels
 from .filters import ActionFilter
 from .forms import UpdateForm
 from .lib.spreadsheets import csv_lines, xlsx_bytes
@@ -101,6 +101,7 @@ def action_detail(request, action_id):
         "history": history,
         "can_record_update": access.can_record_update(request.user, action),
         "is_overdue": action.is_overdue(today()),
+        "panels": panels.render("action_detail", request, action),
     }
     return render(request, "improvement/action_detail.html", context)
 
@@ -213,7 +214,8 @@ def my_actions(request):
     )
     to_do = [action for action in actions if not action.has_update_in_period]
     done = [action for action in actions if action.has_update_in_period]
-    return render(request, "improvement/my_actions.html", {"to_do": to_do, "done": done})
+    context = {"to_do": to_do, "done": done, "panels": panels.render("my_actions", request, actions)}
+    return render(request, "improvement/my_actions.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -138,16 +138,40 @@ def viewer(plan):
 
 
 @pytest.fixture
-def chair(plan):
-    # Board roles arrive with the boards app; until then a chair reads the plan as a viewer.
-    other = Organisation.objects.create(name="Department for Education")
-    return _with_role("chair", plan, PlanRole.Role.VIEWER, other)
+def board(plan):
+    from boards.models import Board
+
+    board = Board.objects.create(name="Improvement Board", kind=Board.Kind.IMPROVEMENT_BOARD)
+    board.plans.add(plan)
+    return board
+
+
+def _on_board(username, board, role, organisation_name):
+    from boards.models import BoardMember
+
+    user = make_user(username, Organisation.objects.create(name=organisation_name))
+    BoardMember.objects.create(board=board, user=user, role=role)
+    return user
 
 
 @pytest.fixture
-def member(plan):
-    police = Organisation.objects.create(name="West Midlands Police")
-    return _with_role("member", plan, PlanRole.Role.VIEWER, police)
+def chair(board):
+    """The board's independent chair: reads its plans through the board."""
+    return _on_board("chair", board, "chair", "Department for Education")
+
+
+@pytest.fixture
+def member(board):
+    return _on_board("member", board, "member", "West Midlands Police")
+
+
+@pytest.fixture
+def officer(board, manager):
+    """The plan manager also serves as the board's officer, as in the demo."""
+    from boards.models import BoardMember
+
+    BoardMember.objects.create(board=board, user=manager, role="officer")
+    return manager
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from django.db import transaction
 from improvement.fixtures import load_plan_file
 from improvement.models import Organisation, Plan, PlanRole, Post, RagScheme, RagStatus, User
 from improvement.rag import create_presets
+from improvement.signals import demo_loaded
 
 DEFAULT_PASSWORD = "improvement-demo-2012"  # noqa: S105 - printed for the demo only
 
@@ -28,10 +29,11 @@ ACCOUNTS = {
     "lead2": ("Demo", "Second Lead", LEAD2_POST, "Walsall Council", False, {}),
     "manager": ("Demo", "Manager", "Improvement Programme Manager", "Walsall Council", True,
                 {slug: [PlanRole.Role.MANAGER] for slug in ALL_PLANS}),
+    # The chair and member read the Walsall plan through their seats on its Improvement Board.
     "chair": ("Demo", "Chair", "Independent Chair, Improvement Board", "Department for Education",
-              False, {WALSALL: [PlanRole.Role.VIEWER]}),
+              False, {}),
     "member": ("Demo", "Member", "Board member (West Midlands Police)", "West Midlands Police",
-               False, {WALSALL: [PlanRole.Role.VIEWER]}),
+               False, {}),
     "scrutiny": ("Demo", "Scrutiny", "Scrutiny Officer", "Walsall Council", False,
                  {slug: [PlanRole.Role.SCRUTINY] for slug in ALL_PLANS}),
     "viewer": ("Demo", "Viewer", "Policy Officer", "Walsall Council", False,
@@ -60,7 +62,10 @@ class Command(BaseCommand):
             for path in sorted((settings.BASE_DIR / "fixtures").glob("*.json")):
                 plan, created = load_plan_file(path)
                 self.stdout.write(f"{'Loaded' if created else 'Kept'} plan: {plan.name}")
-            self.create_accounts(password)
+            users, plans = self.create_accounts(password)
+            for _receiver, message in demo_loaded.send(sender=self.__class__, users=users, plans=plans):
+                if message:
+                    self.stdout.write(message)
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password: {password}):")
         for username, (_, _, title, organisation, *_rest) in ACCOUNTS.items():
@@ -86,8 +91,9 @@ class Command(BaseCommand):
                         PlanRole.objects.get_or_create(plan=plans[slug], user=user, role=role)
         walsall = plans.get(WALSALL)
         if walsall is None:
-            return
+            return users, plans
         for username, title in (("lead", LEAD_POST), ("lead2", LEAD2_POST)):
             post = Post.objects.filter(organisation=walsall.organisation, title=title).first()
             if post is not None:
                 post.holders.add(users[username])
+        return users, plans

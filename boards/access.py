@@ -1,0 +1,119 @@
+"""Access rules for boards, meetings, challenge and scrutiny, extending improvement.access.
+
+Board members of any role can read the plans their board oversees (registered below as a
+plan-reader rule). Chairs, members and officers post review notes; officers and chairs manage
+meetings; only an action's leads answer on its notes; scrutiny officers (the plan's, or the
+officers and chair of the scrutiny panel) record assessments.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from improvement import access
+from improvement.models import PlanRole
+
+from .models import Board, BoardMember, Meeting, ReviewNote, ScrutinyReview, UpdateRound
+
+POSTING_ROLES = (BoardMember.Role.CHAIR, BoardMember.Role.MEMBER, BoardMember.Role.OFFICER)
+MANAGING_ROLES = (BoardMember.Role.CHAIR, BoardMember.Role.OFFICER)
+
+
+@access.plan_readers
+def _board_members(user) -> Q:
+    return Q(boards__members__user=user)
+
+
+def board_role(user, board) -> str | None:
+    return (BoardMember.objects.filter(board=board, user=user)
+            .values_list("role", flat=True).first())
+
+
+def visible_boards(user):
+    """Boards overseeing a plan the user may read, and boards they sit on."""
+    if not user.is_authenticated:
+        return Board.objects.none()
+    if user.is_superuser:
+        return Board.objects.all()
+    plans = access.visible_plans(user).values("pk")
+    return Board.objects.filter(Q(plans__in=plans) | Q(members__user=user)).distinct()
+
+
+def get_board_or_404(user, pk) -> Board:
+    return get_object_or_404(visible_boards(user), pk=pk)
+
+
+def get_meeting_or_404(user, pk) -> Meeting:
+    return get_object_or_404(
+        Meeting.objects.filter(plan__in=access.visible_plans(user))
+        .select_related("board", "plan__rag_scheme", "round"),
+        pk=pk,
+    )
+
+
+def get_round_or_404(user, pk) -> UpdateRound:
+    return get_object_or_404(
+        UpdateRound.objects.filter(plan__in=access.visible_plans(user)).select_related("plan"), pk=pk
+    )
+
+
+def get_note_or_404(user, pk) -> ReviewNote:
+    return get_object_or_404(
+        ReviewNote.objects.filter(meeting__plan__in=access.visible_plans(user))
+        .select_related("meeting__board", "meeting__plan", "action__plan", "author"),
+        pk=pk,
+    )
+
+
+def get_review_or_404(user, pk) -> ScrutinyReview:
+    return get_object_or_404(
+        ScrutinyReview.objects.filter(plan__in=access.visible_plans(user))
+        .select_related("board", "plan__rag_scheme"),
+        pk=pk,
+    )
+
+
+def can_manage_rounds(user, plan) -> bool:
+    return access.can_manage_plan(user, plan)
+
+
+def can_manage_meetings(user, board) -> bool:
+    return user.is_superuser or board_role(user, board) in MANAGING_ROLES
+
+
+def can_post_review_note(user, meeting) -> bool:
+    return user.is_superuser or board_role(user, meeting.board) in POSTING_ROLES
+
+
+def can_add_to_attention_list(user, meeting) -> bool:
+    return can_post_review_note(user, meeting)
+
+
+def can_answer_note(user, note) -> bool:
+    """Only the action's leads answer on its thread (the board follows up by resolving or
+    carrying the note forward, or with a new note)."""
+    return access.leads_action(user, note.action)
+
+
+def can_close_note(user, note) -> bool:
+    """The note's author, or the board's chair or officers, resolve or carry it forward."""
+    return (user.is_superuser or note.author_id == user.pk
+            or board_role(user, note.meeting.board) in MANAGING_ROLES)
+
+
+def can_record_assessment(user, review) -> bool:
+    return (user.is_superuser
+            or access.has_plan_role(user, review.plan, PlanRole.Role.SCRUTINY)
+            or board_role(user, review.board) in MANAGING_ROLES)
+
+
+def can_start_review(user, plan) -> bool:
+    return (user.is_superuser or access.has_plan_role(user, plan, PlanRole.Role.SCRUTINY)
+            or BoardMember.objects.filter(user=user, role__in=MANAGING_ROLES,
+                                          board__kind=Board.Kind.SCRUTINY_PANEL,
+                                          board__plans=plan).exists())
+
+
+def require(allowed: bool, message="You do not have permission to do that.") -> None:
+    if not allowed:
+        raise PermissionDenied(message)

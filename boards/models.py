@@ -1,0 +1,619 @@
+"""Boards and how they work with a plan month by month: update rounds and reminders,
+meetings with their attention list, review notes and challenge, decisions and follow-ups,
+and independent scrutiny reviews.
+
+The rules (who is late, what needs the board's attention, which update counts for a closed
+round, how a scrutiny review summarises) are methods here, shared by pages, commands, packs
+and tests.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from improvement.models import (
+    Action,
+    Movement,
+    Plan,
+    Recommendation,
+    Update,
+    add_months,
+    period_label,
+    statuses_as_of,
+)
+
+
+class Board(models.Model):
+    class Kind(models.TextChoices):
+        IMPROVEMENT_BOARD = "improvement_board", "Improvement board"
+        SCRUTINY_PANEL = "scrutiny_panel", "Scrutiny panel"
+        PARTNERSHIP_BOARD = "partnership_board", "Partnership board"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    plans = models.ManyToManyField(Plan, related_name="boards")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("boards:board_detail", args=[self.pk])
+
+
+class BoardMember(models.Model):
+    class Role(models.TextChoices):
+        CHAIR = "chair", "Chair"
+        MEMBER = "member", "Member"
+        OFFICER = "officer", "Officer"
+        OBSERVER = "observer", "Observer"
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="board_memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    represents = models.CharField(
+        max_length=200, blank=True,
+        help_text='Whom they sit for, e.g. "West Midlands Police", "DfE participant observer".',
+    )
+
+    class Meta:
+        ordering = ["board", "role", "user__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "user"], name="board_member_once_per_board")
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}, {self.board})"
+
+
+# --- Update rounds ----------------------------------------------------------------------
+
+
+class UpdateRoundQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(closed_at__isnull=True)
+
+
+class UpdateRound(models.Model):
+    """A reporting period opened by the plan manager, with a deadline before the board meets."""
+
+    REMINDER_DAYS_BEFORE = 3
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="rounds")
+    period = models.DateField(help_text="The reporting period (first day of its month).")
+    deadline = models.DateField(help_text="The last day for leads to submit their update.")
+    opened_at = models.DateTimeField(default=timezone.now)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+
+    objects = UpdateRoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "-period"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "period"], name="round_period_unique_in_plan",
+                                    violation_error_message="This plan already has a round for that period."),
+            models.UniqueConstraint(fields=["plan"], condition=Q(closed_at__isnull=True),
+                                    name="one_open_round_per_plan",
+                                    violation_error_message="Close the open round before opening another."),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} – {period_label(self.period)} round"
+
+    def get_absolute_url(self):
+        return reverse("boards:round_detail", args=[self.pk])
+
+    @property
+    def period_label(self):
+        return period_label(self.period)
+
+    @property
+    def is_open(self):
+        return self.closed_at is None
+
+    def clean(self):
+        if self.period:
+            self.period = self.period.replace(day=1)
+        if self.deadline and self.period and self.deadline < self.period:
+            raise ValidationError(
+                {"deadline": "The deadline must be on or after the first day of the period "
+                             f"({self.period:%-d %B %Y})"}
+            )
+
+    @classmethod
+    @transaction.atomic
+    def open_round(cls, *, plan, period, deadline, by):
+        """Open a round and make its period the plan's current reporting period."""
+        round_ = cls(plan=plan, period=period.replace(day=1), deadline=deadline, opened_by=by)
+        round_.full_clean()  # includes the one-open-round and one-round-per-period constraints
+        round_.save()
+        Plan.objects.filter(pk=plan.pk).update(current_period=round_.period)
+        plan.current_period = round_.period
+        return round_
+
+    def deadline_passed(self, as_of: datetime.date) -> bool:
+        return as_of > self.deadline
+
+    def deadline_end(self) -> datetime.datetime:
+        """The end of the deadline day, in the site's time zone."""
+        day_after = self.deadline + datetime.timedelta(days=1)
+        return timezone.make_aware(datetime.datetime.combine(day_after, datetime.time.min))
+
+    def open_actions(self):
+        return Action.objects.filter(plan=self.plan).open()
+
+    def submissions(self, as_of: datetime.date) -> list["Submission"]:
+        """Per open action: submitted on time, submitted late, or not submitted (and late
+        once the deadline has passed). Three queries whatever the size of the plan."""
+        actions = list(
+            self.open_actions().select_related("theme", "current_status")
+            .prefetch_related("lead_posts__holders").order_by("number_sort")
+        )
+        first_update = {}
+        for action_id, created_at in (
+            Update.objects.filter(action__in=actions, period=self.period)
+            .order_by("action_id", "created_at").values_list("action_id", "created_at")
+        ):
+            first_update.setdefault(action_id, created_at)
+        deadline_end = self.deadline_end()
+        passed = self.deadline_passed(as_of)
+        result = []
+        for action in actions:
+            submitted_at = first_update.get(action.pk)
+            if submitted_at is None:
+                state = Submission.LATE if passed else Submission.AWAITED
+            elif submitted_at >= deadline_end:
+                state = Submission.SUBMITTED_LATE
+            else:
+                state = Submission.SUBMITTED
+            result.append(Submission(action, state, submitted_at))
+        return result
+
+    def by_lead(self, submissions) -> list["LeadSummary"]:
+        """The submissions grouped per person holding a lead post (and per vacant post)."""
+        leads: dict = {}
+        for submission in submissions:
+            for post in submission.action.lead_posts.all():
+                holders = list(post.holders.all()) or [None]
+                for holder in holders:
+                    key = (holder.pk if holder else None, None if holder else post.pk)
+                    summary = leads.setdefault(key, LeadSummary(holder, post if not holder else None))
+                    summary.add(submission)
+        return sorted(leads.values(), key=lambda s: (-s.outstanding, s.name))
+
+    def leads_missing_updates(self) -> dict:
+        """{user: [open actions they lead with no update in this round's period]}."""
+        missing = (
+            Action.objects.filter(plan=self.plan).missing_update(self.period)
+            .prefetch_related("lead_posts__holders").order_by("number_sort")
+        )
+        by_user: dict = {}
+        for action in missing:
+            for post in action.lead_posts.all():
+                for holder in post.holders.all():
+                    if holder.is_active and action not in by_user.setdefault(holder, []):
+                        by_user[holder].append(action)
+        return by_user
+
+    @transaction.atomic
+    def close(self, *, by):
+        """Fix which update counts for this period: the latest one recorded by now."""
+        locked = UpdateRound.objects.select_for_update().get(pk=self.pk)
+        if locked.closed_at is not None:
+            raise ValidationError("This round is already closed.")
+        counted = Update.objects.filter(action__plan=self.plan, period=self.period).reporting()
+        CountedUpdate.objects.bulk_create(
+            CountedUpdate(round=self, action_id=update.action_id, update=update)
+            for update in counted.only("pk", "action_id")
+        )
+        self.closed_at = timezone.now()
+        self.closed_by = by
+        self.save(update_fields=["closed_at", "closed_by"])
+
+    def counted_statuses(self) -> dict:
+        """{action id: status} as reported for the period: fixed at closing for a closed round,
+        the latest update so far for an open one."""
+        if self.closed_at is None:
+            return statuses_as_of(Action.objects.filter(plan=self.plan), self.period)
+        rows = CountedUpdate.objects.filter(round=self).select_related("update__status")
+        counted = {row.action_id: row.update.status for row in rows}
+        # Actions without an update this period carry their earlier status forward.
+        earlier = statuses_as_of(Action.objects.filter(plan=self.plan),
+                                 add_months(self.period, -1))
+        return {**earlier, **counted}
+
+
+class CountedUpdate(models.Model):
+    """For a closed round, the update that counts for each action (written once, at close)."""
+
+    round = models.ForeignKey(UpdateRound, on_delete=models.CASCADE, related_name="counted")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="+")
+    update = models.ForeignKey(Update, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "action"], name="one_counted_update_per_action")
+        ]
+
+    def __str__(self):
+        return f"{self.round}: {self.update}"
+
+
+@dataclass
+class Submission:
+    SUBMITTED = "submitted"
+    SUBMITTED_LATE = "submitted_late"
+    AWAITED = "awaited"
+    LATE = "late"
+    LABELS = {SUBMITTED: "Submitted", SUBMITTED_LATE: "Submitted late", AWAITED: "Not yet submitted",
+              LATE: "Late: not submitted"}
+
+    action: Action
+    state: str
+    submitted_at: datetime.datetime | None = None
+
+    @property
+    def label(self):
+        return self.LABELS[self.state]
+
+    @property
+    def is_outstanding(self):
+        return self.state in (self.AWAITED, self.LATE)
+
+
+@dataclass
+class LeadSummary:
+    user: object
+    vacant_post: object = None
+    submissions: list = field(default_factory=list)
+
+    @property
+    def name(self):
+        if self.user is not None:
+            return str(self.user)
+        return f"{self.vacant_post} (vacant)"
+
+    def add(self, submission):
+        if submission not in self.submissions:
+            self.submissions.append(submission)
+
+    @property
+    def outstanding(self):
+        return sum(1 for s in self.submissions if s.is_outstanding)
+
+    @property
+    def late(self):
+        return sum(1 for s in self.submissions if s.state in (Submission.LATE, Submission.SUBMITTED_LATE))
+
+
+class Reminder(models.Model):
+    """One email to one lead for one round and rule; what makes reminders go out once."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", "Reminder before the deadline"
+        CHASER = "chaser", "Chaser after the deadline"
+
+    class Status(models.TextChoices):
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    round = models.ForeignKey(UpdateRound, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="reminders")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    action_numbers = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    attempted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-attempted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "user", "kind"],
+                                    condition=Q(status="sent"), name="reminder_sent_once")
+        ]
+        indexes = [
+            # send_reminders asks, per round and rule, who has already been sent one.
+            models.Index(fields=["round", "kind", "status"], name="reminder_round_kind_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.user} ({self.status})"
+
+
+# --- Meetings ------------------------------------------------------------------------------
+
+
+class Meeting(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="meetings")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="meetings")
+    round = models.ForeignKey(UpdateRound, on_delete=models.PROTECT, related_name="meetings",
+                              help_text="The update round this meeting reviews.")
+    date = models.DateField()
+    agenda = models.TextField(blank=True)
+    papers = models.TextField(blank=True, help_text="Papers for the meeting, one per line.")
+
+    class Meta:
+        ordering = ["board", "-date"]
+
+    def __str__(self):
+        return f"{self.board} – {self.date:%-d %B %Y}"
+
+    def get_absolute_url(self):
+        return reverse("boards:meeting_detail", args=[self.pk])
+
+    def clean(self):
+        if self.round_id and self.plan_id and self.round.plan_id != self.plan_id:
+            raise ValidationError({"round": "The round belongs to another plan."})
+        if self.board_id and self.plan_id and not self.board.plans.filter(pk=self.plan_id).exists():
+            raise ValidationError({"plan": "The board does not oversee this plan."})
+
+    def previous(self):
+        return (Meeting.objects.filter(board=self.board, plan=self.plan, date__lt=self.date)
+                .order_by("-date").first())
+
+    def attention_list(self) -> list["AttentionEntry"]:
+        """What needs the board's attention: actions flagged by the rules (a status needing the
+        board's attention, overdue, missing update, declined since last period) and those a
+        member or officer added by hand."""
+        period = self.round.period
+        actions = {
+            action.pk: action
+            for action in Action.objects.filter(plan=self.plan)
+            .select_related("theme", "current_status").prefetch_related("lead_posts")
+            .with_update_in(period).order_by("number_sort")
+        }
+        now = self.round.counted_statuses()
+        before = statuses_as_of(list(actions), add_months(period, -1))
+        entries: dict = {}
+
+        def flag(action, reason):
+            entries.setdefault(action.pk, AttentionEntry(action, now.get(action.pk))).reasons.append(reason)
+
+        for action in actions.values():
+            status = now.get(action.pk)
+            complete = status is not None and status.is_complete
+            if status is not None and status.needs_board_attention:
+                flag(action, f"{status.label}: {status.meaning}")
+            if action.is_overdue(self.date):
+                flag(action, f"Overdue: due {action.effective_due_date:%-d %B %Y}")
+            if not complete and not action.has_update_in_period:
+                flag(action, f"No update for {period_label(period)}")
+            if Movement.between(before.get(action.pk), status) == Movement.DECLINED:
+                flag(action, f"Declined since last period ({before[action.pk].label} to {status.label})")
+        for item in self.attention_items.select_related("added_by"):
+            action = actions.get(item.action_id)
+            if action is not None:
+                flag(action, f"Added by {item.added_by}: {item.reason}")
+        return sorted(entries.values(), key=lambda e: e.action.number_sort)
+
+    def open_notes_carried_in(self):
+        """Review notes from earlier meetings of this board on this plan still open or carried
+        forward: they are on this meeting's agenda."""
+        return (ReviewNote.objects.filter(meeting__board=self.board, meeting__plan=self.plan,
+                                          meeting__date__lt=self.date)
+                .exclude(status=ReviewNote.Status.RESOLVED)
+                .select_related("action", "author", "meeting"))
+
+    def follow_ups_carried_in(self):
+        return (FollowUp.objects.filter(meeting__board=self.board, meeting__plan=self.plan,
+                                        meeting__date__lt=self.date, done=False)
+                .select_related("owner", "meeting"))
+
+
+@dataclass
+class AttentionEntry:
+    action: Action
+    status: object
+    reasons: list = field(default_factory=list)
+
+
+class AttentionItem(models.Model):
+    """An action a member or officer added to a meeting's attention list by hand."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attention_items")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField()
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "action"], name="attention_item_once")
+        ]
+
+    def __str__(self):
+        return f"{self.action.number}: {self.reason[:60]}"
+
+
+class ReviewNote(models.Model):
+    """A board member's comment, question or challenge on an action within a meeting."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", "Comment"
+        QUESTION = "question", "Question"
+        CHALLENGE = "challenge", "Challenge"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+        CARRIED_FORWARD = "carried_forward", "Carried forward"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="review_notes")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="review_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                               related_name="review_notes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.TextField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The action page and My actions list an action's notes that are not resolved.
+            models.Index(fields=["action", "status"], name="review_note_action_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.action.number}"
+
+    @property
+    def is_open(self):
+        return self.status != self.Status.RESOLVED
+
+
+class ReviewResponse(models.Model):
+    """A reply on a review note's thread: the lead's answer, or the board's follow-up."""
+
+    note = models.ForeignKey(ReviewNote, on_delete=models.CASCADE, related_name="responses")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Reply by {self.author} on {self.note}"
+
+
+class Decision(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField()
+    action = models.ForeignKey(Action, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+", help_text="The action it concerns, if any.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class FollowUp(models.Model):
+    """Something the meeting asked someone to do by a date."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="follow_ups")
+    description = models.TextField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="follow_ups")
+    due_date = models.DateField()
+    done = models.BooleanField(default=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+
+    def __str__(self):
+        return self.description[:80]
+
+
+# --- Scrutiny --------------------------------------------------------------------------------
+
+
+class ScrutinyReview(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="scrutiny_reviews",
+                              help_text="The scrutiny panel running the review.")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="scrutiny_reviews")
+    title = models.CharField(max_length=300)
+    date = models.DateField()
+    scope = models.TextField(help_text='What it examines, e.g. "Ofsted immediate and 3-month actions".')
+    reported_to = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["plan", "-date"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("boards:review_detail", args=[self.pk])
+
+    def summary(self) -> list[tuple[str, str, int]]:
+        """(conclusion, label, count) for every conclusion, in a fixed order."""
+        counts = dict(
+            self.assessments.values_list("conclusion").annotate(n=models.Count("pk")).order_by()
+        )
+        return [(value, label, counts.get(value, 0)) for value, label in Assessment.Conclusion.choices]
+
+
+class Assessment(models.Model):
+    """Scrutiny's independent conclusion on one item in a review's scope. It never changes the
+    lead's own status."""
+
+    class Conclusion(models.TextChoices):
+        COMPLETE = "complete", "Complete"
+        PARTIALLY_COMPLETE = "partially_complete", "Partially complete"
+        NOT_COMPLETE = "not_complete", "Not complete"
+        UNKNOWN = "unknown", "Unknown (no evidence received)"
+
+    NEEDS_COMMENT = {Conclusion.PARTIALLY_COMPLETE, Conclusion.UNKNOWN}
+
+    review = models.ForeignKey(ScrutinyReview, on_delete=models.CASCADE, related_name="assessments")
+    number = models.CharField(max_length=20)
+    number_sort = models.CharField(max_length=100, editable=False)
+    group = models.CharField(max_length=200, blank=True,
+                             help_text='The heading the review groups it under.')
+    requirement = models.TextField()
+    recommendation = models.ForeignKey(Recommendation, null=True, blank=True,
+                                       on_delete=models.SET_NULL, related_name="assessments")
+    actions = models.ManyToManyField(Action, blank=True, related_name="assessments")
+    conclusion = models.CharField(max_length=30, choices=Conclusion.choices)
+    comment = models.TextField(blank=True)
+    evidence = models.TextField("evidence considered", blank=True)
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    assessed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["review", "number_sort"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "number"], name="assessment_number_unique_in_review")
+        ]
+
+    def __str__(self):
+        return f"{self.number}: {self.get_conclusion_display()}"
+
+    def save(self, *args, **kwargs):
+        from improvement.models import number_sort_key
+
+        self.number_sort = number_sort_key(self.number)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.conclusion in self.NEEDS_COMMENT and not self.comment.strip():
+            raise ValidationError(
+                {"comment": f"Enter a comment: a conclusion of “{self.get_conclusion_display()}” needs one"}
+            )
+
+    def disagrees_with(self, status) -> bool:
+        """True where the lead's own status and scrutiny's conclusion tell different stories:
+        the lead says complete and scrutiny does not agree, or scrutiny finds it complete while
+        the lead does not."""
+        if status is None:
+            return self.conclusion == self.Conclusion.COMPLETE
+        if status.is_complete:
+            return self.conclusion != self.Conclusion.COMPLETE
+        return self.conclusion == self.Conclusion.COMPLETE

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from . import views
+
+app_name = "boards"
+
+urlpatterns = [
+    path("boards/", views.board_list, name="board_list"),
+    path("boards/<int:board_id>/", views.board_detail, name="board_detail"),
+    path("boards/<int:board_id>/meetings/new/", views.meeting_create, name="meeting_create"),
+    path("plans/<int:plan_id>/rounds/", views.round_list, name="round_list"),
+    path("plans/<int:plan_id>/dashboard/", views.dashboard, name="dashboard"),
+    path("plans/<int:plan_id>/scrutiny/", views.review_list, name="review_list"),
+    path("plans/<int:plan_id>/scrutiny/new/", views.review_create, name="review_create"),
+    path("rounds/<int:round_id>/", views.round_detail, name="round_detail"),
+    path("rounds/<int:round_id>/reminders/", views.round_send_reminders, name="round_send_reminders"),
+    path("rounds/<int:round_id>/close/", views.round_close, name="round_close"),
+    path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:meeting_id>/notes/", views.note_create, name="note_create"),
+    path("meetings/<int:meeting_id>/attention/", views.attention_add, name="attention_add"),
+    path("meetings/<int:meeting_id>/decisions/", views.decision_create, name="decision_create"),
+    path("meetings/<int:meeting_id>/follow-ups/", views.follow_up_create, name="follow_up_create"),
+    path("follow-ups/<int:follow_up_id>/done/", views.follow_up_done, name="follow_up_done"),
+    path("notes/<int:note_id>/", views.note_detail, name="note_detail"),
+    path("notes/<int:note_id>/answer/", views.note_respond, name="note_respond"),
+    path("notes/<int:note_id>/status/", views.note_close, name="note_close"),
+    path("scrutiny/<int:review_id>/", views.review_detail, name="review_detail"),
+    path("scrutiny/<int:review_id>/items/new/", views.assessment_edit, name="assessment_create"),
+    path("scrutiny/<int:review_id>/items/<int:assessment_id>/", views.assessment_edit, name="assessment_edit"),
+]

@@ -1,0 +1,475 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from improvement import access as core_access
+from improvement.models import (
+    Action,
+    add_months,
+    movement_counts,
+    period_label,
+    status_summaries,
+    status_summaries_by_period,
+)
+
+from . import access
+from .forms import (
+    AssessmentForm,
+    AttentionItemForm,
+    DecisionForm,
+    FollowUpForm,
+    MeetingForm,
+    ResponseForm,
+    ReviewNoteForm,
+    RoundForm,
+    ScrutinyReviewForm,
+)
+from .models import FollowUp, ReviewNote, ReviewResponse, UpdateRound
+from .reminders import send_round_reminders
+
+
+def today():
+    return timezone.localdate()
+
+
+def _bad_request(request, template, context):
+    return render(request, template, context, status=400)
+
+
+# --- Boards ----------------------------------------------------------------------------------
+
+@require_GET
+def board_list(request):
+    boards = (access.visible_boards(request.user).prefetch_related("plans")
+              .annotate(member_count=Count("members", distinct=True)).order_by("name"))
+    return render(request, "boards/board_list.html", {"boards": boards})
+
+
+@require_GET
+def board_detail(request, board_id):
+    board = access.get_board_or_404(request.user, board_id)
+    visible = core_access.visible_plans(request.user)
+    context = {
+        "board": board,
+        "members": board.members.select_related("user__organisation").order_by("role", "user__last_name"),
+        "plans": board.plans.filter(pk__in=visible.values("pk")),
+        "meetings": board.meetings.filter(plan__in=visible).select_related("plan", "round").order_by("-date"),
+        "reviews": board.scrutiny_reviews.filter(plan__in=visible).select_related("plan"),
+        "can_manage": access.can_manage_meetings(request.user, board),
+    }
+    return render(request, "boards/board_detail.html", context)
+
+
+# --- Rounds ----------------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+def round_list(request, plan_id):
+    plan = core_access.get_plan_or_404(request.user, plan_id)
+    can_manage = access.can_manage_rounds(request.user, plan)
+    form = RoundForm(request.POST or None, plan=plan)
+    if request.method == "POST":
+        access.require(can_manage, "Only the plan's managers open update rounds.")
+        if form.is_valid():
+            try:
+                round_ = UpdateRound.open_round(plan=plan, period=form.cleaned_data["period"],
+                                                deadline=form.cleaned_data["deadline"], by=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"Round opened for {round_.period_label}: updates are due by "
+                                          f"{round_.deadline:%-d %B %Y}.")
+                return redirect(round_)
+    context = {"plan": plan, "rounds": plan.rounds.order_by("-period"), "form": form,
+               "can_manage": can_manage, "has_open": plan.rounds.open().exists()}
+    return render(request, "boards/round_list.html", context, status=400 if form.errors else 200)
+
+
+@require_GET
+def round_detail(request, round_id):
+    round_ = access.get_round_or_404(request.user, round_id)
+    as_of = today()
+    submissions = round_.submissions(as_of)
+    counts = dict.fromkeys(("submitted", "submitted_late", "awaited", "late"), 0)
+    for submission in submissions:
+        counts[submission.state] += 1
+    context = {
+        "round": round_,
+        "plan": round_.plan,
+        "submissions": submissions,
+        "leads": round_.by_lead(submissions),
+        "counts": counts,
+        "can_manage": access.can_manage_rounds(request.user, round_.plan),
+        "reminders": round_.reminders.select_related("user").order_by("-attempted_at")[:50],
+        "as_of": as_of,
+    }
+    return render(request, "boards/round_detail.html", context)
+
+
+@require_POST
+def round_send_reminders(request, round_id):
+    round_ = access.get_round_or_404(request.user, round_id)
+    access.require(access.can_manage_rounds(request.user, round_.plan), "Only the plan's managers send reminders.")
+    if not round_.is_open:
+        messages.error(request, "This round is closed: there is no one to remind.")
+        return redirect(round_)
+    result = send_round_reminders(round_, as_of=today(), manual=True, base_url=request.build_absolute_uri("/"))
+    if result.failed:
+        messages.error(request, f"{result.failed} reminder{'s' if result.failed != 1 else ''} could not be sent; "
+                                "they will be retried on the next run.")
+    messages.success(request, f"Reminders sent to {result.sent} lead{'s' if result.sent != 1 else ''}"
+                              f"{'' if result.sent else ' (everyone is up to date or was reminded already)'}.")
+    return redirect(round_)
+
+
+@require_POST
+def round_close(request, round_id):
+    round_ = access.get_round_or_404(request.user, round_id)
+    access.require(access.can_manage_rounds(request.user, round_.plan), "Only the plan's managers close rounds.")
+    try:
+        round_.close(by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Round closed: the updates recorded for {round_.period_label} are now fixed "
+                                  "for reporting.")
+    return redirect(round_)
+
+
+# --- Meetings --------------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+def meeting_create(request, board_id):
+    board = access.get_board_or_404(request.user, board_id)
+    access.require(access.can_manage_meetings(request.user, board),
+                   "Only the board's officers and chair arrange meetings.")
+    form = MeetingForm(request.POST or None, board=board)
+    if request.method == "POST" and form.is_valid():
+        meeting = form.save()
+        messages.success(request, f"Meeting arranged for {meeting.date:%-d %B %Y}.")
+        return redirect(meeting)
+    return render(request, "boards/meeting_form.html", {"board": board, "form": form},
+                  status=400 if form.errors else 200)
+
+
+def _meeting_context(request, meeting, **forms):
+    user = request.user
+    notes = (meeting.review_notes.select_related("action", "author")
+             .prefetch_related(Prefetch("responses", queryset=ReviewResponse.objects.select_related("author")))
+             .order_by("created_at"))
+    context = {
+        "meeting": meeting,
+        "board": meeting.board,
+        "plan": meeting.plan,
+        "attention": meeting.attention_list(),
+        "notes": notes,
+        "carried_notes": meeting.open_notes_carried_in().order_by("created_at"),
+        "decisions": meeting.decisions.select_related("action"),
+        "follow_ups": meeting.follow_ups.select_related("owner"),
+        "carried_follow_ups": meeting.follow_ups_carried_in().order_by("due_date"),
+        "papers": [line for line in meeting.papers.splitlines() if line.strip()],
+        "can_manage": access.can_manage_meetings(user, meeting.board),
+        "can_post": access.can_post_review_note(user, meeting),
+        "note_form": ReviewNoteForm(meeting=meeting, initial={"action": request.GET.get("action")}),
+        "attention_form": AttentionItemForm(meeting=meeting),
+        "decision_form": DecisionForm(meeting=meeting),
+        "follow_up_form": FollowUpForm(meeting=meeting),
+        "as_of": today(),
+    }
+    context.update(forms)
+    return context
+
+
+@require_GET
+def meeting_detail(request, meeting_id):
+    meeting = access.get_meeting_or_404(request.user, meeting_id)
+    return render(request, "boards/meeting_detail.html", _meeting_context(request, meeting))
+
+
+def _meeting_post(request, meeting_id, form_class, context_name, allowed, denied, save, done):
+    meeting = access.get_meeting_or_404(request.user, meeting_id)
+    access.require(allowed(request.user, meeting), denied)
+    form = form_class(request.POST, meeting=meeting)
+    if form.is_valid():
+        save(form, meeting)
+        messages.success(request, done)
+        return redirect(meeting)
+    context = _meeting_context(request, meeting, **{context_name: form})
+    context["form_with_errors"] = form
+    return _bad_request(request, "boards/meeting_detail.html", context)
+
+
+@require_POST
+def note_create(request, meeting_id):
+    def save(form, meeting):
+        note = form.save(commit=False)
+        note.meeting, note.author = meeting, request.user
+        note.save()
+        _notify_leads(request, note)
+
+    return _meeting_post(request, meeting_id, ReviewNoteForm, "note_form", access.can_post_review_note,
+                         "Only the board's chair, members and officers post review notes.", save,
+                         "Review note posted. The action's leads have been told.")
+
+
+@require_POST
+def attention_add(request, meeting_id):
+    def save(form, meeting):
+        item = form.save(commit=False)
+        item.added_by = request.user
+        item.save()
+
+    return _meeting_post(request, meeting_id, AttentionItemForm, "attention_form", access.can_add_to_attention_list,
+                         "Only the board's chair, members and officers add to the list.", save,
+                         "Added to the list for the board's attention.")
+
+
+@require_POST
+def decision_create(request, meeting_id):
+    def save(form, meeting):
+        decision = form.save(commit=False)
+        decision.meeting, decision.recorded_by = meeting, request.user
+        decision.save()
+
+    return _meeting_post(request, meeting_id, DecisionForm, "decision_form",
+                         lambda user, meeting: access.can_manage_meetings(user, meeting.board),
+                         "Only the board's officers and chair record decisions.", save, "Decision recorded.")
+
+
+@require_POST
+def follow_up_create(request, meeting_id):
+    def save(form, meeting):
+        follow_up = form.save(commit=False)
+        follow_up.meeting = meeting
+        follow_up.save()
+
+    return _meeting_post(request, meeting_id, FollowUpForm, "follow_up_form",
+                         lambda user, meeting: access.can_manage_meetings(user, meeting.board),
+                         "Only the board's officers and chair record follow-ups.", save, "Follow-up recorded.")
+
+
+@require_POST
+def follow_up_done(request, follow_up_id):
+    follow_up = FollowUp.objects.filter(
+        meeting__plan__in=core_access.visible_plans(request.user)).select_related("meeting__board").filter(
+        pk=follow_up_id).first()
+    if follow_up is None:
+        raise Http404("No such follow-up")
+    allowed = follow_up.owner_id == request.user.pk or access.can_manage_meetings(request.user, follow_up.meeting.board)
+    access.require(allowed, "Only its owner or the board's officers mark a follow-up done.")
+    FollowUp.objects.filter(pk=follow_up.pk).update(done=True, done_at=timezone.now())
+    messages.success(request, "Follow-up marked done.")
+    return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/") else follow_up.meeting)
+
+
+def _notify_leads(request, note):
+    """Tell the action's leads about a new review note. A failure to send never loses the note."""
+    recipients = sorted({user.email for post in note.action.lead_posts.prefetch_related("holders")
+                         for user in post.holders.all() if user.email and user.is_active})
+    if not recipients:
+        return
+    link = request.build_absolute_uri(reverse("boards:note_detail", args=[note.pk]))
+    body = (f"{note.author} posted a {note.get_kind_display().lower()} on action {note.action.number} "
+            f"({note.action.plan.name}) at the {note.meeting}:\n\n{note.text}\n\nAnswer it here: {link}\n")
+    message = EmailMessage(f"{note.get_kind_display()} on action {note.action.number}", body, to=recipients)
+    transaction.on_commit(lambda: _send_quietly(message))
+
+
+def _send_quietly(message):
+    import logging
+
+    try:
+        message.send()
+    except Exception:  # noqa: BLE001 - the note is saved; the thread shows on My actions anyway
+        logging.getLogger(__name__).exception("Could not email the leads about a review note")
+
+
+# --- Review notes ----------------------------------------------------------------------------
+
+def _note_context(request, note, form=None):
+    user = request.user
+    return {
+        "note": note,
+        "meeting": note.meeting,
+        "action": note.action,
+        "plan": note.meeting.plan,
+        "responses": note.responses.select_related("author"),
+        "can_answer": access.can_answer_note(user, note),
+        "can_close": access.can_close_note(user, note),
+        "form": form or ResponseForm(),
+    }
+
+
+@require_GET
+def note_detail(request, note_id):
+    note = access.get_note_or_404(request.user, note_id)
+    return render(request, "boards/note_detail.html", _note_context(request, note))
+
+
+@require_POST
+def note_respond(request, note_id):
+    note = access.get_note_or_404(request.user, note_id)
+    access.require(access.can_answer_note(request.user, note), "Only the action's leads answer on its notes.")
+    form = ResponseForm(request.POST)
+    if not form.is_valid():
+        return _bad_request(request, "boards/note_detail.html", _note_context(request, note, form))
+    ReviewResponse.objects.create(note=note, author=request.user, text=form.cleaned_data["text"])
+    messages.success(request, "Answer posted.")
+    return redirect("boards:note_detail", note.pk)
+
+
+@require_POST
+def note_close(request, note_id):
+    note = access.get_note_or_404(request.user, note_id)
+    access.require(access.can_close_note(request.user, note),
+                   "Only the note's author or the board's officers and chair can do that.")
+    status = request.POST.get("status")
+    if status not in (ReviewNote.Status.RESOLVED, ReviewNote.Status.CARRIED_FORWARD, ReviewNote.Status.OPEN):
+        messages.error(request, "Choose whether the note is resolved or carried forward.")
+        return redirect("boards:note_detail", note.pk)
+    note.status = status
+    note.closed_at = timezone.now() if status != ReviewNote.Status.OPEN else None
+    note.closed_by = request.user if status != ReviewNote.Status.OPEN else None
+    note.save(update_fields=["status", "closed_at", "closed_by"])
+    messages.success(request, {ReviewNote.Status.RESOLVED: "Marked resolved.",
+                               ReviewNote.Status.CARRIED_FORWARD: "Carried forward to the next meeting.",
+                               ReviewNote.Status.OPEN: "Reopened."}[status])
+    return redirect("boards:note_detail", note.pk)
+
+
+# --- Scrutiny --------------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+def review_create(request, plan_id):
+    plan = core_access.get_plan_or_404(request.user, plan_id)
+    access.require(access.can_start_review(request.user, plan), "Only scrutiny officers start reviews.")
+    form = ScrutinyReviewForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        review = form.save()
+        messages.success(request, "Review created. Record a conclusion for each item in its scope.")
+        return redirect(review)
+    return render(request, "boards/review_form.html", {"plan": plan, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@require_GET
+def review_list(request, plan_id):
+    plan = core_access.get_plan_or_404(request.user, plan_id)
+    reviews = plan.scrutiny_reviews.select_related("board").annotate(items=Count("assessments")).order_by("-date")
+    return render(request, "boards/review_list.html", {
+        "plan": plan, "reviews": reviews, "can_start": access.can_start_review(request.user, plan)})
+
+
+@require_GET
+def review_detail(request, review_id):
+    review = access.get_review_or_404(request.user, review_id)
+    assessments = list(review.assessments.select_related("recommendation__source")
+                       .prefetch_related(Prefetch("actions", queryset=Action.objects.select_related("current_status")))
+                       .order_by("number_sort"))
+    disagreements = 0
+    groups: list = []
+    for assessment in assessments:
+        assessment.rows = [(action, action.current_status, assessment.disagrees_with(action.current_status))
+                           for action in assessment.actions.all()]
+        assessment.disagrees = any(row[2] for row in assessment.rows)
+        disagreements += assessment.disagrees
+        if not groups or groups[-1][0] != assessment.group:
+            groups.append((assessment.group, []))
+        groups[-1][1].append(assessment)
+    context = {
+        "review": review,
+        "plan": review.plan,
+        "groups": groups,
+        "summary": review.summary(),
+        "total": len(assessments),
+        "disagreements": disagreements,
+        "can_record": access.can_record_assessment(request.user, review),
+    }
+    return render(request, "boards/review_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_edit(request, review_id, assessment_id=None):
+    review = access.get_review_or_404(request.user, review_id)
+    access.require(access.can_record_assessment(request.user, review), "Only scrutiny officers record conclusions.")
+    instance = None
+    if assessment_id is not None:
+        instance = review.assessments.filter(pk=assessment_id).first()
+        if instance is None:
+            raise Http404("No such item in this review")
+    form = AssessmentForm(request.POST or None, instance=instance, review=review)
+    if request.method == "POST" and form.is_valid():
+        assessment = form.save(commit=False)
+        assessment.assessed_by, assessment.assessed_at = request.user, timezone.now()
+        assessment.save()
+        form.save_m2m()
+        messages.success(request, f"Conclusion recorded for item {assessment.number}.")
+        return redirect(review)
+    return render(request, "boards/assessment_form.html", {"review": review, "plan": review.plan, "form": form,
+                                                           "assessment": instance},
+                  status=400 if form.errors else 200)
+
+
+# --- Dashboard -------------------------------------------------------------------------------
+
+TREND_PERIODS = 12
+
+
+@require_GET
+def dashboard(request, plan_id):
+    plan = core_access.get_plan_or_404(request.user, plan_id)
+    as_of = today()
+    periods = [add_months(plan.current_period, -n) for n in range(TREND_PERIODS - 1, -1, -1)]
+    trend = status_summaries_by_period(plan, periods)
+    summary, _ = status_summaries(plan)
+    actions = Action.objects.filter(plan=plan)
+    open_notes = (ReviewNote.objects.filter(action__plan=plan).exclude(status=ReviewNote.Status.RESOLVED)
+                  .select_related("action", "author", "meeting").order_by("-created_at"))
+    context = {
+        "plan": plan,
+        "summary": summary,
+        "statuses": list(plan.rag_scheme.statuses.order_by("position")),
+        "trend": [(period, period_label(period), trend[period]) for period in periods],
+        "chart": _trend_chart(periods, trend),
+        "movement": movement_counts(actions.values("pk"), plan.previous_period, plan.current_period),
+        "overdue_count": actions.overdue(as_of).count(),
+        "missing_count": actions.missing_update(plan.current_period).count(),
+        "open_notes": open_notes[:20],
+        "open_note_count": open_notes.count(),
+        "challenge_count": open_notes.filter(kind=ReviewNote.Kind.CHALLENGE).count(),
+        "as_of": as_of,
+    }
+    return render(request, "boards/dashboard.html", context)
+
+
+def _trend_chart(periods, trend):
+    """Geometry for a stacked-bar SVG: one bar per period, one segment per status."""
+    width, height, left, bottom, top = 720, 260, 40, 40, 10
+    plot_height = height - bottom - top
+    highest = max((trend[p].total for p in periods), default=0) or 1
+    slot = (width - left) / len(periods)
+    bars = []
+    for index, period in enumerate(periods):
+        x = left + index * slot + slot * 0.15
+        y = height - bottom
+        segments = []
+        for row in trend[period].counts:
+            if not row.count:
+                continue
+            h = plot_height * row.count / highest
+            y -= h
+            segments.append({"x": round(x, 1), "y": round(y, 1), "height": round(h, 1),
+                             "colour": row.status.colour if row.status else "none",
+                             "label": f"{row.status.label if row.status else 'No update'}: {row.count}"})
+        bars.append({"label": period.strftime("%b %y"), "x": round(x + slot * 0.35, 1), "segments": segments,
+                     "width": round(slot * 0.7, 1)})
+    ticks = [{"value": v, "y": round(height - bottom - plot_height * v / highest, 1)}
+             for v in sorted({0, highest // 2, highest})]
+    return {"width": width, "height": height, "left": left, "baseline": height - bottom, "bars": bars,
+            "ticks": ticks}

@@ -1,0 +1,125 @@
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from boards.models import UpdateRound
+from tests.conftest import client_for, count_queries, make_action, make_many_actions, status
+
+
+def rounds_url(plan):
+    return reverse("boards:round_list", args=[plan.pk])
+
+
+def test_manager_opens_a_round(plan, manager):
+    response = client_for(manager).post(rounds_url(plan), {
+        "period": "2013-01-01", "deadline_0": "10", "deadline_1": "1", "deadline_2": "2013"})
+    round_ = UpdateRound.objects.get()
+    assert response.status_code == 302 and response.url == round_.get_absolute_url()
+    plan.refresh_from_db()
+    assert plan.current_period == datetime.date(2013, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"period": "2013-01-01", "deadline_0": "31", "deadline_1": "12", "deadline_2": "2012"},
+         "The deadline must be on or after the first day of the period"),
+        ({"period": "", "deadline_0": "10", "deadline_1": "1", "deadline_2": "2013"}, "Select the reporting period"),
+        ({"period": "2013-01-01"}, "Enter the deadline for updates"),
+    ],
+)
+def test_bad_round_input_gets_a_clear_error_and_saves_nothing(plan, manager, data, message):
+    response = client_for(manager).post(rounds_url(plan), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not UpdateRound.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["viewer", "chair", "lead"])
+def test_only_managers_open_rounds(request, plan, action, persona):
+    client = client_for(request.getfixturevalue(persona))
+    assert client.get(rounds_url(plan)).status_code == 200
+    response = client.post(rounds_url(plan), {"period": "2013-01-01", "deadline_0": "10", "deadline_1": "1",
+                                              "deadline_2": "2013"})
+    assert response.status_code == 403
+    assert not UpdateRound.objects.exists()
+
+
+def test_round_pages_are_404_for_an_outsider(plan, open_round, outsider):
+    client = client_for(outsider)
+    assert client.get(rounds_url(plan)).status_code == 404
+    assert client.get(open_round.get_absolute_url()).status_code == 404
+    assert client.post(reverse("boards:round_close", args=[open_round.pk])).status_code == 404
+
+
+def test_round_pages_need_sign_in(plan, open_round):
+    assert client_for(None).get(open_round.get_absolute_url()).status_code == 302
+
+
+def test_round_page_shows_who_has_and_has_not_submitted(action, shared_action, lead, scheme, open_round, manager, frozen_today):
+    action.record_update(status=status(scheme, "G"), note="ok", by=lead)
+    page = client_for(manager).get(open_round.get_absolute_url()).content.decode()
+    assert "Late: not submitted" in page  # 3.15, as of 20 December, deadline 10 December
+    assert "Submitted late" in page  # 1.1 was recorded on 20 December
+    assert "Send reminders now" in page
+
+
+def test_manager_sends_reminders_and_closes_the_round(action, lead, open_round, manager, frozen_today):
+    lead.email = "lead@example.org"
+    lead.save()
+    client = client_for(manager)
+    response = client.post(reverse("boards:round_send_reminders", args=[open_round.pk]))
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [["lead@example.org"]]
+    client.post(reverse("boards:round_send_reminders", args=[open_round.pk]))
+    assert len(mail.outbox) == 1
+
+    assert client.post(reverse("boards:round_close", args=[open_round.pk])).status_code == 302
+    open_round.refresh_from_db()
+    assert not open_round.is_open
+
+
+@pytest.mark.parametrize("name", ["round_send_reminders", "round_close"])
+def test_round_actions_refuse_get_and_non_managers(open_round, chair, viewer, name):
+    url = reverse(f"boards:{name}", args=[open_round.pk])
+    assert client_for(viewer).get(url).status_code == 405
+    assert client_for(chair).post(url).status_code == 403
+
+
+def test_round_page_uses_the_same_queries_for_10_and_500_actions(theme, lead_post, open_round, manager):
+    client = client_for(manager)
+    make_many_actions(theme, 10, leads=[lead_post])
+    with_10 = count_queries(client, open_round.get_absolute_url())
+    make_many_actions(theme, 490, leads=[lead_post])
+    assert count_queries(client, open_round.get_absolute_url()) == with_10
+
+
+def test_my_actions_shows_the_open_round(action, lead, open_round):
+    page = client_for(lead).get(reverse("improvement:my_actions")).content.decode()
+    assert "Update round open" in page
+    assert "due by Monday 10 December 2012" in page
+
+
+def test_my_actions_without_actions_shows_no_round(viewer, open_round):
+    assert "Update round open" not in client_for(viewer).get(reverse("improvement:my_actions")).content.decode()
+
+
+def test_my_actions_query_count_is_unchanged_by_rounds_and_notes(theme, lead, lead_post, open_round):
+    client = client_for(lead)
+    make_many_actions(theme, 10, leads=[lead_post])
+    with_10 = count_queries(client, reverse("improvement:my_actions"))
+    make_many_actions(theme, 490, leads=[lead_post])
+    assert count_queries(client, reverse("improvement:my_actions")) == with_10
+
+
+def test_action_needing_update_is_listed_in_reminder_with_vacant_post_ignored(theme, council, open_round, manager,
+                                                                              frozen_today):
+    from improvement.models import Post
+
+    vacant = Post.objects.create(organisation=council, title="Vacant post")
+    make_action(theme, "9.9", leads=[vacant])
+    response = client_for(manager).post(reverse("boards:round_send_reminders", args=[open_round.pk]))
+    assert response.status_code == 302
+    assert mail.outbox == []

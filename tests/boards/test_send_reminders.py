@@ -1,0 +1,100 @@
+import datetime
+import io
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+
+from boards.models import Reminder
+from tests.conftest import make_action, status
+
+
+def run_on(day):
+    out = io.StringIO()
+    with time_machine.travel(datetime.datetime.combine(day, datetime.time(8)), tick=False):
+        call_command("send_reminders", stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+@pytest.fixture
+def leads_with_actions(theme, lead, lead2, lead_post, lead2_post, scheme, open_round):
+    lead.email, lead2.email = "lead@example.org", "lead2@example.org"
+    lead.save()
+    lead2.save()
+    missing = make_action(theme, "1.1", leads=[lead_post])
+    shared = make_action(theme, "1.2", leads=[lead_post, lead2_post])
+    updated = make_action(theme, "1.3", leads=[lead2_post])
+    updated.record_update(status=status(scheme, "G"), note="ok", by=lead2)
+    return missing, shared, updated
+
+
+def test_nothing_is_sent_well_before_the_deadline(leads_with_actions):
+    run_on(datetime.date(2012, 12, 2))
+    assert mail.outbox == []
+    assert not Reminder.objects.exists()
+
+
+def test_reminder_goes_to_each_lead_with_missing_updates_listing_them(leads_with_actions, open_round):
+    run_on(datetime.date(2012, 12, 7))  # three days before the deadline
+
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    assert set(by_recipient) == {"lead@example.org", "lead2@example.org"}
+    assert "1.1" in by_recipient["lead@example.org"].body and "1.2" in by_recipient["lead@example.org"].body
+    assert "1.2" in by_recipient["lead2@example.org"].body
+    assert "1.3" not in by_recipient["lead2@example.org"].body
+    assert "/update/" in by_recipient["lead@example.org"].body
+    assert by_recipient["lead@example.org"].subject.startswith("Reminder:")
+    assert Reminder.objects.filter(kind="reminder", status="sent").count() == 2
+
+
+def test_running_twice_sends_nothing_twice(leads_with_actions):
+    run_on(datetime.date(2012, 12, 8))
+    run_on(datetime.date(2012, 12, 9))
+    assert len(mail.outbox) == 2
+
+
+def test_chaser_after_the_deadline_is_sent_once_too(leads_with_actions):
+    run_on(datetime.date(2012, 12, 8))
+    run_on(datetime.date(2012, 12, 11))
+    run_on(datetime.date(2012, 12, 12))
+    kinds = sorted(Reminder.objects.values_list("kind", flat=True))
+    assert kinds == ["chaser", "chaser", "reminder", "reminder"]
+    assert len(mail.outbox) == 4
+    assert mail.outbox[-1].subject.startswith("Overdue:")
+
+
+def test_a_lead_who_has_updated_gets_no_chaser(leads_with_actions, lead, lead2, scheme):
+    missing, shared, _ = leads_with_actions
+    missing.record_update(status=status(scheme, "G"), note="ok", by=lead)
+    shared.record_update(status=status(scheme, "G"), note="ok", by=lead)
+    run_on(datetime.date(2012, 12, 11))
+    assert mail.outbox == []
+
+
+def test_a_failed_email_is_recorded_as_failed_and_retried(leads_with_actions, monkeypatch):
+    from django.core.mail import EmailMessage
+
+    original = EmailMessage.send
+
+    def broken(self, *args, **kwargs):
+        if self.to == ["lead@example.org"]:
+            raise ConnectionRefusedError("SMTP server refused the connection")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMessage, "send", broken)
+    run_on(datetime.date(2012, 12, 8))
+    failed = Reminder.objects.get(user__username="lead")
+    assert failed.status == "failed" and "refused" in failed.error
+    assert [m.to for m in mail.outbox] == [["lead2@example.org"]]
+
+    monkeypatch.setattr(EmailMessage, "send", original)
+    run_on(datetime.date(2012, 12, 9))
+    assert sorted(m.to[0] for m in mail.outbox) == ["lead2@example.org", "lead@example.org"]
+    assert Reminder.objects.filter(user__username="lead", status="sent").count() == 1
+
+
+def test_a_closed_round_sends_nothing(leads_with_actions, open_round, manager):
+    open_round.close(by=manager)
+    run_on(datetime.date(2012, 12, 11))
+    assert mail.outbox == []
