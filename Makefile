@@ -32,9 +32,12 @@ demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo
 
+# The task worker (board packs) runs beside the server and stops with it.
 run: demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (sign in with the demo accounts above)"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@$(PY) manage.py db_worker --interval 1 --no-reload & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)

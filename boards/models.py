@@ -224,16 +224,21 @@ class UpdateRound(models.Model):
         self.closed_by = by
         self.save(update_fields=["closed_at", "closed_by"])
 
-    def counted_statuses(self) -> dict:
-        """{action id: status} as reported for the period: fixed at closing for a closed round,
+    def counted_updates(self) -> dict:
+        """{action id: Update} that counts for the period: fixed at closing for a closed round,
         the latest update so far for an open one."""
         if self.closed_at is None:
-            return statuses_as_of(Action.objects.filter(plan=self.plan), self.period)
-        rows = CountedUpdate.objects.filter(round=self).select_related("update__status")
-        counted = {row.action_id: row.update.status for row in rows}
-        # Actions without an update this period carry their earlier status forward.
-        earlier = statuses_as_of(Action.objects.filter(plan=self.plan),
-                                 add_months(self.period, -1))
+            updates = (Update.objects.filter(action__plan=self.plan, period=self.period).reporting()
+                       .select_related("status", "created_by"))
+            return {update.action_id: update for update in updates}
+        rows = CountedUpdate.objects.filter(round=self).select_related("update__status", "update__created_by")
+        return {row.action_id: row.update for row in rows}
+
+    def counted_statuses(self) -> dict:
+        """{action id: status} as reported for the period. Actions without an update this period
+        carry their earlier status forward."""
+        counted = {action_id: update.status for action_id, update in self.counted_updates().items()}
+        earlier = statuses_as_of(Action.objects.filter(plan=self.plan), add_months(self.period, -1))
         return {**earlier, **counted}
 
 

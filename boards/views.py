@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from improvement import access as core_access
+from improvement.lib.charts import stacked_bars
 from improvement.models import (
     Action,
     add_months,
@@ -436,7 +437,7 @@ def dashboard(request, plan_id):
         "summary": summary,
         "statuses": list(plan.rag_scheme.statuses.order_by("position")),
         "trend": [(period, period_label(period), trend[period]) for period in periods],
-        "chart": _trend_chart(periods, trend),
+        "chart": stacked_bars(periods, trend),
         "movement": movement_counts(actions.values("pk"), plan.previous_period, plan.current_period),
         "overdue_count": actions.overdue(as_of).count(),
         "missing_count": actions.missing_update(plan.current_period).count(),
@@ -446,30 +447,3 @@ def dashboard(request, plan_id):
         "as_of": as_of,
     }
     return render(request, "boards/dashboard.html", context)
-
-
-def _trend_chart(periods, trend):
-    """Geometry for a stacked-bar SVG: one bar per period, one segment per status."""
-    width, height, left, bottom, top = 720, 260, 40, 40, 10
-    plot_height = height - bottom - top
-    highest = max((trend[p].total for p in periods), default=0) or 1
-    slot = (width - left) / len(periods)
-    bars = []
-    for index, period in enumerate(periods):
-        x = left + index * slot + slot * 0.15
-        y = height - bottom
-        segments = []
-        for row in trend[period].counts:
-            if not row.count:
-                continue
-            h = plot_height * row.count / highest
-            y -= h
-            segments.append({"x": round(x, 1), "y": round(y, 1), "height": round(h, 1),
-                             "colour": row.status.colour if row.status else "none",
-                             "label": f"{row.status.label if row.status else 'No update'}: {row.count}"})
-        bars.append({"label": period.strftime("%b %y"), "x": round(x + slot * 0.35, 1), "segments": segments,
-                     "width": round(slot * 0.7, 1)})
-    ticks = [{"value": v, "y": round(height - bottom - plot_height * v / highest, 1)}
-             for v in sorted({0, highest // 2, highest})]
-    return {"width": width, "height": height, "left": left, "baseline": height - bottom, "bars": bars,
-            "ticks": ticks}

@@ -686,15 +686,18 @@ class StatusSummary:
     counts: list[StatusCount]
 
     @classmethod
-    def build(cls, statuses, counts: dict) -> "StatusSummary":
+    def build(cls, statuses, counts: dict, *, include_none: bool | None = None) -> "StatusSummary":
+        """Counts by status in the scheme's order, then "no update yet" when there are any (or
+        when ``include_none`` asks for the column, so that several summaries line up)."""
         total = sum(counts.values())
         rows = [
             StatusCount(status, counts.get(status.pk, 0),
                         100 * counts.get(status.pk, 0) / total if total else 0.0)
             for status in statuses
         ]
-        if counts.get(None):
-            rows.append(StatusCount(None, counts[None], 100 * counts[None] / total))
+        if include_none or (include_none is None and counts.get(None)):
+            none = counts.get(None, 0)
+            rows.append(StatusCount(None, none, 100 * none / total if total else 0.0))
         return cls(total, rows)
 
 

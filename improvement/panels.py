@@ -10,7 +10,7 @@ from collections.abc import Callable
 from django.template.loader import render_to_string
 
 Panel = Callable[..., tuple[str, dict] | None]
-_panels: dict[str, list[Panel]] = {"action_detail": [], "my_actions": []}
+_panels: dict[str, list[Panel]] = {"action_detail": [], "my_actions": [], "action_table": []}
 
 
 def register(page: str):

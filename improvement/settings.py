@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.forms",
     "django_tables2",
     "django_filters",
+    "django_tasks_db",
     "improvement",
     "boards",
     "reports",
@@ -184,6 +185,16 @@ if os.environ.get("EMAIL_HOST"):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
+# Background work (board packs) through Django's tasks framework: the database backend, run by
+# `manage.py db_worker` (started by `make run`). TASKS_BACKEND=immediate runs tasks in-process.
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
+        if os.environ.get("TASKS_BACKEND") == "immediate" else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
 DJANGO_TABLES2_TEMPLATE = "improvement/includes/table.html"
 
 
@@ -192,4 +203,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint and fontTools narrate every layout step at INFO.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }

@@ -18,6 +18,7 @@ improvement_patterns = [
 urlpatterns = [
     path("", include((improvement_patterns, "improvement"))),
     path("", include("boards.urls")),
+    path("", include("reports.urls")),
     path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

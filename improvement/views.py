@@ -151,6 +151,7 @@ class ActionTableView(SingleTableMixin, FilterView):
             active_filters=[
                 (name, value) for name, value in query.items() if value and name not in {"sort"}
             ],
+            panels=panels.render("action_table", self.request, self.plan),
         )
         return context
 

@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class ReportsConfig(AppConfig):
     name = "reports"
+
+    def ready(self):
+        from . import panels  # noqa: F401

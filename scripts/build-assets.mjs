@@ -8,7 +8,9 @@
 //   GOV.UK Frontend and MoJ Frontend image folders. The build fails if a url()
 //   cannot be resolved, so collectstatic never meets a missing file.
 //
-// No fonts are copied: the service uses Arial, GDS Transport is for GOV.UK only.
+// The web pages use Arial and no font files: GDS Transport is for GOV.UK only. The PDF board
+// pack embeds fonts from the project's own files (WeasyPrint never fetches from the network),
+// so Arimo (metric-compatible with Arial) and Noto Emoji are copied to static/dist/fonts/.
 // The GOV.UK favicons (a crown) are not copied either, for the same reason.
 
 import fs from 'node:fs'
@@ -84,4 +86,24 @@ if (missing.length) {
   throw new Error(`build-assets: url()s in app.css that cannot be resolved:\n  ${missing.join('\n  ')}`)
 }
 
-console.log(`build-assets: ${urls.size} CSS image(s) and the JS bundles copied to static/dist/`)
+// 4. Fonts for the PDF board pack: each family's @font-face CSS with its woff2 files.
+// Arimo: only the Latin and Latin Extended subsets (English, Welsh, Polish and other European
+// languages); each extra subset costs render time for every pack.
+const keep = { arimo: /^\/\* arimo-latin(-ext)?-/, 'noto-emoji': /./ }
+for (const [family, sheets] of [['arimo', ['400.css', '700.css']], ['noto-emoji', ['400.css']]]) {
+  const from = path.join(root, 'node_modules', '@fontsource', family)
+  const to = path.join(dist, 'fonts', family)
+  for (const sheet of sheets) {
+    // Keep only the woff2 source: smaller, and WeasyPrint reads it.
+    const blocks = fs.readFileSync(path.join(from, sheet), 'utf8').split(/\n(?=\/\*)/)
+    const text = blocks.filter((block) => keep[family].test(block.trim())).join('\n')
+      .replace(/, url\([^)]*\.woff\) format\('woff'\)/g, '')
+    fs.mkdirSync(to, { recursive: true })
+    fs.writeFileSync(path.join(to, sheet), text)
+    for (const match of text.matchAll(/url\(\.\/files\/([^)]+)\)/g)) {
+      copy(path.join(from, 'files', match[1]), path.join(to, 'files', match[1]))
+    }
+  }
+}
+
+console.log(`build-assets: ${urls.size} CSS image(s), the JS bundles and the pack fonts copied to static/dist/`)

@@ -1,0 +1,172 @@
+"""RAG summaries (CSV and XLSX) and scrutiny summaries (PDF, CSV and XLSX).
+
+Every text cell goes through improvement.lib.spreadsheets, which neutralises formula injection.
+"""
+
+
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from boards import access as board_access
+from boards.models import Assessment, UpdateRound
+from improvement import access
+from improvement.filters import ActionFilter
+from improvement.lib.spreadsheets import csv_lines, xlsx_bytes
+from improvement.models import Action, Movement, Update, add_months, parse_period, period_label, statuses_as_of
+
+from .packs import html_to_pdf
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RAG_HEADER = ["Theme", "Number", "References", "Action", "Leads", "Lead agency", "Due date",
+              "Status this period", "Status last period", "Movement", "Review note", "Overdue",
+              "Scrutiny conclusion"]
+
+
+class ExportError(ValueError):
+    pass
+
+
+def rag_summary(plan, *, period=None, query=None, as_of=None):
+    """(about rows, header, action rows, summary rows) for a plan and period, with the action
+    table's filters given as ``query`` (a QueryDict or dict)."""
+    as_of = as_of or timezone.localdate()
+    period = period or plan.current_period
+    previous = add_months(period, -1)
+    queryset = Action.objects.filter(plan=plan).for_table(period, as_of)
+    filters = ActionFilter(query or {}, queryset=queryset, plan=plan, as_of=as_of)
+    if not filters.is_valid():
+        problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filters.errors.items())
+        raise ExportError(f"The filters could not be read ({problems}).")
+    actions = list(filters.qs.order_by("theme__position", "number_sort"))
+    round_ = UpdateRound.objects.filter(plan=plan, period=period).first()
+    if round_ is not None:
+        updates = round_.counted_updates()
+        now = round_.counted_statuses()
+    else:
+        updates = {u.action_id: u for u in Update.objects.filter(action__in=actions, period=period).reporting()}
+        now = statuses_as_of(actions, period)
+    before = statuses_as_of(actions, previous)
+    conclusions = {}
+    for action_id, conclusion in (Assessment.objects.filter(actions__in=actions)
+                                  .order_by("review__date", "pk").values_list("actions__id", "conclusion")):
+        conclusions[action_id] = Assessment.Conclusion(conclusion).label
+
+    rows, counts = [], {}
+    for action in actions:
+        status, earlier = now.get(action.pk), before.get(action.pk)
+        update = updates.get(action.pk)
+        due = action.effective_due_date
+        overdue = due is not None and due < as_of and not (status and status.is_complete)
+        rows.append([
+            str(action.theme), action.number, "; ".join(str(r) for r in action.recommendations.all()),
+            action.description, "; ".join(p.title for p in action.lead_posts.all()), action.lead_agency, due,
+            status.label if status else "No update", earlier.label if earlier else "No update",
+            (Movement.between(earlier, status) or "").capitalize(), update.note if update else "",
+            "Yes" if overdue else "No", conclusions.get(action.pk, ""),
+        ])
+        key = (str(action.theme), status.label if status else "No update")
+        counts[key] = counts.get(key, 0) + 1
+    labels = [s.label for s in plan.rag_scheme.statuses.order_by("position")] + ["No update"]
+    themes = list(dict.fromkeys(str(a.theme) for a in actions))
+    summary = [["Theme", *labels, "Total"]]
+    for theme in themes:
+        row = [counts.get((theme, label), 0) for label in labels]
+        summary.append([theme, *row, sum(row)])
+    totals = [sum(counts.get((t, label), 0) for t in themes) for label in labels]
+    summary.append(["Whole plan", *totals, sum(totals)])
+    filters_text = "; ".join(f"{k}={v}" for k, v in (query or {}).items() if v and k not in {"format", "period"})
+    about = [["Plan", plan.name], ["Organisation", str(plan.organisation)], ["Period", period_label(period)],
+             ["Filters", filters_text or "none (all actions)"], ["Round", "closed: updates fixed" if round_ and
+              not round_.is_open else "open" if round_ else "none"],
+             ["Produced", timezone.localtime().strftime("%d %B %Y %H:%M")], ["Actions", len(rows)]]
+    return about, RAG_HEADER, rows, summary
+
+
+def rag_summary_file(plan, fmt, **kwargs) -> tuple[bytes | object, str]:
+    about, header, rows, summary = rag_summary(plan, **kwargs)
+    if fmt == "csv":
+        def lines():
+            yield from csv_lines(["RAG summary", ""], about)
+            yield "\r\n"
+            yield from (line.lstrip("\ufeff") for line in csv_lines(header, rows))
+        return lines(), "text/csv; charset=utf-8"
+    if fmt == "xlsx":
+        return xlsx_bytes([("Actions", header, rows), ("Summary", summary[0], summary[1:]),
+                           ("About", ["Item", "Value"], about)]), XLSX
+    raise ExportError("The format must be csv or xlsx.")
+
+
+@require_GET
+def rag_summary_download(request, plan_id):
+    plan = access.get_plan_or_404(request.user, plan_id)
+    fmt = request.GET.get("format", "csv")
+    try:
+        period = parse_period(request.GET["period"]) if request.GET.get("period") else None
+        body, content_type = rag_summary_file(plan, fmt, period=period, query=request.GET)
+    except (ValueError, ExportError) as error:
+        return HttpResponse(f"Could not export: {error}", status=400, content_type="text/plain; charset=utf-8")
+    name = f"{slugify(plan.name)}-rag-summary-{(period or plan.current_period):%Y-%m}.{fmt}"
+    response = (StreamingHttpResponse(body, content_type=content_type) if fmt == "csv"
+                else HttpResponse(body, content_type=content_type))
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+SCRUTINY_HEADER = ["Group", "Number", "Requirement", "Recommendation", "Conclusion", "Comment",
+                   "Evidence considered", "Actions", "Lead's own status", "Disagrees"]
+
+
+def scrutiny_rows(review):
+    rows = []
+    assessments = (review.assessments.select_related("recommendation__source")
+                   .prefetch_related("actions__current_status").order_by("number_sort"))
+    for assessment in assessments:
+        actions = list(assessment.actions.all())
+        statuses = [a.current_status for a in actions]
+        rows.append([
+            assessment.group, assessment.number, assessment.requirement,
+            str(assessment.recommendation) if assessment.recommendation else "",
+            assessment.get_conclusion_display(), assessment.comment, assessment.evidence,
+            "; ".join(a.number for a in actions),
+            "; ".join(f"{a.number}: {s.label if s else 'No update'}" for a, s in zip(actions, statuses, strict=True)),
+            "Yes" if any(assessment.disagrees_with(s) for s in statuses) else "No",
+        ])
+    return rows
+
+
+@require_GET
+def scrutiny_summary_download(request, review_id, fmt):
+    review = board_access.get_review_or_404(request.user, review_id)
+    rows = scrutiny_rows(review)
+    name = f"scrutiny-summary-{slugify(review.title)[:60]}-{review.date:%Y-%m-%d}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_lines(SCRUTINY_HEADER, rows), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        counts = [[label, count] for _, label, count in review.summary()]
+        response = HttpResponse(xlsx_bytes([("Conclusions", SCRUTINY_HEADER, rows),
+                                            ("Summary", ["Conclusion", "Items"], counts)]), content_type=XLSX)
+    elif fmt == "pdf":
+        pdf, _ = scrutiny_summary_pdf(review)
+        response = HttpResponse(pdf, content_type="application/pdf")
+    else:
+        raise Http404("Unknown format")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def scrutiny_summary_pdf(review) -> tuple[bytes, int]:
+    rows = scrutiny_rows(review)
+    groups: list = []
+    for row in rows:
+        if not groups or groups[-1][0] != row[0]:
+            groups.append((row[0], []))
+        groups[-1][1].append(row)
+    html = render_to_string("reports/scrutiny_summary.html", {
+        "review": review, "plan": review.plan, "groups": groups, "summary": review.summary(),
+        "total": len(rows), "generated_at": timezone.localtime()})
+    return html_to_pdf(html, title=f"Scrutiny summary: {review.title}")
+
+

@@ -1,0 +1,261 @@
+"""The monthly board pack: what it holds (``pack_context``), its HTML, and its PDF.
+
+The same template makes the HTML page (the accessible alternative) and the PDF. The PDF is A4
+landscape, tagged (PDF/UA-1), with a running header, "Page X of Y" footers, bookmarks from the
+headings, and every font and stylesheet read from the project's own static files: the URL
+fetcher refuses anything else, so rendering never reaches the network.
+"""
+
+import datetime
+import mimetypes
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+from django.contrib.staticfiles import finders
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from boards.models import Decision, FollowUp, ReviewNote, ReviewResponse
+from improvement.lib.charts import stacked_bars
+from improvement.models import (
+    Action,
+    Movement,
+    StatusSummary,
+    add_months,
+    period_label,
+    status_summaries_by_period,
+    statuses_as_of,
+)
+
+# Relative URLs in the pack resolve against this base, which the fetcher maps to static files.
+PACK_BASE_URL = "https://pack.invalid/"
+TREND_PERIODS = 12
+
+
+@dataclass
+class PackRow:
+    action: Action
+    references: str
+    leads: str
+    status: object
+    note: str
+    overdue: bool
+
+
+@dataclass
+class ThemeSection:
+    theme: object
+    summary: StatusSummary
+    rows: list = field(default_factory=list)
+
+
+def pack_context(meeting, *, status_label="Draft", version_label="Draft") -> dict:
+    """Everything the pack shows, in a fixed number of queries whatever the plan's size."""
+    plan = meeting.plan
+    round_ = meeting.round
+    period = round_.period if round_ else plan.current_period
+    previous = add_months(period, -1)
+    statuses = list(plan.rag_scheme.statuses.order_by("position"))
+    actions = list(
+        Action.objects.filter(plan=plan)
+        .select_related("theme", "objective")
+        .prefetch_related("lead_posts", "recommendations__source")
+        .order_by("theme__position", "theme_id", "position", "number_sort")
+    )
+    counted = round_.counted_updates() if round_ else {}
+    now = round_.counted_statuses() if round_ else statuses_as_of(actions, period)
+    before = statuses_as_of(actions, previous)
+    missing_messages = []
+    if round_ is None:
+        missing_messages.append("This meeting has no update round: statuses are as last reported.")
+    if not counted:
+        missing_messages.append(f"No updates were recorded for {period_label(period)}.")
+
+    movement = {Movement.IMPROVED: 0, Movement.DECLINED: 0, Movement.UNCHANGED: 0, Movement.NEW: 0}
+    overdue, missing = [], []
+    themes: dict[int, ThemeSection] = {}
+    theme_counts: dict[int, dict] = {}
+    for action in actions:
+        status = now.get(action.pk)
+        move = Movement.between(before.get(action.pk), status)
+        if move:
+            movement[move] += 1
+        complete = status is not None and status.is_complete
+        due = action.effective_due_date
+        is_overdue = due is not None and due < meeting.date and not complete
+        if is_overdue:
+            overdue.append(action)
+        if not complete and action.pk not in counted:
+            missing.append(action)
+        update = counted.get(action.pk)
+        row = PackRow(
+            action=action,
+            references=", ".join(str(r) for r in action.recommendations.all()),
+            leads="; ".join(post.title for post in action.lead_posts.all()),
+            status=status,
+            note=update.note if update else "",
+            overdue=is_overdue,
+        )
+        section = themes.setdefault(action.theme_id, ThemeSection(action.theme, None))
+        section.rows.append(row)
+        counts = theme_counts.setdefault(action.theme_id, {})
+        key = status.pk if status else None
+        counts[key] = counts.get(key, 0) + 1
+
+    plan_counts: dict = {}
+    for counts in theme_counts.values():
+        for key, count in counts.items():
+            plan_counts[key] = plan_counts.get(key, 0) + count
+    include_none = bool(plan_counts.get(None))
+    all_themes = list(plan.themes.select_related("lead").order_by("position", "pk"))
+    sections = []
+    for theme in all_themes:
+        section = themes.get(theme.pk) or ThemeSection(theme, None)
+        section.theme = theme
+        section.summary = StatusSummary.build(statuses, theme_counts.get(theme.pk, {}), include_none=include_none)
+        sections.append(section)
+        if not section.rows:
+            missing_messages.append(f"Theme “{theme}” has no actions.")
+
+    periods = [add_months(period, -n) for n in range(TREND_PERIODS - 1, -1, -1)]
+    trend = status_summaries_by_period(plan, periods)
+
+    attention = meeting.attention_list() if round_ else []
+    attention_ids = [entry.action.pk for entry in attention]
+    open_notes = _notes(ReviewNote.objects.filter(action_id__in=attention_ids)
+                        .exclude(status=ReviewNote.Status.RESOLVED))
+    for entry in attention:
+        update = counted.get(entry.action.pk)
+        entry.note = update.note if update else ""
+        entry.open_notes = [note for note in open_notes if note.action_id == entry.action.pk]
+
+    earlier = meeting.previous()
+    since = earlier.date if earlier else None
+    notes_since = ReviewNote.objects.filter(meeting__board=meeting.board, meeting__plan=plan,
+                                            meeting__date__lte=meeting.date)
+    decisions = Decision.objects.filter(meeting__board=meeting.board, meeting__plan=plan,
+                                        meeting__date__lte=meeting.date)
+    if since:
+        notes_since = notes_since.filter(meeting__date__gt=since)
+        decisions = decisions.filter(meeting__date__gt=since)
+    follow_ups = (FollowUp.objects.filter(meeting__board=meeting.board, meeting__plan=plan, done=False,
+                                          meeting__date__lte=meeting.date)
+                  .select_related("owner", "meeting").order_by("due_date"))
+
+    return {
+        "meeting": meeting,
+        "plan": plan,
+        "board": meeting.board,
+        "round": round_,
+        "period": period,
+        "period_label": period_label(period),
+        "previous_label": period_label(previous),
+        "status_label": status_label,
+        "version_label": version_label,
+        "generated_at": timezone.localtime(),
+        "statuses": statuses,
+        "summary": StatusSummary.build(statuses, plan_counts, include_none=include_none),
+        "sections": sections,
+        "movement": movement,
+        "overdue": overdue,
+        "missing": missing,
+        "trend": [(p, period_label(p), trend[p]) for p in periods],
+        "chart": stacked_bars(periods, trend),
+        "attention": attention,
+        "notes_since": _notes(notes_since),
+        "since": since,
+        "decisions": list(decisions.select_related("action", "meeting").order_by("meeting__date", "pk")),
+        "follow_ups": list(follow_ups),
+        "missing_messages": missing_messages,
+    }
+
+
+def _notes(queryset):
+    return list(queryset.select_related("action", "author", "meeting")
+                .prefetch_related(Prefetch("responses", queryset=ReviewResponse.objects.select_related("author")))
+                .order_by("action__number_sort", "created_at"))
+
+
+def render_pack_html(meeting, *, for_pdf, request=None, **labels) -> str:
+    context = pack_context(meeting, **labels)
+    context["for_pdf"] = for_pdf
+    return render_to_string("reports/board_pack.html", context, request=request)
+
+
+def static_only_fetcher():
+    """A WeasyPrint URL fetcher that serves the pack's stylesheets and fonts from the project's
+    static files and refuses everything else (imported lazily: WeasyPrint is slow to import)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not url.startswith(PACK_BASE_URL + "static/"):
+                raise ValueError(f"The pack only reads the project's own files, not {url}")
+            relative = unquote(urlsplit(url).path).removeprefix("/static/")
+            if ".." in relative.split("/"):
+                raise ValueError(f"Refused path {relative}")
+            path = finders.find(relative)
+            if not path:
+                raise FileNotFoundError(f"No static file {relative}; run `npm run build`")
+            content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            with open(path, "rb") as handle:
+                return URLFetcherResponse(url, handle.read(), {"Content-Type": content_type})
+
+    return StaticOnlyFetcher(fail_on_errors=True)
+
+
+_font_config = None
+
+
+def _shared_font_config():
+    """One font configuration per process: the pack's web fonts are decoded once, not per pack."""
+    global _font_config
+    if _font_config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _font_config = FontConfiguration()
+    return _font_config
+
+
+# Arimo's Latin and Latin Extended subsets cover these; anything beyond (emoji, symbols) needs
+# the emoji font, which is only loaded when the pack has such characters.
+_BEYOND_LATIN = re.compile(r"[^\u0000-\u024f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf\u2100-\u214f\u2190-\u21ff"
+                           r"\u2212\u2215\ufeff\ufffd]")
+EMOJI_STYLESHEET = '<link rel="stylesheet" href="/static/dist/fonts/noto-emoji/400.css">'
+
+
+def needs_emoji_font(html: str) -> bool:
+    return bool(_BEYOND_LATIN.search(html))
+
+
+def html_to_pdf(html: str, *, title: str) -> tuple[bytes, int]:
+    """Render HTML to a tagged PDF; returns (pdf bytes, page count)."""
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    if needs_emoji_font(html):
+        html = html.replace("</head>", EMOJI_STYLESHEET + "</head>", 1)
+    try:
+        document = HTML(string=html, base_url=PACK_BASE_URL, url_fetcher=static_only_fetcher(),
+                        media_type="print").render(pdf_variant="pdf/ua-1", pdf_tags=True,
+                                                   font_config=_shared_font_config())
+    except FatalURLFetchingError as error:  # a BaseException in WeasyPrint: make it an ordinary error
+        raise RuntimeError(f"{error} ({error.__cause__})") from error
+    document.metadata.title = title
+    document.metadata.lang = "en-GB"
+    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True), len(document.pages)
+
+
+def render_pack_pdf(meeting, **labels) -> tuple[bytes, int]:
+    html = render_pack_html(meeting, for_pdf=True, **labels)
+    return html_to_pdf(html, title=f"Board pack: {meeting.board} – {meeting.date:%-d %B %Y}")
+
+
+def pack_filename(meeting, suffix="draft") -> str:
+    return f"board-pack-{meeting.date:%Y-%m-%d}-{suffix}.pdf"
+
+
+def today() -> datetime.date:
+    return timezone.localdate()

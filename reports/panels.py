@@ -1,0 +1,14 @@
+"""The RAG summary export offered beside the action table (a core page)."""
+
+from improvement import panels
+from improvement.models import add_months, period_label
+
+FILTER_NAMES = ("q", "theme", "lead", "lead_agency", "status", "source", "overdue", "missing")
+
+
+@panels.register("action_table")
+def rag_summary_export(request, plan):
+    periods = [add_months(plan.current_period, -n) for n in range(0, 24)]
+    filters = [(name, value) for name in FILTER_NAMES for value in request.GET.getlist(name) if value]
+    return "reports/panels/rag_summary.html", {
+        "plan": plan, "periods": [(p.strftime("%Y-%m"), period_label(p)) for p in periods], "filters": filters}

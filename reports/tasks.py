@@ -1,0 +1,55 @@
+"""Background work: rendering board packs (a pack of hundreds of actions takes seconds)."""
+
+import logging
+
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from .models import BoardPack, PackRender
+from .packs import render_pack_pdf
+
+logger = logging.getLogger(__name__)
+
+
+@task
+def render_pack(render_id: int) -> str:
+    """Render one requested pack. A render is claimed before work starts, so however many
+    workers pick up the same request, it is done exactly once."""
+    render = PackRender.objects.select_related("meeting__board", "meeting__plan", "requested_by").get(pk=render_id)
+    if not render.claim():
+        return f"render {render_id} was already taken"
+    meeting = render.meeting
+    try:
+        if render.purpose == PackRender.Purpose.ISSUE:
+            latest = BoardPack.objects.latest_for(meeting)
+            version = (latest.version if latest else 0) + 1
+            labels = {"status_label": f"Issued: version {version}", "version_label": f"Version {version}"}
+        else:
+            labels = {"status_label": "Draft: not issued", "version_label": "Draft"}
+        pdf, pages = render_pack_pdf(meeting, **labels)
+        with transaction.atomic():
+            fields = {"status": PackRender.Status.READY, "pages": pages, "finished_at": timezone.now(), "pdf": pdf}
+            if render.purpose == PackRender.Purpose.ISSUE:
+                pack = BoardPack.issue(meeting=meeting, pdf=pdf, pages=pages, by=render.requested_by)
+                fields.update(issued_pack=pack, pdf=None)
+            PackRender.objects.filter(pk=render.pk).update(**fields)
+    except Exception as error:
+        logger.exception("Board pack render %s failed", render_id)
+        PackRender.objects.filter(pk=render.pk).update(
+            status=PackRender.Status.FAILED, finished_at=timezone.now(),
+            error=f"{type(error).__name__}: {error}"[:2000])
+        return "failed"
+    return "ready"
+
+
+def request_render(meeting, *, purpose, by) -> PackRender:
+    """Record the request and queue the work once the request's transaction commits."""
+    render = PackRender.objects.create(meeting=meeting, purpose=purpose, requested_by=by)
+    transaction.on_commit(lambda: render_pack.enqueue(render.pk))
+    return render
+
+
+def retry_render(render) -> None:
+    render.retry()
+    transaction.on_commit(lambda: render_pack.enqueue(render.pk))

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import exports, views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("meetings/<int:meeting_id>/pack/", views.pack_page, name="pack_page"),
+    path("meetings/<int:meeting_id>/pack/html/", views.pack_html, name="pack_html"),
+    path("meetings/<int:meeting_id>/pack/generate/", views.pack_generate, name="pack_generate"),
+    path("pack-renders/<int:render_id>/", views.render_detail, name="render_detail"),
+    path("pack-renders/<int:render_id>/retry/", views.render_retry, name="render_retry"),
+    path("pack-renders/<int:render_id>/pdf/", views.render_download, name="render_download"),
+    path("packs/<int:pack_id>/pdf/", views.pack_download, name="pack_download"),
+    path("plans/<int:plan_id>/rag-summary/", exports.rag_summary_download, name="rag_summary"),
+    path("scrutiny/<int:review_id>/summary.<str:fmt>", exports.scrutiny_summary_download, name="scrutiny_summary"),
+]

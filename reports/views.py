@@ -1,0 +1,108 @@
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from boards import access as board_access
+from improvement import access
+
+from .models import BoardPack, PackRender
+from .packs import pack_filename, render_pack_html
+from .tasks import request_render, retry_render
+
+
+def _pdf_response(pdf: bytes, filename: str, checksum: str | None = None) -> HttpResponse:
+    response = HttpResponse(bytes(pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    if checksum:
+        response["X-Checksum-SHA256"] = checksum
+    return response
+
+
+@require_GET
+def pack_page(request, meeting_id):
+    meeting = board_access.get_meeting_or_404(request.user, meeting_id)
+    context = {
+        "meeting": meeting,
+        "plan": meeting.plan,
+        "packs": meeting.packs.select_related("issued_by").defer("pdf").order_by("-version"),
+        "renders": meeting.pack_renders.select_related("requested_by").defer("pdf")[:10],
+        "can_issue": access.can_manage_plan(request.user, meeting.plan),
+    }
+    return render(request, "reports/pack_page.html", context)
+
+
+@require_GET
+def pack_html(request, meeting_id):
+    """The draft pack as an HTML page: the accessible alternative to the PDF."""
+    meeting = board_access.get_meeting_or_404(request.user, meeting_id)
+    html = render_pack_html(meeting, for_pdf=False, request=request, status_label="Draft: not issued",
+                            version_label="Draft (live)")
+    return HttpResponse(html)
+
+
+@require_POST
+def pack_generate(request, meeting_id):
+    meeting = board_access.get_meeting_or_404(request.user, meeting_id)
+    purpose = request.POST.get("purpose", PackRender.Purpose.DRAFT)
+    if purpose == PackRender.Purpose.ISSUE:
+        access_ok = access.can_manage_plan(request.user, meeting.plan)
+        board_access.require(access_ok, "Only the plan's managers issue the board pack.")
+    elif purpose != PackRender.Purpose.DRAFT:
+        messages.error(request, "Choose whether to preview a draft or issue the pack.")
+        return redirect("reports:pack_page", meeting.pk)
+    render_request = request_render(meeting, purpose=purpose, by=request.user)
+    return redirect(render_request)
+
+
+@require_GET
+def render_detail(request, render_id):
+    render_request = _get_render(request, render_id)
+    return render(request, "reports/render_detail.html", {
+        "render": render_request, "meeting": render_request.meeting, "plan": render_request.meeting.plan,
+        "can_retry": _can_request(request.user, render_request)})
+
+
+@require_POST
+def render_retry(request, render_id):
+    render_request = _get_render(request, render_id)
+    board_access.require(_can_request(request.user, render_request), "You cannot retry this render.")
+    if render_request.status != PackRender.Status.FAILED:
+        messages.error(request, "Only a failed render can be tried again.")
+    else:
+        retry_render(render_request)
+    return redirect(render_request)
+
+
+@require_GET
+def render_download(request, render_id):
+    render_request = _get_render(request, render_id)
+    if render_request.issued_pack_id:
+        return redirect("reports:pack_download", render_request.issued_pack_id)
+    if render_request.status != PackRender.Status.READY or render_request.pdf is None:
+        raise Http404("This render has no PDF")
+    return _pdf_response(render_request.pdf, pack_filename(render_request.meeting))
+
+
+@require_GET
+def pack_download(request, pack_id):
+    pack = BoardPack.objects.filter(
+        pk=pack_id, meeting__plan__in=access.visible_plans(request.user)).select_related("meeting").first()
+    if pack is None:
+        raise Http404("No such board pack")
+    return _pdf_response(pack.pdf, pack.filename, pack.checksum)
+
+
+def _get_render(request, render_id) -> PackRender:
+    render_request = (PackRender.objects.filter(pk=render_id, meeting__plan__in=access.visible_plans(request.user))
+                      .select_related("meeting__board", "meeting__plan").first())
+    if render_request is None:
+        raise Http404("No such render")
+    return render_request
+
+
+def _can_request(user, render_request) -> bool:
+    if render_request.purpose == PackRender.Purpose.ISSUE:
+        return access.can_manage_plan(user, render_request.meeting.plan)
+    return True

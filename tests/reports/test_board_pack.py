@@ -1,0 +1,202 @@
+import hashlib
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from reports.models import BoardPack, PackRender
+from reports.packs import needs_emoji_font, render_pack_pdf
+from tests.conftest import client_for, make_action, status
+from tests.reports.conftest import pdf_text
+
+
+def test_pack_holds_every_section_action_and_the_right_counts(pack_meeting):
+    pdf, pages = render_pack_pdf(pack_meeting)
+    text = pdf_text(pdf)
+    assert pages >= 5
+    for heading in ["Contents", "Summary", "For the board’s attention", "The plan by theme",
+                    "Review notes, challenges and decisions", "Key and abbreviations"]:
+        assert heading in text, heading
+    assert "1.1" in text and "1.2" in text
+    assert "Recruitment to the LADO post has stalled" in text
+    assert "Red" in text and "OIS 2012 1.2" in text
+    assert "Page 1 of" in text
+    assert "Improved: 0. Declined: 1." in text  # green in November, red in December
+
+
+def test_pack_pdf_is_tagged_with_title_and_language(pack_meeting):
+    import io
+
+    from pypdf import PdfReader
+
+    pdf, _ = render_pack_pdf(pack_meeting)
+    reader = PdfReader(io.BytesIO(pdf))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert root.get("/Lang") in ("en-GB", "en-gb")
+    assert "Board pack" in reader.metadata.title
+    assert root["/MarkInfo"]["/Marked"]
+
+
+def test_pack_never_fetches_from_the_network(pack_meeting, monkeypatch):
+    from reports import packs
+
+    original = packs.render_pack_html
+
+    def with_remote_image(meeting, **kwargs):
+        return original(meeting, **kwargs).replace(
+            "</body>", '<img src="https://example.org/tracker.png" alt=""></body>')
+
+    monkeypatch.setattr(packs, "render_pack_html", with_remote_image)
+    with pytest.raises(Exception, match="tracker.png"):
+        packs.render_pack_pdf(pack_meeting)
+
+
+def test_pack_renders_legibly_with_missing_data_and_awkward_text(plan, board, theme, lead, scheme, pack_meeting):
+    from improvement.models import Theme
+
+    Theme.objects.create(plan=plan, code="9", title="Empty theme", position=9)
+    long_note = "Ysgol Gymraeg: cynnydd da ŵ ŷ. Łódź zażółć gęślą jaźń 😀 " * 80
+    action = make_action(theme, "1.3")
+    action.record_update(status=status(scheme, "A"), note=long_note[:5000], by=lead)
+    pdf, _ = render_pack_pdf(pack_meeting)
+    text = pdf_text(pdf)
+    assert "Theme “9 Empty theme” has no actions." in text
+    assert "Ysgol Gymraeg" in text and "gęślą" in text and "ŵ" in text
+
+
+def test_pack_says_when_a_period_has_no_updates(plan, board, theme, scheme):
+    import datetime
+
+    from boards.models import Meeting, UpdateRound
+
+    make_action(theme, "1.1")
+    round_ = UpdateRound.objects.create(plan=plan, period=plan.current_period, deadline=datetime.date(2012, 12, 10))
+    meeting = Meeting.objects.create(board=board, plan=plan, round=round_, date=datetime.date(2012, 12, 17))
+    assert "No updates were recorded for December 2012." in pdf_text(render_pack_pdf(meeting)[0])
+
+
+def test_emoji_font_is_only_loaded_when_needed():
+    assert not needs_emoji_font("Plain English, Cymraeg ŵŷ, Polski łódź – “quotes” … £5 €5")
+    assert needs_emoji_font("Good progress 👍")
+
+
+def test_manager_issues_the_pack_and_the_pdf_never_changes(pack_meeting, manager, lead, scheme, on_commit):
+    client = client_for(manager)
+    with on_commit():
+        response = client.post(reverse("reports:pack_generate", args=[pack_meeting.pk]), {"purpose": "issue"})
+    render = PackRender.objects.get()
+    assert response.status_code == 302 and response.url == render.get_absolute_url()
+    assert render.status == "ready" and render.issued_pack is not None
+    pack = BoardPack.objects.get()
+    assert pack.version == 1 and pack.verify()
+    first = client.get(pack.get_download_url())
+    assert first["Content-Disposition"].startswith("attachment")
+    assert hashlib.sha256(first.content).hexdigest() == pack.checksum
+    assert "Issued: version 1" in pdf_text(first.content)
+
+    action = pack_meeting.plan.actions.get(number="1.2")
+    action.record_update(status=status(scheme, "G"), note="A later update", by=lead)
+    again = client.get(pack.get_download_url())
+    assert again.content == first.content
+    assert "A later update" not in pdf_text(again.content)
+
+    with on_commit():
+        client.post(reverse("reports:pack_generate", args=[pack_meeting.pk]), {"purpose": "issue"})
+    versions = list(BoardPack.objects.order_by("version").values_list("version", flat=True))
+    assert versions == [1, 2]
+    assert "A later update" in pdf_text(bytes(BoardPack.objects.get(version=2).pdf))
+    assert client.get(pack.get_download_url()).content == first.content
+
+
+def test_an_issued_pack_cannot_be_changed_or_deleted(pack_meeting, manager):
+    pack = BoardPack.issue(meeting=pack_meeting, pdf=b"%PDF-1.7 x", pages=1, by=manager)
+    pack.pdf = b"%PDF-1.7 changed"
+    with pytest.raises(ValueError, match="never changed"):
+        pack.save()
+    with pytest.raises(ValueError, match="never deleted"):
+        pack.delete()
+
+
+def test_anyone_with_access_previews_a_draft(pack_meeting, viewer, on_commit):
+    client = client_for(viewer)
+    assert client.get(reverse("reports:pack_page", args=[pack_meeting.pk])).status_code == 200
+    with on_commit():
+        response = client.post(reverse("reports:pack_generate", args=[pack_meeting.pk]), {"purpose": "draft"})
+    render = PackRender.objects.get()
+    assert render.status == "ready" and render.issued_pack is None
+    page = client.get(response.url).content.decode()
+    assert "Download the PDF" in page
+    download = client.get(reverse("reports:render_download", args=[render.pk]))
+    assert "Draft: not issued" in pdf_text(download.content)
+    html = client.get(reverse("reports:pack_html", args=[pack_meeting.pk]))
+    assert html.status_code == 200 and "For the board’s attention" in html.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["viewer", "chair", "lead"])
+def test_only_plan_managers_issue(request, pack_meeting, persona):
+    response = client_for(request.getfixturevalue(persona)).post(
+        reverse("reports:pack_generate", args=[pack_meeting.pk]), {"purpose": "issue"})
+    assert response.status_code == 403
+    assert not BoardPack.objects.exists()
+
+
+def test_pack_pages_are_404_for_an_outsider(pack_meeting, manager, outsider):
+    pack = BoardPack.issue(meeting=pack_meeting, pdf=b"%PDF-1.7 x", pages=1, by=manager)
+    client = client_for(outsider)
+    for url in [reverse("reports:pack_page", args=[pack_meeting.pk]), reverse("reports:pack_html", args=[pack_meeting.pk]),
+                pack.get_download_url()]:
+        assert client.get(url).status_code == 404
+    assert client.post(reverse("reports:pack_generate", args=[pack_meeting.pk])).status_code == 404
+
+
+def test_pack_pages_refuse_the_wrong_method(pack_meeting, viewer):
+    client = client_for(viewer)
+    assert client.post(reverse("reports:pack_page", args=[pack_meeting.pk])).status_code == 405
+    assert client.get(reverse("reports:pack_generate", args=[pack_meeting.pk])).status_code == 405
+
+
+def test_a_failed_render_shows_why_and_can_be_retried(pack_meeting, manager, monkeypatch, on_commit):
+    from reports import tasks
+
+    def broken(meeting, **labels):
+        raise RuntimeError("font file missing")
+
+    monkeypatch.setattr(tasks, "render_pack_pdf", broken)
+    client = client_for(manager)
+    with on_commit():
+        response = client.post(reverse("reports:pack_generate", args=[pack_meeting.pk]), {"purpose": "issue"})
+    render = PackRender.objects.get()
+    assert render.status == "failed"
+    page = client.get(response.url).content.decode()
+    assert "font file missing" in page and "Try again" in page
+    assert not BoardPack.objects.exists()
+
+    monkeypatch.undo()
+    with on_commit():
+        client.post(reverse("reports:render_retry", args=[render.pk]))
+    render.refresh_from_db()
+    assert render.status == "ready" and render.attempts == 2
+    assert BoardPack.objects.count() == 1
+
+
+def test_a_render_is_done_once_however_many_workers_take_it(pack_meeting, manager):
+    from reports.tasks import render_pack
+
+    render = PackRender.objects.create(meeting=pack_meeting, purpose="issue", requested_by=manager)
+    assert render_pack.call(render.pk) == "ready"
+    assert render_pack.call(render.pk) == f"render {render.pk} was already taken"
+    assert BoardPack.objects.count() == 1
+
+
+def test_board_pack_command_writes_a_pdf(pack_meeting, tmp_path):
+    output = tmp_path / "pack.pdf"
+    call_command("board_pack", meeting=pack_meeting.pk, output=str(output), stdout=__import__("io").StringIO())
+    assert "For the board’s attention" in pdf_text(output.read_bytes())
+
+
+def test_board_pack_command_explains_a_bad_meeting(db, tmp_path):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="no meeting with id 999"):
+        call_command("board_pack", meeting=999, output=str(tmp_path / "x.pdf"))
