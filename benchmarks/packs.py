@@ -1,0 +1,175 @@
+"""Benchmark: board pack rendering for plans of 60, 300 and 1,000 actions.
+
+For each size, in a fresh process (so peak memory is that size's own): builds a plan with a
+meeting and a month of review notes in a throwaway test database, renders the pack with
+WeasyPrint (after one warm-up render, as a worker would), and prints pages, seconds, pages
+per second and peak memory; then prints the time headless Chromium's print-to-PDF takes on
+the same HTML and the throughput ratio; and the time of the request that starts generation
+(it only queues the work).
+
+    .venv/bin/python benchmarks/packs.py [--sizes 60 300 1000]
+
+Targets (issue 4): 60 actions under 3 s; at least half Chromium's pages per second; under
+400 MB peak for 1,000 actions; the starting request under 200 ms.
+"""
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "improvement.settings")
+
+
+def build(actions: int):
+    import datetime
+    import random
+
+    from boards.models import Board, BoardMember, Meeting, ReviewNote, UpdateRound
+    from improvement.models import Action, Organisation, Plan, PlanRole, Post, RagScheme, Theme, Update, User
+
+    rng = random.Random(actions)
+    scheme = RagScheme.objects.get(slug="five-state")
+    statuses = list(scheme.statuses.all())
+    council = Organisation.objects.create(name="Benchmark Council")
+    plan = Plan.objects.create(organisation=council, name=f"Benchmark plan of {actions}", slug="bench",
+                               rag_scheme=scheme, current_period=datetime.date(2013, 1, 1))
+    manager = User.objects.create_user("bench-manager", password="x" * 12, organisation=council)
+    PlanRole.objects.create(plan=plan, user=manager, role=PlanRole.Role.MANAGER)
+    posts = [Post.objects.create(organisation=council, title=f"Head of Service {n}") for n in range(12)]
+    themes = [Theme.objects.create(plan=plan, code=str(n), title=f"Theme {n}", position=n,
+                                   outcomes="1. Children are safe.\n2. Partners work together.") for n in range(1, 5)]
+    created = Action.objects.bulk_create(
+        Action(plan=plan, theme=themes[n % 4], number=f"{n % 4 + 1}.{n}", number_sort=f"{n:08d}",
+               description="Ensure that child protection plans are focused on risk and are clear about what "
+                           "needs to change and how this change will be supported. " * rng.randint(1, 2),
+               timescale="31 Mar 2013", due_date=datetime.date(2013, 3, 31), lead_agency="Council",
+               measures="Case file audit\nAudit of CP plans complete\nIRO reporting")
+        for n in range(actions))
+    Action.lead_posts.through.objects.bulk_create(
+        Action.lead_posts.through(action_id=a.pk, post_id=posts[i % 12].pk) for i, a in enumerate(created))
+    updates = []
+    for action in created:
+        for month in (11, 12, 1):
+            period = datetime.date(2012 if month > 1 else 2013, month, 1)
+            status = rng.choice(statuses)
+            action.current_status = status
+            updates.append(Update(action=action, period=period, status=status, note="Progress reviewed at the "
+                                  "operational group; audit sample of twenty cases completed. " * rng.randint(1, 3)))
+    Update.objects.bulk_create(updates, batch_size=2000)
+    Action.objects.bulk_update(created, ["current_status"], batch_size=500)
+    board = Board.objects.create(name="Benchmark Board", kind="improvement_board")
+    board.plans.add(plan)
+    BoardMember.objects.create(board=board, user=manager, role="officer")
+    round_ = UpdateRound.objects.create(plan=plan, period=plan.current_period, deadline=datetime.date(2013, 1, 10))
+    meeting = Meeting.objects.create(board=board, plan=plan, round=round_, date=datetime.date(2013, 1, 21))
+    for action in created[: max(3, actions // 20)]:
+        ReviewNote.objects.create(meeting=meeting, action=action, author=manager, kind="challenge",
+                                  text="What does the latest audit show?")
+    return meeting, manager
+
+
+def measure_one(actions: int) -> dict:
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.urls import reverse
+
+    from reports.packs import html_to_pdf, render_pack_html
+
+    setup_test_environment()
+    old = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        meeting, manager = build(actions)
+        html_to_pdf(render_pack_html(meeting, for_pdf=True), title="warm-up")
+        started = time.perf_counter()
+        html = render_pack_html(meeting, for_pdf=True)
+        pdf, pages = html_to_pdf(html, title="Benchmark")
+        seconds = time.perf_counter() - started
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result = {"actions": actions, "pages": pages, "seconds": seconds, "peak_mb": peak_mb, "bytes": len(pdf)}
+        result.update(chromium(html, pages))
+
+        from django.conf import settings
+
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+        settings.ALLOWED_HOSTS = ["testserver"]
+        client = Client()
+        client.force_login(manager)
+        url = reverse("reports:pack_generate", args=[meeting.pk])
+        client.post(url, {"purpose": "draft"})
+        times = []
+        for _ in range(10):
+            t = time.perf_counter()
+            client.post(url, {"purpose": "draft"})
+            times.append((time.perf_counter() - t) * 1000)
+        result["start_request_ms"] = sorted(times)[len(times) // 2]
+        return result
+    finally:
+        connection.creation.destroy_test_db(old, verbosity=0)
+
+
+def chromium(html: str, weasy_pages: int) -> dict:
+    browser = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(browser):
+        return {"chromium_seconds": None}
+    from django.contrib.staticfiles import finders
+    from pypdf import PdfReader
+
+    def local(match):
+        return f'href="file://{finders.find(match[1])}"'
+
+    import re
+
+    page_html = re.sub(r'href="/static/([^"]+)"', local, html)
+    with tempfile.TemporaryDirectory() as folder:
+        source, target = Path(folder) / "pack.html", Path(folder) / "pack.pdf"
+        source.write_text(page_html, encoding="utf-8")
+        command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                   "--disable-component-update", "--no-first-run", f"--user-data-dir={folder}/profile",
+                   "--no-pdf-header-footer", f"--print-to-pdf={target}", source.as_uri()]
+        subprocess.run(command, capture_output=True, timeout=120, check=False)  # warm-up
+        started = time.perf_counter()
+        subprocess.run(command, capture_output=True, timeout=120, check=True)
+        seconds = time.perf_counter() - started
+        pages = len(PdfReader(str(target)).pages)
+    return {"chromium_seconds": seconds, "chromium_pages": pages}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[60, 300, 1000])
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure_one(args.one)))
+        return
+    print(f"{'actions':>8}{'pages':>7}{'seconds':>9}{'pages/s':>9}{'peak MB':>9}"
+          f"{'chromium s':>12}{'chr. pages/s':>13}{'ratio':>7}{'start ms':>10}")
+    for size in args.sizes:
+        out = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True,
+                             check=True, cwd=ROOT)
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        rate = r["pages"] / r["seconds"]
+        if r.get("chromium_seconds"):
+            chrome_rate = r["chromium_pages"] / r["chromium_seconds"]
+            chrome = f"{r['chromium_seconds']:>12.2f}{chrome_rate:>13.1f}{rate / chrome_rate:>7.2f}"
+        else:
+            chrome = f"{'n/a':>12}{'n/a':>13}{'n/a':>7}"
+        print(f"{r['actions']:>8}{r['pages']:>7}{r['seconds']:>9.2f}{rate:>9.1f}{r['peak_mb']:>9.0f}"
+              f"{chrome}{r['start_request_ms']:>10.1f}")
+
+
+if __name__ == "__main__":
+    main()
