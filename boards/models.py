@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from improvement.models import (
     Action,
@@ -39,6 +40,8 @@ class Board(models.Model):
     kind = models.CharField(max_length=30, choices=Kind.choices)
     plans = models.ManyToManyField(Plan, related_name="boards")
     description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -65,6 +68,8 @@ class BoardMember(models.Model):
         max_length=200, blank=True,
         help_text='Whom they sit for, e.g. "West Midlands Police", "DfE participant observer".',
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["board", "role", "user__last_name"]

@@ -8,6 +8,7 @@ recorded through the update form, never edited.
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import access
 from .models import (
@@ -32,8 +33,9 @@ admin.site.site_header = "Improvement plans: administration"
 admin.site.site_title = "Improvement plans admin"
 
 
-class PlanScopedAdmin(admin.ModelAdmin):
-    """Admin for a model that belongs to a plan through ``plan_path``."""
+class PlanScopedAdmin(SimpleHistoryAdmin):
+    """Admin for a model that belongs to a plan through ``plan_path``; its "History" page shows
+    the audit trail (who changed what, old and new values)."""
 
     plan_path = "plan"
 
@@ -289,7 +291,7 @@ class EvidenceAdmin(PlanScopedAdmin):
         return False
 
 
-class StaffOnlyReferenceAdmin(admin.ModelAdmin):
+class StaffOnlyReferenceAdmin(SimpleHistoryAdmin):
     """Reference data shared across plans: plan managers may read it; only administrators
     change it."""
 

@@ -1,6 +1,12 @@
 """The plan register: plans, sources and recommendations, themes, objectives, actions, RAG
 schemes, and the append-only RAG history of updates.
 
+Changes to plan structure and reference data are recorded by django-simple-history
+(``history = HistoricalRecords()``): who, when, and every version, so old and new values can be
+compared. It was chosen over a model of our own because it also gives the admin's history
+pages and handles many-to-many fields (an action's leads and recommendations). The RAG history
+is not audited this way: it is itself an append-only log.
+
 Business rules live here, as model and QuerySet methods, so that pages, exports, packs and
 tests share one definition: current status (``Action.current_status``, written only by
 ``Action.record_update``), movement between periods (``Movement``), overdue as of a date
@@ -23,6 +29,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 def first_of_month(day: datetime.date) -> datetime.date:
@@ -63,6 +70,8 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.COUNCIL)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -93,6 +102,8 @@ class Post(models.Model):
     title = models.CharField(max_length=200)
     holders = models.ManyToManyField(User, blank=True, related_name="posts")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["title"]
         constraints = [
@@ -111,6 +122,8 @@ class RagScheme(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=50, unique=True)
     description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -141,6 +154,8 @@ class RagStatus(models.Model):
     is_complete = models.BooleanField("counts as complete", default=False)
     is_not_started = models.BooleanField("not yet started", default=False)
     needs_board_attention = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["scheme", "position"]
@@ -181,6 +196,8 @@ class Plan(models.Model):
 
     objects = PlanQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -216,6 +233,8 @@ class PlanRole(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="plan_roles")
     role = models.CharField(max_length=20, choices=Role.choices)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["plan", "role", "user"]
         constraints = [
@@ -243,6 +262,8 @@ class Source(models.Model):
     kind = models.CharField(max_length=30, choices=Kind.choices)
     title = models.CharField(max_length=300)
     published = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "key"]
@@ -272,6 +293,8 @@ class Recommendation(models.Model):
     due_date = models.DateField(
         null=True, blank=True, help_text="Leave empty to derive it from the urgency."
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["source", "reference"]
@@ -305,6 +328,8 @@ class Theme(models.Model):
     outcomes = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["plan", "position", "pk"]
 
@@ -322,6 +347,8 @@ class Objective(models.Model):
     code = models.CharField(max_length=20, blank=True)
     title = models.TextField()
     position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["theme", "position", "pk"]
@@ -419,6 +446,12 @@ class Action(models.Model):
 
     objects = ActionQuerySet.as_manager()
 
+    # The current status and revised date are copies of the RAG history, which is its own log.
+    history = HistoricalRecords(
+        m2m_fields=[lead_posts, recommendations],
+        excluded_fields=["number_sort", "current_status", "revised_due_date", "last_updated_at"],
+    )
+
     class Meta:
         ordering = ["plan", "number_sort"]
         constraints = [
@@ -505,6 +538,8 @@ class Milestone(models.Model):
     title = models.TextField()
     due_date = models.DateField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["action", "position", "due_date", "pk"]

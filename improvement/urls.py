@@ -11,6 +11,7 @@ improvement_patterns = [
     path("plans/<int:plan_id>/actions/", views.ActionTableView.as_view(), name="action_table"),
     path("actions/<int:action_id>/", views.action_detail, name="action_detail"),
     path("actions/<int:action_id>/update/", views.record_update, name="record_update"),
+    path("actions/<int:action_id>/changes/", views.action_changes, name="action_changes"),
     path("evidence/<int:evidence_id>/", views.evidence_download, name="evidence_download"),
     path("my-actions/", views.my_actions, name="my_actions"),
 ]

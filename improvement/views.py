@@ -271,3 +271,49 @@ def evidence_download(request, evidence_id):
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
+
+
+CHANGES_SHOWN = 100
+
+
+@require_GET
+def action_changes(request, action_id):
+    """Who changed the action's details, when, and from what to what (the audit trail)."""
+    action = access.get_action_or_404(request.user, action_id)
+    records = list(action.history.select_related("history_user").order_by("history_date", "history_id"))
+    changes = []
+    previous = None
+    for record in records:
+        entry = {"record": record, "kind": record.get_history_type_display(), "fields": []}
+        if previous is not None:
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                field = Action._meta.get_field(change.field)
+                entry["fields"].append((field.verbose_name.capitalize(), _audit_value(change.old),
+                                        _audit_value(change.new)))
+        if previous is None or entry["fields"] or record.history_type != "~":
+            changes.append(entry)
+        previous = record
+    changes.reverse()
+    context = {"plan": action.plan, "action": action, "changes": changes[:CHANGES_SHOWN],
+               "more": max(0, len(changes) - CHANGES_SHOWN)}
+    return render(request, "improvement/action_changes.html", context)
+
+
+def _audit_value(value) -> str:
+    """A field's value as people read it (many-to-many values arrive as lists of row dicts)."""
+    from .models import Post, Recommendation
+
+    if isinstance(value, list):
+        if not value:
+            return "none"
+        if "post" in value[0]:
+            ids = [item["post"] for item in value]
+            return "; ".join(Post.objects.filter(pk__in=ids).values_list("title", flat=True))
+        if "recommendation" in value[0]:
+            ids = [item["recommendation"] for item in value]
+            return "; ".join(str(r) for r in Recommendation.objects.filter(pk__in=ids).select_related("source"))
+        return str(value)
+    if value in (None, ""):
+        return "empty"
+    return str(value)

@@ -257,3 +257,14 @@ def count_queries(client, url):
         response = client.get(url)
     assert response.status_code == 200, response.status_code
     return len(context.captured_queries)
+
+
+@pytest.fixture
+def other_manager(db, scheme):
+    """The manager of another council's plan: staff, but with nothing of ours to manage."""
+    council = Organisation.objects.create(name="Wiltshire Council")
+    other = Plan.objects.create(organisation=council, name="Wiltshire plan", slug="wilts", rag_scheme=scheme,
+                                current_period=PERIOD)
+    user = make_user("other-manager", council, is_staff=True)
+    PlanRole.objects.create(plan=other, user=user, role=PlanRole.Role.MANAGER)
+    return user
