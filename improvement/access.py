@@ -85,6 +85,11 @@ def can_manage_plan(user, plan) -> bool:
     return user.is_superuser or has_plan_role(user, plan, PlanRole.Role.MANAGER)
 
 
+def require_can_manage_plan(user, plan) -> None:
+    if not can_manage_plan(user, plan):
+        raise PermissionDenied("Only the plan's managers can do that.")
+
+
 def leads_action(user, action) -> bool:
     return action.lead_posts.filter(holders=user).exists()
 

@@ -6,8 +6,9 @@ another council's plan here either. RAG history is read-only in the admin: updat
 recorded through the update form, never edited.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import access
@@ -28,6 +29,7 @@ from .models import (
     Update,
     User,
 )
+from .versioning import StaleEdit, VersionedModelForm, claim
 
 admin.site.site_header = "Improvement plans: administration"
 admin.site.site_title = "Improvement plans admin"
@@ -38,6 +40,23 @@ class PlanScopedAdmin(SimpleHistoryAdmin):
     the audit trail (who changed what, old and new values)."""
 
     plan_path = "plan"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if any(field.name == "version" for field in self.model._meta.fields):
+            kwargs.setdefault("form", VersionedModelForm)
+        return super().get_form(request, obj, change, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change and "read_version" in form.cleaned_data:
+            claim(obj, form.cleaned_data["read_version"])  # raises StaleEdit: nothing is saved
+        super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleEdit as error:  # the admin's transaction has rolled back the whole save
+            messages.error(request, str(error).replace("shown below", "shown here"))
+            return redirect(request.path)
 
     def _plans(self, request):
         return access.managed_plans(request.user)

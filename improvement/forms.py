@@ -1,10 +1,12 @@
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 
 from .forms_rendering import GovukDateField, GovukRadioSelect
 from .lib.filetypes import ALLOWED_DESCRIPTION, check_upload
-from .models import Evidence, RagStatus
+from .models import Action, Evidence, Post, RagStatus
+from .versioning import VersionedModelForm
 
 
 class UpdateForm(forms.Form):
@@ -112,3 +114,33 @@ class UpdateForm(forms.Form):
         if link:
             items.append(Evidence(title=title, url=link))
         return items
+
+
+class ActionForm(VersionedModelForm):
+    """A plan manager's edit of an action's details (not its status: that is an update)."""
+
+    due_date = GovukDateField(label="Due date", required=False,
+                              help_text="The date the whole action is due. For example, 31 3 2013")
+
+    class Meta:
+        model = Action
+        fields = ["number", "description", "lead_posts", "lead_agency", "timescale", "due_date", "measures", "cost"]
+        labels = {"lead_posts": "Leads", "timescale": "Timescale as written"}
+        widgets = {"lead_posts": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 5}),
+                   "measures": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {"number": {"required": "Enter the action number"},
+                          "description": {"required": "Enter what the action is"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plan = self.instance.plan
+        self.fields["lead_posts"].queryset = Post.objects.filter(
+            Q(organisation=plan.organisation) | Q(actions__plan=plan)).distinct().order_by("title")
+        self.fields["lead_posts"].help_text = "Leads are posts: whoever holds the post sees the action."
+
+    def clean_number(self):
+        number = self.cleaned_data["number"].strip()
+        clash = Action.objects.filter(plan=self.instance.plan, number=number).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(f"Action {number} already exists in this plan: choose another number")
+        return number

@@ -194,6 +194,8 @@ class Plan(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised by every save of an edit.")
+
     objects = PlanQuerySet.as_manager()
 
     history = HistoricalRecords()
@@ -328,6 +330,7 @@ class Theme(models.Model):
     outcomes = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
 
+    version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised by every save of an edit.")
     history = HistoricalRecords()
 
     class Meta:
@@ -435,6 +438,8 @@ class Action(models.Model):
     cost = models.CharField(max_length=200, blank=True)
     recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="actions")
     position = models.PositiveIntegerField(default=0)
+
+    version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised by every save of an edit.")
 
     # Denormalised from the RAG history for speed; written only by record_update().
     current_status = models.ForeignKey(

@@ -12,6 +12,7 @@ improvement_patterns = [
     path("actions/<int:action_id>/", views.action_detail, name="action_detail"),
     path("actions/<int:action_id>/update/", views.record_update, name="record_update"),
     path("actions/<int:action_id>/changes/", views.action_changes, name="action_changes"),
+    path("actions/<int:action_id>/edit/", views.action_edit, name="action_edit"),
     path("evidence/<int:evidence_id>/", views.evidence_download, name="evidence_download"),
     path("my-actions/", views.my_actions, name="my_actions"),
 ]

@@ -11,10 +11,11 @@ from django_tables2 import SingleTableMixin
 
 from . import access, panels
 from .filters import ActionFilter
-from .forms import UpdateForm
+from .forms import ActionForm, UpdateForm
 from .lib.spreadsheets import csv_lines, xlsx_bytes
 from .models import Action, Update, status_summaries, statuses_as_of
 from .tables import ActionTable
+from .versioning import StaleEdit
 
 ACTIONS_PER_PAGE = 50
 
@@ -100,6 +101,7 @@ def action_detail(request, action_id):
         "milestones": list(action.milestones.all()),
         "history": history,
         "can_record_update": access.can_record_update(request.user, action),
+        "can_edit": access.can_manage_plan(request.user, action.plan),
         "is_overdue": action.is_overdue(today()),
         "panels": panels.render("action_detail", request, action),
     }
@@ -288,6 +290,8 @@ def action_changes(request, action_id):
         if previous is not None:
             delta = record.diff_against(previous)
             for change in delta.changes:
+                if change.field == "version":
+                    continue
                 field = Action._meta.get_field(change.field)
                 entry["fields"].append((field.verbose_name.capitalize(), _audit_value(change.old),
                                         _audit_value(change.new)))
@@ -317,3 +321,28 @@ def _audit_value(value) -> str:
     if value in (None, ""):
         return "empty"
     return str(value)
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(request, action_id):
+    """A plan manager edits an action's details, refusing to overwrite a newer version."""
+    action = access.get_action_or_404(request.user, action_id)
+    access.require_can_manage_plan(request.user, action.plan)
+    form = ActionForm(request.POST or None, instance=action)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.save_versioned(by=request.user)
+        except StaleEdit as error:
+            stale = error
+            form.add_error(None, str(error))
+            # The next save applies over their version: the user has now seen it.
+            data = request.POST.copy()
+            data["read_version"] = error.current.version
+            form.data = data
+        else:
+            messages.success(request, f"Action {action.number} saved.")
+            return redirect(action)
+    context = {"plan": action.plan, "action": action, "form": form, "stale": stale}
+    status_code = 409 if stale else (400 if form.errors else 200)
+    return render(request, "improvement/action_edit.html", context, status=status_code)

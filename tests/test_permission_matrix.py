@@ -40,6 +40,7 @@ RULES = {
     "improvement:action_table": ("GET", lambda w: [w["plan"].pk], READ),
     "improvement:action_detail": ("GET", lambda w: [w["action"].pk], READ),
     "improvement:action_changes": ("GET", lambda w: [w["action"].pk], READ),
+    "improvement:action_edit": ("GET", lambda w: [w["action"].pk], only("manager")),
     "improvement:record_update": ("GET", lambda w: [w["action"].pk], only("lead", "manager")),
     "improvement:evidence_download": ("GET", lambda w: [w["evidence"].pk], READ),
     "boards:board_list": ("GET", lambda w: [], OPEN),

@@ -79,3 +79,25 @@ def test_staff_without_a_managed_plan_sees_nothing(plan, action):
 def test_non_staff_are_sent_to_the_admin_sign_in(viewer):
     response = client_for(viewer).get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+def _theme_post(theme, read_version, title):
+    data = {"plan": theme.plan_id, "code": theme.code, "title": title, "lead": "", "outcomes": "",
+            "position": theme.position, "read_version": read_version}
+    for prefix in ("objectives", "actions"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0, f"{prefix}-MIN_NUM_FORMS": 0,
+                     f"{prefix}-MAX_NUM_FORMS": 1000})
+    return data
+
+
+def test_admin_refuses_to_save_over_a_newer_version(staff_manager, theme):
+    client = client_for(staff_manager)
+    url = reverse("admin:improvement_theme_change", args=[theme.pk])
+    first = client.post(url, _theme_post(theme, 1, "First edit"))
+    assert first.status_code == 302
+    theme.refresh_from_db()
+    assert (theme.title, theme.version) == ("First edit", 2)
+    stale = client.post(url, _theme_post(theme, 1, "Stale edit"), follow=True)
+    assert "since you opened it" in stale.content.decode()
+    theme.refresh_from_db()
+    assert (theme.title, theme.version) == ("First edit", 2)
