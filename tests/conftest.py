@@ -268,3 +268,18 @@ def other_manager(db, scheme):
     user = make_user("other-manager", council, is_staff=True)
     PlanRole.objects.create(plan=other, user=user, role=PlanRole.Role.MANAGER)
     return user
+
+
+@pytest.fixture
+def open_round(plan, manager):
+    from boards.models import UpdateRound
+
+    return UpdateRound.objects.create(plan=plan, period=PERIOD, deadline=datetime.date(2012, 12, 10),
+                                      opened_by=manager)
+
+
+@pytest.fixture
+def meeting(board, plan, open_round):
+    from boards.models import Meeting
+
+    return Meeting.objects.create(board=board, plan=plan, round=open_round, date=datetime.date(2012, 12, 17))

@@ -103,3 +103,20 @@ def test_signed_out_visitor_sees_the_sign_in_page(page, demo, assert_accessible)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("There is a problem").wait_for()
     assert_accessible(page)
+
+
+def test_error_and_lockout_pages_pass_the_accessibility_check(page, sign_in, assert_accessible):
+    action = Action.objects.get(plan__slug="walsall-sip-2012", number="3.15")
+    sign_in("viewer")
+    page.goto(f"/actions/{action.pk}/update/")
+    page.get_by_role("heading", name="You do not have permission to see this page").wait_for()
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign out").click()
+
+    for _ in range(5):
+        page.goto("/sign-in/")
+        page.get_by_label("Username").fill("member")
+        page.get_by_label("Password").fill("not the password")
+        page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Too many attempts to sign in").wait_for()
+    assert_accessible(page)
