@@ -113,3 +113,18 @@ def managed_plans(user):
     if user.is_superuser:
         return Plan.objects.all()
     return Plan.objects.filter(roles__user=user, roles__role=PlanRole.Role.MANAGER).distinct()
+
+
+def can_create_plan(user) -> bool:
+    """Administrators, and anyone who already manages a plan, may start a new plan."""
+    return user.is_authenticated and (user.is_superuser or managed_plans(user).exists())
+
+
+def get_import_or_404(user, pk):
+    """An import is visible to the person who uploaded it (and administrators)."""
+    from .models import PlanImport
+
+    queryset = PlanImport.objects.select_related("plan__rag_scheme", "new_plan_scheme")
+    if not user.is_superuser:
+        queryset = queryset.filter(uploaded_by=user)
+    return get_object_or_404(queryset, pk=pk)

@@ -788,3 +788,30 @@ def movement_counts(actions, previous: datetime.date, current: datetime.date) ->
     for action_id, status in after.items():
         counts[Movement.between(before.get(action_id), status)] += 1
     return counts
+
+
+class PlanImport(models.Model):
+    """An uploaded plan file between upload and confirmation: nothing is written to the plan
+    until the manager confirms the mapping and the preview."""
+
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.CASCADE, related_name="imports",
+                             help_text="Empty when the import creates a new plan.")
+    new_plan_name = models.CharField(max_length=200, blank=True)
+    new_plan_scheme = models.ForeignKey(RagScheme, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="plan_imports")
+    filename = models.CharField(max_length=200)
+    data = models.BinaryField()
+    mapping = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Import of {self.filename}"
+
+    def get_absolute_url(self):
+        return reverse("improvement:import_detail", args=[self.pk])

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import import_views, views
 
 improvement_patterns = [
     path("", views.plan_list, name="plan_list"),
@@ -15,6 +15,13 @@ improvement_patterns = [
     path("actions/<int:action_id>/edit/", views.action_edit, name="action_edit"),
     path("evidence/<int:evidence_id>/", views.evidence_download, name="evidence_download"),
     path("my-actions/", views.my_actions, name="my_actions"),
+    path("plans/<int:plan_id>/import/", import_views.import_start, name="import_start"),
+    path("plans/<int:plan_id>/export.xlsx", import_views.plan_export, name="plan_export"),
+    path("plans/import/", import_views.import_start, name="import_new_plan"),
+    path("imports/<int:import_id>/", import_views.import_detail, name="import_detail"),
+    path("imports/<int:import_id>/mapping/", import_views.import_mapping, name="import_mapping"),
+    path("imports/<int:import_id>/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("import-template.xlsx", import_views.import_template, name="import_template"),
 ]
 
 urlpatterns = [

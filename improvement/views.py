@@ -32,7 +32,8 @@ def plan_list(request):
         .annotate(action_count=Count("actions"))
         .order_by("organisation__name", "name")
     )
-    return render(request, "improvement/plan_list.html", {"plans": plans})
+    context = {"plans": plans, "can_create_plan": access.can_create_plan(request.user)}
+    return render(request, "improvement/plan_list.html", context)
 
 
 @require_GET

@@ -41,6 +41,17 @@ RULES = {
     "improvement:action_detail": ("GET", lambda w: [w["action"].pk], READ),
     "improvement:action_changes": ("GET", lambda w: [w["action"].pk], READ),
     "improvement:action_edit": ("GET", lambda w: [w["action"].pk], only("manager")),
+    "improvement:import_start": ("GET", lambda w: [w["plan"].pk], only("manager")),
+    "improvement:import_new_plan": ("GET", lambda w: [], {"anonymous": SIGN_IN, "manager": 200, "default": 403}),
+    "improvement:plan_export": ("GET", lambda w: [w["plan"].pk], READ),
+    "improvement:import_template": ("GET", lambda w: [], OPEN),
+    # An import is private to whoever uploaded it (the manager, here).
+    "improvement:import_detail": ("GET", lambda w: [w["plan_import"].pk], {"anonymous": SIGN_IN, "manager": 200,
+                                                                         "default": 404}),
+    "improvement:import_mapping": ("POST", lambda w: [w["plan_import"].pk], {"anonymous": SIGN_IN, "manager": 302,
+                                                                           "default": 404}),
+    "improvement:import_confirm": ("POST", lambda w: [w["plan_import"].pk], {"anonymous": SIGN_IN, "manager": 302,
+                                                                           "default": 404}),
     "improvement:record_update": ("GET", lambda w: [w["action"].pk], only("lead", "manager")),
     "improvement:evidence_download": ("GET", lambda w: [w["evidence"].pk], READ),
     "boards:board_list": ("GET", lambda w: [], OPEN),
@@ -118,11 +129,16 @@ def world(plan, theme, action, lead, manager, viewer, chair, scrutiny, board, sc
     pack = BoardPack.issue(meeting=meeting, pdf=b"%PDF-1.7 test", pages=1, by=manager)
     failed = PackRender.objects.create(meeting=meeting, purpose="issue", status="failed", error="x", requested_by=manager)
     ready = PackRender.objects.create(meeting=meeting, purpose="draft", status="ready", pdf=b"%PDF-1.7 draft", pages=1)
+    from improvement.models import PlanImport
+    from tests.importing.builders import duplicate_numbers_csv
+
+    plan_import = PlanImport.objects.create(plan=plan, uploaded_by=manager, filename="plan.csv",
+                                            data=duplicate_numbers_csv()[1])
     users = {"outsider": outsider, "viewer": viewer, "lead": lead, "manager": manager, "chair": chair,
              "scrutiny": scrutiny, "anonymous": None}
     return {"plan": plan, "theme": theme, "action": action, "evidence": evidence, "board": board, "round": round_,
             "meeting": meeting, "note": note, "follow_up": follow_up, "review": review, "assessment": assessment,
-            "pack": pack, "render": failed, "pack_render": ready, "users": users}
+            "pack": pack, "render": failed, "pack_render": ready, "plan_import": plan_import, "users": users}
 
 
 @pytest.mark.parametrize("name", sorted(RULES))

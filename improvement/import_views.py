@@ -1,0 +1,152 @@
+"""Import a plan from a file: upload, map columns, preview, confirm (then write everything in
+one transaction), and the XLSX template and plan export."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import access
+from .importing import ReadError, engine, load, new_plan
+from .importing.export import export_plan_xlsx, template_xlsx
+from .importing.readers import MAX_BYTES, read_upload
+from .models import PlanImport, PlanRole, RagScheme
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="Plan file", help_text=f"XLSX, CSV or DOCX, up to {MAX_BYTES // 1024 // 1024} MB.",
+                           error_messages={"required": "Choose the file that holds the plan"})
+
+
+class NewPlanUploadForm(UploadForm):
+    name = forms.CharField(label="Name of the new plan", max_length=200,
+                           error_messages={"required": "Enter the name of the new plan"})
+    scheme = forms.ModelChoiceField(label="RAG scheme", queryset=RagScheme.objects.order_by("name"),
+                                    empty_label=None, error_messages={"required": "Choose a RAG scheme"})
+    field_order = ["name", "scheme", "file"]
+
+
+def _check_file(form, upload):
+    if upload.size > MAX_BYTES:
+        form.add_error("file", f"The file must be smaller than {MAX_BYTES // 1024 // 1024} MB")
+        return None
+    data = upload.read()
+    try:
+        read_upload(upload.name, data)  # refuse an unreadable file now, with its reason
+    except ReadError as error:
+        form.add_error("file", str(error))
+        return None
+    return data
+
+
+@require_http_methods(["GET", "POST"])
+def import_start(request, plan_id=None):
+    plan = None
+    if plan_id is not None:
+        plan = access.get_plan_or_404(request.user, plan_id)
+        access.require_can_manage_plan(request.user, plan)
+        form_class = UploadForm
+    else:
+        if not access.can_create_plan(request.user):
+            raise PermissionDenied("Only plan managers and administrators start new plans.")
+        form_class = NewPlanUploadForm
+    form = form_class(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = _check_file(form, form.cleaned_data["file"])
+        if data is not None:
+            record = PlanImport.objects.create(
+                plan=plan, uploaded_by=request.user, filename=form.cleaned_data["file"].name[:200], data=data,
+                new_plan_name=form.cleaned_data.get("name", ""), new_plan_scheme=form.cleaned_data.get("scheme"))
+            return redirect(record)
+    return render(request, "improvement/import_start.html", {"plan": plan, "form": form},
+                  status=400 if form.errors else 200)
+
+
+def _target(record, user):
+    if record.plan is not None:
+        return record.plan
+    organisation = user.organisation
+    if organisation is None:
+        from .models import Organisation
+
+        organisation, _ = Organisation.objects.get_or_create(name="Imported plans")
+    return new_plan(record.new_plan_name, organisation=organisation, scheme=record.new_plan_scheme)
+
+
+@require_GET
+def import_detail(request, import_id):
+    record = access.get_import_or_404(request.user, import_id)
+    if record.applied_at:
+        return render(request, "improvement/import_done.html", {"record": record, "plan": record.applied_plan})
+    plan = _target(record, request.user)
+    try:
+        _sheets, mapping, result = load(record.filename, bytes(record.data), plan, record.mapping)
+    except ReadError as error:
+        messages.error(request, str(error))
+        return redirect("improvement:plan_list")
+    context = {"record": record, "plan": plan, "mapping": list(mapping.items()), "fields": engine.FIELDS,
+               "result": result}
+    return render(request, "improvement/import_detail.html", context)
+
+
+@require_POST
+def import_mapping(request, import_id):
+    record = access.get_import_or_404(request.user, import_id)
+    chosen = {}
+    for key, value in request.POST.items():
+        if key.startswith("column:") and value in engine.FIELDS:
+            chosen[key.removeprefix("column:")] = value
+    record.mapping = chosen
+    record.save(update_fields=["mapping"])
+    messages.success(request, "Column choices saved: the preview below uses them.")
+    return redirect(record)
+
+
+@require_POST
+def import_confirm(request, import_id):
+    from .importing import run
+
+    record = access.get_import_or_404(request.user, import_id)
+    if record.applied_at:
+        return redirect(record)
+    if record.plan is not None:
+        access.require_can_manage_plan(request.user, record.plan)
+    plan = _target(record, request.user)
+    try:
+        _mapping, result, counts = run(record.filename, bytes(record.data), plan, record.mapping, by=request.user)
+    except ReadError as error:
+        messages.error(request, str(error))
+        return redirect(record)
+    if result.blocking:
+        messages.error(request, "Nothing was imported: fix the problems marked “must fix” first.")
+        return redirect(record)
+    if record.plan is None:
+        PlanRole.objects.get_or_create(plan=plan, user=request.user, role=PlanRole.Role.MANAGER)
+    record.applied_at = timezone.now()
+    record.applied_plan = plan
+    record.result = counts
+    record.save(update_fields=["applied_at", "applied_plan", "result"])
+    messages.success(request, f"Imported: {counts['created']} actions created, {counts['updated']} updated, "
+                              f"{counts['unchanged']} unchanged, {counts['updates']} status updates recorded.")
+    return redirect(plan)
+
+
+@require_GET
+def import_template(request):
+    response = HttpResponse(template_xlsx(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="improvement-plan-template.xlsx"'
+    return response
+
+
+@require_GET
+def plan_export(request, plan_id):
+    plan = access.get_plan_or_404(request.user, plan_id)
+    response = HttpResponse(export_plan_xlsx(plan), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{slugify(plan.name)}-plan.xlsx"'
+    return response

@@ -1,0 +1,46 @@
+"""Importing plans from XLSX, CSV and DOCX (readers, parsers, engine) and exporting them."""
+
+import datetime
+
+from django.db import transaction
+
+from ..models import Organisation, Plan, RagScheme
+from . import engine
+from .readers import ReadError, read_upload
+
+__all__ = ["ReadError", "load", "new_plan", "run"]
+
+
+def load(name: str, data: bytes, plan, mapping: dict | None = None):
+    """(sheets, mapping, preview) for a file; the mapping defaults to the proposed one."""
+    sheets = read_upload(name, data)
+    proposed, _headers = engine.proposed_mapping(sheets)
+    chosen = {**proposed, **(mapping or {})}
+    return sheets, chosen, engine.preview(sheets, plan, chosen)
+
+
+def new_plan(name: str, *, organisation: Organisation, scheme: RagScheme | None = None) -> Plan:
+    """An unsaved plan for a preview; saved by ``run`` when the import is confirmed."""
+    from django.utils.text import slugify
+
+    scheme = scheme or RagScheme.objects.get(slug="five-state")
+    base = slugify(name)[:60] or "plan"
+    slug, n = base, 1
+    while Plan.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return Plan(organisation=organisation, name=name, slug=slug, rag_scheme=scheme,
+                current_period=datetime.date.today().replace(day=1))
+
+
+@transaction.atomic
+def run(name: str, data: bytes, plan, mapping: dict, *, by, dry_run=False):
+    """Read, preview and (unless dry_run or blocked) apply in one transaction."""
+    _sheets, chosen, result = load(name, data, plan, mapping)
+    counts = None
+    if not dry_run and not result.blocking:
+        if plan.pk is None:
+            plan.save()
+            result = engine.preview(_sheets, plan, chosen)
+        counts = engine.apply(result, plan, by=by)
+    return chosen, result, counts

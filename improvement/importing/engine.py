@@ -1,0 +1,544 @@
+"""Turn the sheets of a council's plan into a preview of what will change, then apply it.
+
+``preview(sheets, plan, mapping)`` reads every row and writes nothing; ``apply(result, plan,
+by)`` writes everything in one transaction or nothing. Re-importing the same file changes
+nothing: actions are matched by number and only fields that differ are updated; the RAG
+history is only ever appended to.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Action, Milestone, Objective, Post, Recommendation, Source, Theme, Update
+from .parsers import clean_text, find_dates, parse_date, parse_section_heading, parse_status
+from .readers import Sheet
+
+# What a column can hold, with the label shown on the mapping page.
+FIELDS = {
+    "number": "Action number",
+    "description": "Action",
+    "recommendation": "Recommendation (area for development)",
+    "references": "References (recommendations answered)",
+    "theme": "Theme",
+    "theme_code": "Theme code",
+    "objective": "Objective",
+    "objective_code": "Objective code",
+    "leads": "Lead person(s) or post(s)",
+    "lead_agency": "Lead agency",
+    "timescale": "Timescale",
+    "measures": "Measures of success",
+    "cost": "Cost",
+    "note": "Review note for this period",
+    "status": "RAG status",
+    "achieved": "Achieved (yes or no)",
+    "on_target": "On target to achieve (yes or no)",
+    "revised_date": "Expected new achievement date",
+    "ofsted": "Ofsted (yes or no)",
+    "ignore": "Do not import",
+}
+
+# The headings councils actually use, normalised (lower case, letters and digits only).
+HEADINGS = {
+    "number": ["action no", "action number", "action ref", "no", "ref", "number", "ref no", "action no."],
+    "description": ["action", "actions", "activity to be delivered", "activity", "activities", "objective text",
+                    "what we will do", "action to be taken"],
+    "recommendation": ["area for development", "area for development ofsted report", "recommendation",
+                       "recommendations", "ofsted recommendation", "requirement"],
+    "references": ["reference to", "references", "reference", "refs", "linked recommendations"],
+    "theme": ["theme", "priority", "improvement theme", "priority theme"],
+    "theme_code": ["theme code"],
+    "objective": ["objective", "objectives", "strategic objective"],
+    "objective_code": ["objective code"],
+    "leads": ["lead person s", "lead persons", "lead person", "lead", "leads", "lead officer", "responsible officer",
+              "responsible officers", "owner", "lead post"],
+    "lead_agency": ["lead agency", "agency", "lead organisation", "organisation"],
+    "timescale": ["timescale", "timescales", "due date", "deadline", "target date", "by when", "completion date"],
+    "measures": ["outcome measure", "outcome measures", "measures", "measure", "measures of success",
+                 "success criteria", "success measures"],
+    "cost": ["cost if app", "cost", "costs", "resources"],
+    "note": ["update on progress", "review note for this period", "review note", "progress", "progress update",
+             "update", "comments", "commentary"],
+    "status": ["rag", "rag status", "status", "r a g", "rag rating"],
+    "achieved": ["achieved"],
+    "on_target": ["on target to achieve", "on target"],
+    "revised_date": ["give expected new achievement date", "expected new achievement date", "revised date",
+                     "new date", "revised due date"],
+    "ofsted": ["ofsted", "ofsted action", "ofsted requirement"],
+}
+_HEADING_INDEX = {heading: name for name, headings in HEADINGS.items() for heading in headings}
+
+SOURCE_KINDS = {"in": Source.Kind.IMPROVEMENT_NOTICE, "ois": Source.Kind.OFSTED_INSPECTION,
+                "ofsted": Source.Kind.OFSTED_INSPECTION, "pr": Source.Kind.PEER_REVIEW}
+
+
+def normalise(heading: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", heading.lower()).split())
+
+
+def propose(heading: str) -> str | None:
+    return _HEADING_INDEX.get(normalise(heading))
+
+
+@dataclass
+class Problem:
+    sheet: str
+    row: int | None
+    column: str | None
+    message: str
+    blocking: bool = False
+
+    def __str__(self):
+        where = [f"sheet “{self.sheet}”"]
+        if self.row:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column “{self.column}”")
+        return f"{', '.join(where)}: {self.message}"
+
+
+@dataclass
+class Row:
+    """One action as read from the file."""
+
+    sheet: str
+    row: int
+    number: str
+    fields: dict
+    theme: tuple[str, str]  # (code, title)
+    objective: tuple[str, str] | None
+    recommendation: tuple[str, str, str] | None  # (reference, text, urgency)
+    references: list[tuple[str, str]]  # (source key, reference or "")
+    leads: list[str]
+    status: object = None
+    note: str = ""
+    revised_date: object = None
+    milestones: list = field(default_factory=list)
+
+
+@dataclass
+class Change:
+    row: Row
+    action: Action | None  # the existing action, when matched by number
+    changed: dict  # field -> (old, new)
+    new_update: bool
+
+
+@dataclass
+class Result:
+    headers: dict  # sheet name -> list of header texts
+    mapping: dict  # header text -> field
+    rows: list[Row]
+    problems: list[Problem]
+    changes: list[Change] = field(default_factory=list)
+    new_themes: list[str] = field(default_factory=list)
+    new_recommendations: list[str] = field(default_factory=list)
+
+    @property
+    def blocking(self):
+        return [p for p in self.problems if p.blocking]
+
+    @property
+    def created(self):
+        return [c for c in self.changes if c.action is None]
+
+    @property
+    def updated(self):
+        return [c for c in self.changes if c.action is not None and (c.changed or c.new_update)]
+
+    @property
+    def unchanged(self):
+        return [c for c in self.changes if c.action is not None and not c.changed and not c.new_update]
+
+
+def find_header(sheet: Sheet, mapping: dict | None) -> int | None:
+    """Index of the header row: the first of the first 15 rows with two or more known headings."""
+    known = {normalise(k) for k in (mapping or {})}
+    for index, row in enumerate(sheet.rows[:15]):
+        hits = sum(1 for cell in row if cell.text.strip() and (propose(cell.text) or normalise(cell.text) in known))
+        if hits >= 2:
+            return index
+    return None
+
+
+def proposed_mapping(sheets: list[Sheet]) -> tuple[dict, dict]:
+    """({header text: proposed field}, {sheet: headers}) for the sheets that have a header row."""
+    mapping, headers = {}, {}
+    for sheet in sheets:
+        index = find_header(sheet, None)
+        if index is None:
+            continue
+        texts = [clean_text(cell.text) for cell in sheet.rows[index]]
+        headers[sheet.name] = texts
+        for text in texts:
+            if text and text not in mapping:
+                mapping[text] = propose(text) or "ignore"
+    if "description" not in mapping.values():
+        # Plans listed by objective (Wiltshire) have no "Action" column: the objectives are the actions.
+        for text, name in mapping.items():
+            if name == "objective":
+                mapping[text] = "description"
+                break
+    return mapping, headers
+
+
+def _initials(title: str) -> str:
+    return "".join(word[0] for word in re.findall(r"[A-Za-z]{3,}", title)).upper()[:4] or "T"
+
+
+def _split_theme(text: str) -> tuple[str, str]:
+    """"THEME 2 - CAPACITY, CAPABILITY AND CULTURE" -> ("2", "Capacity, capability and culture");
+    "IP3 Knowing how well we are doing" -> ("IP3", "Knowing how well we are doing")."""
+    text = clean_text(text)
+    match = re.match(r"^theme\s+(\w+)\s*[-–:.]\s*(.+)$", text, re.I)
+    if match:
+        code, title = match[1], match[2]
+    else:
+        match = re.match(r"^((?:[A-Z]{1,4}\d*(?:\.\d+)*)|\d+(?:\.\d+)*)\.?\s+(.+)$", text)
+        code, title = (match[1], match[2]) if match else ("", text)
+    if title.isupper():
+        title = title.capitalize()
+    return code, title.strip()
+
+
+def _references(text: str) -> list[tuple[str, str]]:
+    """Recommendation references as (source key, reference); "" is the whole report.
+
+    Two ways plans write them: a list separated by ";" (as the export writes them, e.g.
+    "OIS 2012 1.2; Ofsted 2012 CLA 1; OIS 2012 (whole report)"), or the Walsall shorthand where
+    numbers follow their source ("IN 1.7, 3.1 OIS 2012").
+    """
+    text = clean_text(text)
+    if not text:
+        return []
+    if ";" in text or "," not in text:
+        result = []
+        for part in (p.strip() for p in text.split(";")):
+            if not part:
+                continue
+            if part.endswith("(whole report)"):
+                result.append((part.removesuffix("(whole report)").strip(), ""))
+                continue
+            match = re.match(r"^(.*?)\s+((?:[A-Z]{1,4}\s)?\(?\d+(?:\.\d+)*[a-z]?\)?)$", part)
+            if match and not re.fullmatch(r"(19|20)\d\d", match[2]):
+                result.append((match[1], match[2]))
+            else:
+                result.append((part, ""))
+        return result
+    result, source, had_number = [], None, False
+    for token in re.findall(r"[A-Za-z][A-Za-z]*(?:\s+(?:19|20)\d\d)?|\d+(?:\.\d+)*", text):
+        if token[0].isalpha():
+            if source and not had_number:
+                result.append((source, ""))
+            source, had_number = token, False
+        elif source:
+            result.append((source, token))
+            had_number = True
+    if source and not had_number:
+        result.append((source, ""))
+    return result
+
+
+def _leads(text: str, known_posts=frozenset()) -> list[str]:
+    """Lead posts in a cell. ";" and line breaks always separate; "and" and "/" only when the
+    whole text is not already a post ("Corporate Lead, Partnerships and Governance" is one)."""
+    text = clean_text(text)
+    if ";" in text or "\n" in text:
+        parts = re.split(r";|\n", text)
+    elif text in known_posts:
+        parts = [text]
+    else:
+        parts = re.split(r"\s+and\s+|/", text)
+    return [part.strip(" ,.") for part in parts if part.strip(" ,.")]
+
+
+def _is_yes(text: str) -> bool | None:
+    value = normalise(text)
+    if value in {"yes", "y", "true", "1", "done", "complete", "completed", "achieved"} or text.strip() in "✓✔√" \
+            and text.strip():
+        return True
+    if value in {"no", "n", "false", "0", "x"} or text.strip() == "✗":
+        return False
+    return None
+
+
+def read_rows(sheets: list[Sheet], plan, mapping: dict) -> tuple[list[Row], list[Problem], dict]:
+    statuses = list(plan.rag_scheme.statuses.order_by("position"))
+    complete = next((s for s in statuses if s.is_complete), None)
+    on_target = next((s for s in statuses if s.label.lower().startswith("on target")), None) or next(
+        (s for s in statuses if s.colour == "green"), None)
+    off_target = next((s for s in statuses if s.label.lower().startswith("not on target")), None) or next(
+        (s for s in statuses if s.colour == "red"), None)
+    wanted = {normalise(k): v for k, v in mapping.items()}
+    known_posts = frozenset(Post.objects.filter(organisation_id=plan.organisation_id).values_list("title", flat=True)) \
+        if plan.organisation_id else frozenset()
+    rows, problems, headers = [], [], {}
+    for sheet in sheets:
+        header_index = find_header(sheet, mapping)
+        if header_index is None:
+            if any(any(c.text.strip() for c in row) for row in sheet.rows):
+                problems.append(Problem(sheet.name, None, None,
+                                        "no header row found (a row naming columns such as “Action” or “Timescale”); "
+                                        "the sheet was not read"))
+            continue
+        header = [clean_text(c.text) for c in sheet.rows[header_index]]
+        headers[sheet.name] = header
+        columns = {i: wanted.get(normalise(h), "ignore") for i, h in enumerate(header) if h}
+        if "description" not in columns.values():
+            problems.append(Problem(sheet.name, header_index + 1, None,
+                                    "no column is mapped to “Action”: choose which column holds the actions",
+                                    blocking=True))
+            continue
+        theme = (_split_theme(sheet.name) if len(sheets) > 1 else ("", "Imported actions"))
+        urgency, recommendation, objective = "other", None, None
+        counters: dict = {}
+        used_references: dict = {}  # reference -> recommendation text, across the whole sheet
+        restarted_themes: set = set()  # themes whose recommendation numbering starts again at 1
+        for index in range(header_index + 1, len(sheet.rows)):
+            number_in_sheet = index + 1
+            cells = sheet.rows[index]
+            texts = [clean_text(c.text) for c in cells]
+            if not any(texts) or [normalise(t) for t in texts] == [normalise(h) for h in header[:len(texts)]]:
+                continue
+            heading = parse_section_heading(texts)
+            if heading is not None:
+                if heading.kind == "urgency":
+                    urgency = heading.urgency
+                    if heading.theme:
+                        theme = _split_theme(heading.theme)
+                elif heading.kind == "theme":
+                    theme = _split_theme(heading.text)
+                continue
+            values = {}
+            for i, name in columns.items():
+                if i >= len(cells) or name == "ignore":
+                    continue
+                if cells[i].is_formula:
+                    problems.append(Problem(sheet.name, number_in_sheet, header[i],
+                                            "the cell holds a formula with no saved value; the importer never "
+                                            "calculates formulas: type the value instead (the cell was left empty)"))
+                    continue
+                value = cells[i].value if cells[i].value is not None and name in ("timescale", "revised_date") \
+                    else texts[i]
+                if value not in ("", None):
+                    values[name] = value
+            if values.get("theme"):
+                code = values.get("theme_code")
+                theme = (str(code), str(values["theme"])) if code else _split_theme(str(values["theme"]))
+            if values.get("recommendation"):
+                text = str(values["recommendation"])
+                match = re.match(r"^\s*(\d+)[.)]\s+(.*)$", text, re.S)
+                reference = match[1] if match else str(len(used_references) + 1)
+                text = match[2] if match else text
+                if used_references.get(reference, text) != text:
+                    # A second table restarts its numbering (Southampton's "Children looked after"):
+                    # from there on, that theme's recommendations carry its initials, e.g. "CLA 1".
+                    restarted_themes.add(theme)
+                if theme in restarted_themes:
+                    reference = f"{_initials(theme[1])} {reference}"
+                used_references[reference] = text
+                recommendation = (reference, text, urgency)
+                objective = (reference, recommendation[1])
+            elif "recommendation" not in columns.values():
+                recommendation = None
+            if values.get("objective"):
+                objective = (str(values.get("objective_code", "")), str(values["objective"]))
+            if not values.get("description"):
+                if values:
+                    problems.append(Problem(sheet.name, number_in_sheet, None,
+                                            "the row has no action text, so it was skipped"))
+                continue
+            number = str(values.get("number", "")).strip()
+            if not number:
+                key = recommendation[0] if recommendation else theme[0] or _initials(theme[1])
+                counters[key] = counters.get(key, 0) + 1
+                number = f"{key}.{counters[key]}"
+            row = Row(sheet.name, number_in_sheet, number[:30], {}, theme,
+                      objective if recommendation or values.get("objective") else None,
+                      recommendation, _references(str(values.get("references", ""))),
+                      _leads(str(values.get("leads", "")), known_posts))
+            for name in ("description", "measures", "cost", "lead_agency"):
+                row.fields[name] = str(values.get(name, ""))
+            timescale = values.get("timescale")
+            if timescale not in (None, ""):
+                parsed = parse_date(timescale)
+                if isinstance(timescale, str):
+                    row.fields["timescale"] = clean_text(timescale)
+                else:  # a date cell: write it as people do
+                    row.fields["timescale"] = f"{parsed.date:%-d %b %Y}" if parsed.date else ""
+                row.fields["due_date"] = parsed.date
+                if parsed.problem:
+                    problems.append(Problem(sheet.name, number_in_sheet, _column(header, columns, "timescale"),
+                                            parsed.problem + "; kept as written with no due date"))
+                dates = find_dates(timescale) if isinstance(timescale, str) else []
+                if len(dates) > 1:
+                    row.milestones = [(f"Step {n}", day) for n, day in enumerate(dates, start=1)]
+            else:
+                row.fields["timescale"], row.fields["due_date"] = "", None
+            status = None
+            if values.get("status"):
+                parsed = parse_status(str(values["status"]), statuses)
+                status = parsed.status
+                if parsed.problem:
+                    problems.append(Problem(sheet.name, number_in_sheet, _column(header, columns, "status"),
+                                            parsed.problem))
+            for name, yes_status, no_status in (("achieved", complete, None), ("on_target", on_target, off_target)):
+                if values.get(name) and status is None:
+                    answer = _is_yes(str(values[name]))
+                    status = yes_status if answer else no_status if answer is False else None
+            if values.get("ofsted") and _is_yes(str(values["ofsted"])):
+                row.references.append(("Ofsted", ""))
+            row.status = status
+            row.note = str(values.get("note", ""))
+            if values.get("revised_date"):
+                parsed = parse_date(values["revised_date"])
+                row.revised_date = parsed.date
+                if parsed.problem:
+                    problems.append(Problem(sheet.name, number_in_sheet, _column(header, columns, "revised_date"),
+                                            parsed.problem))
+            rows.append(row)
+    seen: dict = {}
+    for row in rows:
+        if row.number in seen:
+            first = seen[row.number]
+            problems.append(Problem(row.sheet, row.row, _column(headers.get(row.sheet, []), {}, "number"),
+                                    f"action number {row.number} is used twice in the file (also {first.sheet} row "
+                                    f"{first.row}): give each action its own number", blocking=True))
+        else:
+            seen[row.number] = row
+    if not rows and not any(p.blocking for p in problems):
+        problems.append(Problem("file", None, None, "no actions were found in the file", blocking=True))
+    return rows, problems, headers
+
+
+def _column(header, columns, name):
+    for index, value in columns.items():
+        if value == name and index < len(header):
+            return header[index]
+    return None
+
+
+def preview(sheets: list[Sheet], plan, mapping: dict) -> Result:
+    rows, problems, headers = read_rows(sheets, plan, mapping)
+    result = Result(headers, mapping, rows, problems)
+    saved = plan.pk is not None  # a new plan is previewed unsaved: nothing exists in it yet
+    existing = {a.number: a for a in Action.objects.filter(plan=plan).prefetch_related("lead_posts")
+                .select_related("theme", "current_status")} if saved else {}
+    themes = {(t.code, t.title.lower()) for t in plan.themes.all()} if saved else set()
+    latest_notes = {u.action_id: u for u in Update.objects.filter(action__plan=plan, period=plan.current_period)
+                    .reporting().select_related("status")} if saved else {}
+    seen_themes = []
+    for row in rows:
+        if (row.theme[0], row.theme[1].lower()) not in themes and row.theme not in seen_themes:
+            seen_themes.append(row.theme)
+        action = existing.get(row.number)
+        changed = {}
+        if action is not None:
+            for name, new in row.fields.items():
+                old = getattr(action, name)
+                if (old or "") != (new or ""):
+                    changed[name] = (old, new)
+            old_leads = sorted(p.title for p in action.lead_posts.all())
+            if row.leads and sorted(row.leads) != old_leads:
+                changed["leads"] = ("; ".join(old_leads), "; ".join(row.leads))
+        update = latest_notes.get(action.pk) if action else None
+        new_update = row.status is not None and (update is None or update.status_id != row.status.pk
+                                                 or (row.note and update.note != row.note))
+        result.changes.append(Change(row, action, changed, new_update))
+    result.new_themes = [f"{code} {title}".strip() for code, title in seen_themes]
+    known = {(r.source.key, r.reference) for r in
+             Recommendation.objects.filter(source__plan=plan).select_related("source")} if saved else set()
+    new_recs = []
+    for row in rows:
+        if row.recommendation and ("Ofsted", row.recommendation[0]) not in known:
+            new_recs.append(f"Ofsted {row.recommendation[0]}")
+        for key, reference in row.references:
+            if (key, reference or "(whole report)") not in known:
+                new_recs.append(f"{key} {reference or '(whole report)'}")
+    result.new_recommendations = list(dict.fromkeys(new_recs))
+    return result
+
+
+@transaction.atomic
+def apply(result: Result, plan, *, by) -> dict:
+    """Write the preview: everything or nothing. Returns counts."""
+    if result.blocking:
+        raise ValueError("The file has problems to fix first: " + "; ".join(str(p) for p in result.blocking))
+    themes = {(t.code, t.title.lower()): t for t in plan.themes.all()}
+    sources = {s.key: s for s in plan.sources.all()}
+    recommendations = {(r.source.key, r.reference): r
+                       for r in Recommendation.objects.filter(source__plan=plan).select_related("source")}
+    objectives = {(o.theme_id, o.code, o.title): o for o in Objective.objects.filter(theme__plan=plan)}
+    posts = {p.title: p for p in Post.objects.filter(organisation=plan.organisation)}
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "updates": 0}
+    position = (plan.actions.order_by("-position").values_list("position", flat=True).first() or 0)
+
+    def source(key):
+        if key not in sources:
+            kind = SOURCE_KINDS.get(key.split()[0].lower(), Source.Kind.OTHER)
+            sources[key] = Source.objects.create(plan=plan, key=key, kind=kind, title=f"{key} (imported)")
+        return sources[key]
+
+    def recommendation(key, reference, text="", urgency="other"):
+        reference = reference or "(whole report)"
+        if (key, reference) not in recommendations:
+            recommendations[(key, reference)] = Recommendation.objects.create(
+                source=source(key), reference=reference, text=text, urgency=urgency)
+        return recommendations[(key, reference)]
+
+    def post(title):
+        if title not in posts:
+            posts[title], _ = Post.objects.get_or_create(organisation=plan.organisation, title=title[:200])
+        return posts[title]
+
+    for change in result.changes:
+        row = change.row
+        theme_key = (row.theme[0], row.theme[1].lower())
+        if theme_key not in themes:
+            themes[theme_key] = Theme.objects.create(plan=plan, code=row.theme[0][:20], title=row.theme[1][:300],
+                                                     position=len(themes) + 1)
+        theme = themes[theme_key]
+        objective = None
+        if row.objective:
+            key = (theme.pk, row.objective[0][:20], row.objective[1])
+            if key not in objectives:
+                objectives[key] = Objective.objects.create(theme=theme, code=key[1], title=key[2],
+                                                           position=len(objectives) + 1)
+            objective = objectives[key]
+        linked = [recommendation(key, ref) for key, ref in row.references]
+        if row.recommendation:
+            linked.append(recommendation("Ofsted", row.recommendation[0], row.recommendation[1], row.recommendation[2]))
+        action = change.action
+        if action is None:
+            position += 1
+            action = Action(plan=plan, theme=theme, objective=objective, number=row.number, position=position,
+                            **row.fields)
+            action._history_user = by
+            action.save()
+            counts["created"] += 1
+            Milestone.objects.bulk_create(Milestone(action=action, title=title, due_date=day, position=n)
+                                          for n, (title, day) in enumerate(row.milestones, start=1))
+        elif change.changed:
+            for name, (_old, new) in change.changed.items():
+                if name != "leads":
+                    setattr(action, name, new)
+            action.version += 1
+            action._history_user = by
+            action.save()
+            counts["updated"] += 1
+        else:
+            counts["unchanged"] += 1
+        if row.leads and (change.action is None or "leads" in change.changed):
+            action.lead_posts.set([post(title) for title in row.leads])
+        if linked:
+            action.recommendations.add(*linked)
+        if change.new_update:
+            action.record_update(
+                status=row.status, note=row.note or "Status as given in the imported plan.", by=by,
+                revised_due_date=row.revised_date, written_at=timezone.now(),
+                revised_date_reason="Expected new achievement date given in the imported plan." if row.revised_date
+                else "")
+            counts["updates"] += 1
+    return counts
