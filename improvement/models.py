@@ -505,7 +505,8 @@ class Action(models.Model):
         the history, and the later one is current.
         """
         action = Action.objects.select_for_update().get(pk=self.pk)
-        if status.scheme_id != action.plan.rag_scheme_id:
+        plan = self.plan  # the caller's (usually already loaded) plan: no query per update
+        if status.scheme_id != plan.rag_scheme_id:
             raise ValidationError("That status is not in this plan's RAG scheme.")
         if status.is_complete and not note.strip():
             raise ValidationError("A completed action needs a review note.")
@@ -513,7 +514,7 @@ class Action(models.Model):
             raise ValidationError("Give a reason for the revised date.")
         update = Update.objects.create(
             action=action,
-            period=period or action.plan.current_period,
+            period=period or plan.current_period,
             status=status,
             note=note,
             revised_due_date=revised_due_date,

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
-from ..models import Action, Milestone, Objective, Post, Recommendation, Source, Theme, Update
+from ..models import Action, Milestone, Objective, Post, Recommendation, Source, Theme, Update, number_sort_key
 from .parsers import clean_text, find_dates, parse_date, parse_section_heading, parse_status
 from .readers import Sheet
 
@@ -493,6 +494,8 @@ def apply(result: Result, plan, *, by) -> dict:
             posts[title], _ = Post.objects.get_or_create(organisation=plan.organisation, title=title[:200])
         return posts[title]
 
+    # Resolve themes, objectives and recommendations first (a handful of rows, created once).
+    planned = []
     for change in result.changes:
         row = change.row
         theme_key = (row.theme[0], row.theme[1].lower())
@@ -510,16 +513,35 @@ def apply(result: Result, plan, *, by) -> dict:
         linked = [recommendation(key, ref) for key, ref in row.references]
         if row.recommendation:
             linked.append(recommendation("Ofsted", row.recommendation[0], row.recommendation[1], row.recommendation[2]))
-        action = change.action
-        if action is None:
+        planned.append((change, theme, objective, linked, [post(title) for title in row.leads]))
+
+    # New actions in bulk, each with its "created" audit record.
+    new_actions = []
+    for change, theme, objective, _linked, _leads in planned:
+        if change.action is None:
             position += 1
-            action = Action(plan=plan, theme=theme, objective=objective, number=row.number, position=position,
-                            **row.fields)
-            action._history_user = by
-            action.save()
-            counts["created"] += 1
-            Milestone.objects.bulk_create(Milestone(action=action, title=title, due_date=day, position=n)
-                                          for n, (title, day) in enumerate(row.milestones, start=1))
+            action = Action(plan=plan, theme=theme, objective=objective, number=change.row.number,
+                            number_sort=number_sort_key(change.row.number), position=position, **change.row.fields)
+            change.action = action
+            new_actions.append(action)
+    if new_actions:
+        bulk_create_with_history(new_actions, Action, batch_size=500, default_user=by)
+        if any(action.pk is None for action in new_actions):  # a backend that returns no ids
+            ids = dict(Action.objects.filter(plan=plan, number__in=[a.number for a in new_actions])
+                       .values_list("number", "pk"))
+            for action in new_actions:
+                action.pk = action.id = ids[action.number]
+    created = {action.pk for action in new_actions}
+    counts["created"] = len(created)
+    lead_links, recommendation_links, milestones = [], [], []
+    existing_links = set(Action.recommendations.through.objects.filter(action__plan=plan)
+                         .values_list("action_id", "recommendation_id"))
+    for change, _theme, _objective, linked, leads in planned:
+        action, row = change.action, change.row
+        if action.pk in created:
+            lead_links += [Action.lead_posts.through(action_id=action.pk, post_id=p.pk) for p in dict.fromkeys(leads)]
+            milestones += [Milestone(action=action, title=title, due_date=day, position=n)
+                           for n, (title, day) in enumerate(row.milestones, start=1)]
         elif change.changed:
             for name, (_old, new) in change.changed.items():
                 if name != "leads":
@@ -527,15 +549,23 @@ def apply(result: Result, plan, *, by) -> dict:
             action.version += 1
             action._history_user = by
             action.save()
+            if "leads" in change.changed:
+                action.lead_posts.set(leads)
             counts["updated"] += 1
         else:
             counts["unchanged"] += 1
-        if row.leads and (change.action is None or "leads" in change.changed):
-            action.lead_posts.set([post(title) for title in row.leads])
-        if linked:
-            action.recommendations.add(*linked)
+        recommendation_links += [Action.recommendations.through(action_id=action.pk, recommendation_id=r.pk)
+                                 for r in dict.fromkeys(linked) if (action.pk, r.pk) not in existing_links]
+    Action.lead_posts.through.objects.bulk_create(lead_links, batch_size=1000)
+    Action.recommendations.through.objects.bulk_create(recommendation_links, batch_size=1000)
+    Milestone.objects.bulk_create(milestones, batch_size=1000)
+
+    # Statuses go into the RAG history through its one door, record_update().
+    for change, *_rest in planned:
         if change.new_update:
-            action.record_update(
+            row = change.row
+            change.action.plan = plan
+            change.action.record_update(
                 status=row.status, note=row.note or "Status as given in the imported plan.", by=by,
                 revised_due_date=row.revised_date, written_at=timezone.now(),
                 revised_date_reason="Expected new achievement date given in the imported plan." if row.revised_date
