@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,12 +25,8 @@ def today():
 
 @require_GET
 def plan_list(request):
-    plans = (
-        access.visible_plans(request.user)
-        .select_related("organisation")
-        .annotate(action_count=Count("actions"))
-        .order_by("organisation__name", "name")
-    )
+    plans = access.visible_plans(request.user).select_related("organisation").with_counts().order_by(
+        "organisation__name", "name")
     context = {"plans": plans, "can_create_plan": access.can_create_plan(request.user)}
     return render(request, "improvement/plan_list.html", context)
 
@@ -166,7 +161,7 @@ EXPORT_HEADER = [
 ]
 
 
-def export_rows(plan, actions, as_of):
+def export_rows(actions):
     for action in actions.iterator(chunk_size=500):
         status = action.current_status
         yield [
@@ -191,7 +186,7 @@ def export_rows(plan, actions, as_of):
 
 def export_actions(plan, actions, kind):
     name = get_valid_filename(f"{slugify(plan.name)}-actions-{today():%Y-%m-%d}")
-    rows = export_rows(plan, actions, today())
+    rows = export_rows(actions)
     if kind == "csv":
         response = StreamingHttpResponse(
             csv_lines(EXPORT_HEADER, rows), content_type="text/csv; charset=utf-8"
