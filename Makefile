@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install assets demo lint bench clean
+.PHONY: run serve test install assets demo lint bench restore-drill clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
@@ -38,6 +38,14 @@ run: demo
 	@$(PY) manage.py db_worker --interval 1 --no-reload & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The production configuration locally: gunicorn, whitenoise, the task worker (scripts/serve.sh).
+serve: install
+	scripts/serve.sh
+
+# Back up the demo database, restore it into a new one and compare row counts per table.
+restore-drill: demo
+	$(PY) scripts/restore_drill.py
 
 test: install
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)

@@ -32,6 +32,7 @@ def only(*allowed, ok=200, denied=403):
 RULES = {
     "login": ("GET", lambda w: [], {"default": 302, "anonymous": 200}),
     "logout": ("POST", lambda w: [], {"default": 302}),
+    "healthz": ("GET", lambda w: [], {"default": 200}),
     "admin:index": ("GET", lambda w: [], {"anonymous": 302, "manager": 200, "default": 302}),
     "improvement:plan_list": ("GET", lambda w: [], OPEN),
     "improvement:my_actions": ("GET", lambda w: [], OPEN),

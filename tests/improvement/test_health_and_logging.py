@@ -1,0 +1,53 @@
+import json
+import logging
+
+from django.db import connection
+from django.test import Client
+
+from improvement.observability import JsonFormatter, RequestIdFilter, request_id_var
+
+
+def test_healthz_answers_ok_without_sign_in(db):
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_healthz_says_nothing_more_when_the_database_fails(db, monkeypatch):
+    from improvement import health
+
+    def broken():
+        raise connection.OperationalError("could not connect to server: secret-host:5432")
+
+    monkeypatch.setattr(health, "_database_ok", broken)
+    response = Client().get("/healthz")
+    assert response.status_code == 503
+    assert response.content == b"unavailable\n"
+
+
+def test_healthz_checks_the_task_queue_table(db, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    assert Client().get("/healthz").status_code == 200
+
+
+def test_healthz_refuses_post(db):
+    assert Client().post("/healthz").status_code == 405
+
+
+def test_every_response_carries_a_request_id_and_keeps_a_valid_incoming_one(db):
+    assert len(Client().get("/healthz")["X-Request-ID"]) == 32
+    assert Client().get("/healthz", HTTP_X_REQUEST_ID="lb-1234abcd")["X-Request-ID"] == "lb-1234abcd"
+    assert Client().get("/healthz", HTTP_X_REQUEST_ID="<script>")["X-Request-ID"] != "<script>"
+
+
+def test_json_log_lines_carry_the_request_id():
+    record = logging.LogRecord("improvement", logging.WARNING, __file__, 1, "Pack %s failed", ("7",), None)
+    token = request_id_var.set("abc123abc123")
+    try:
+        RequestIdFilter().filter(record)
+    finally:
+        request_id_var.reset(token)
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry == {**entry, "level": "WARNING", "message": "Pack 7 failed", "request_id": "abc123abc123",
+                     "logger": "improvement"}
