@@ -1,0 +1,177 @@
+"""Synthetic data at scale for the performance suite: councils, plans, themes, recommendations,
+leads across agencies, monthly updates with plausible status changes and review notes,
+evidence links, boards, meetings and challenges. Deterministic for a given --seed.
+
+20 councils x 3 plans x 300 actions x 36 months is about 650,000 updates. Rows are written in
+bulk (this is test data: the RAG history's single door, record_update(), is for real updates).
+"""
+
+import datetime
+import random
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from boards.models import Board, BoardMember, Meeting, ReviewNote, UpdateRound
+from improvement.models import (
+    Action,
+    Evidence,
+    Organisation,
+    Plan,
+    PlanRole,
+    Post,
+    RagScheme,
+    Recommendation,
+    Source,
+    Theme,
+    Update,
+    User,
+    add_months,
+    number_sort_key,
+)
+
+AGENCIES = ["Council", "NHS Trust", "Police", "Schools Forum", "Safeguarding Children Board", "Clinical Commissioning Group"]
+POSTS = ["Director of Children's Services", "Head of Safeguarding", "Head of Corporate Parenting", "Early Help Lead",
+         "Designated Nurse", "Detective Inspector, Public Protection", "Head of Quality Assurance",
+         "Principal Social Worker", "Workforce Development Lead", "LSCB Business Manager", "Head of Service, Referral and Assessment",
+         "Head of Service, Looked After Children"]
+THEMES = ["Improving the quality of partnership and governance", "Capacity, capability and culture",
+          "Quality and effectiveness of front line practice", "Knowing how well we are doing",
+          "Children looked after and care leavers"]
+VERBS = ["Review", "Implement", "Ensure", "Develop", "Audit", "Strengthen", "Embed", "Establish"]
+OBJECTS = ["multi-agency thresholds", "the quality assurance framework", "supervision of social workers",
+           "core group arrangements", "the LADO arrangements", "chronologies on case files",
+           "the early help offer", "pathway plans for care leavers", "the complaints process",
+           "performance reporting to the Board"]
+NOTES = ["Progress reviewed at the operational group; audit of twenty cases completed.",
+         "Recruitment under way; interim cover in place.", "Draft framework agreed; roll-out planned next month.",
+         "Partners have agreed the approach; training dates set.", "Delayed by staffing; revised plan in place.",
+         "Evidence of impact from case file audit: practice improving.", "Not yet started: due later in the plan."]
+
+
+class Command(BaseCommand):
+    help = "Build deterministic synthetic data at scale for the benchmarks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--councils", type=int, default=20)
+        parser.add_argument("--plans-per-council", type=int, default=3)
+        parser.add_argument("--actions", type=int, default=300, help="Actions per plan.")
+        parser.add_argument("--months", type=int, default=36, help="Months of monthly updates.")
+        parser.add_argument("--seed", type=int, default=2012)
+        parser.add_argument("--prefix", default="Sample", help="Names start with this; existing ones are refused.")
+
+    def handle(self, *args, **options):
+        for name in ("councils", "plans_per_council", "actions", "months"):
+            if options[name] < 1:
+                raise CommandError(f"--{name.replace('_', '-')} must be at least 1.")
+        prefix = options["prefix"]
+        if Organisation.objects.filter(name__startswith=f"{prefix} Council ").exists():
+            raise CommandError(f"Sample data named “{prefix}” exists already: use another --prefix.")
+        rng = random.Random(options["seed"])
+        started = time.monotonic()
+        totals = {"plans": 0, "actions": 0, "updates": 0}
+        scheme = RagScheme.objects.get(slug="five-state")
+        statuses = list(scheme.statuses.order_by("severity", "position"))
+        start = datetime.date(2022, 1, 1)
+        for council_number in range(1, options["councils"] + 1):
+            with transaction.atomic():
+                counts = self.council(rng, prefix, council_number, options, scheme, statuses, start)
+            for key, value in counts.items():
+                totals[key] += value
+            self.stdout.write(f"Council {council_number}: {counts['actions']} actions, {counts['updates']:,} updates "
+                              f"({time.monotonic() - started:.0f} s)")
+        self.stdout.write(f"Built {totals['plans']} plans, {totals['actions']:,} actions and {totals['updates']:,} "
+                          f"updates in {time.monotonic() - started:.1f} s")
+
+    def council(self, rng, prefix, number, options, scheme, statuses, start):
+        council = Organisation.objects.create(name=f"{prefix} Council {number}")
+        agencies = [Organisation.objects.get_or_create(name=f"{prefix} {agency} {number}",
+                                                       defaults={"kind": "other"})[0] for agency in AGENCIES]
+        manager = User.objects.create_user(f"{prefix.lower()}-manager-{number}", organisation=council)
+        lead = User.objects.create_user(f"{prefix.lower()}-lead-{number}", organisation=council)
+        chair = User.objects.create_user(f"{prefix.lower()}-chair-{number}", organisation=agencies[4])
+        posts = [Post.objects.create(organisation=rng.choice([council, *agencies]), title=title) for title in POSTS]
+        posts[1].holders.add(lead)
+        board = Board.objects.create(name=f"{prefix} Improvement Board {number}", kind=Board.Kind.IMPROVEMENT_BOARD)
+        BoardMember.objects.bulk_create([BoardMember(board=board, user=chair, role=BoardMember.Role.CHAIR),
+                                         BoardMember(board=board, user=manager, role=BoardMember.Role.OFFICER)])
+        counts = {"plans": 0, "actions": 0, "updates": 0}
+        months = options["months"]
+        current = add_months(start, months - 1)
+        for plan_number in range(1, options["plans_per_council"] + 1):
+            plan = Plan.objects.create(organisation=council, name=f"{prefix} plan {number}.{plan_number}",
+                                       slug=f"{prefix.lower()}-{number}-{plan_number}", rag_scheme=scheme,
+                                       current_period=current)
+            PlanRole.objects.create(plan=plan, user=manager, role=PlanRole.Role.MANAGER)
+            board.plans.add(plan)
+            source = Source.objects.create(plan=plan, key="OIS", kind=Source.Kind.OFSTED_INSPECTION,
+                                           title="Ofsted inspection", published=start)
+            recommendations = Recommendation.objects.bulk_create(
+                Recommendation(source=source, reference=str(n), text=f"Recommendation {n}",
+                               urgency=rng.choice(["immediately", "within_3_months", "within_6_months", "other"]))
+                for n in range(1, 21))
+            themes = Theme.objects.bulk_create(Theme(plan=plan, code=str(n), title=title, position=n)
+                                               for n, title in enumerate(THEMES, start=1))
+            actions = []
+            for n in range(options["actions"]):
+                theme = themes[n % len(themes)]
+                number_text = f"{theme.code}.{n // len(themes) + 1}"
+                actions.append(Action(
+                    plan=plan, theme=theme, number=number_text, number_sort=number_sort_key(number_text), position=n,
+                    description=f"{rng.choice(VERBS)} {rng.choice(OBJECTS)} across the partnership.",
+                    lead_agency=rng.choice(AGENCIES), timescale=f"{add_months(start, rng.randrange(3, months + 6)):%b %Y}",
+                    due_date=add_months(start, rng.randrange(3, months + 6)), measures="Case file audit\nPerformance data"))
+            actions = Action.objects.bulk_create(actions, batch_size=1000)
+            Action.lead_posts.through.objects.bulk_create(
+                (Action.lead_posts.through(action_id=a.pk, post_id=rng.choice(posts).pk) for a in actions), batch_size=2000)
+            Action.recommendations.through.objects.bulk_create(
+                (Action.recommendations.through(action_id=a.pk, recommendation_id=rng.choice(recommendations).pk)
+                 for a in actions), batch_size=2000)
+            updates = []
+            for action in actions:
+                level = rng.randrange(1, len(statuses))
+                begins = rng.randrange(0, max(1, months // 12))  # most actions start in the first months
+                for month in range(begins, months):
+                    # A random walk towards completion: mostly steady, sometimes better or worse.
+                    step = rng.random()
+                    if step < 0.12:
+                        level = max(0, level - 1)
+                    elif step > 0.93:
+                        level = min(len(statuses) - 1, level + 1)
+                    period = add_months(start, month)
+                    updates.append(Update(action=action, period=period, status=statuses[level], note=rng.choice(NOTES),
+                                          created_by=lead, created_at=_at(add_months(period, 1)),
+                                          is_illustrative=True))
+                action.current_status = statuses[level]
+                if len(updates) >= 20000:
+                    counts["updates"] += len(Update.objects.bulk_create(updates, batch_size=5000))
+                    updates = []
+            counts["updates"] += len(Update.objects.bulk_create(updates, batch_size=5000))
+            Action.objects.bulk_update(actions, ["current_status"], batch_size=1000)
+            Evidence.objects.bulk_create(
+                (Evidence(action=a, title="Audit report", url=f"https://intranet.example.org/audit/{a.pk}")
+                 for a in actions[:: 10]), batch_size=2000)
+            rounds = []
+            for month in (months - 2, months - 1):  # last month's round closed, this month's open
+                if rounds:
+                    rounds[-1].close(by=manager)
+                rounds.append(UpdateRound.objects.create(plan=plan, period=add_months(start, month),
+                                                         deadline=add_months(start, month) + datetime.timedelta(days=9),
+                                                         opened_by=manager))
+            for round_ in rounds:
+                meeting = Meeting.objects.create(board=board, plan=plan, round=round_,
+                                                 date=round_.deadline + datetime.timedelta(days=7))
+                ReviewNote.objects.bulk_create(
+                    ReviewNote(meeting=meeting, action=rng.choice(actions), author=chair,
+                               kind=rng.choice(["comment", "question", "challenge"]),
+                               text="What does the latest audit show?") for _ in range(10))
+            counts["plans"] += 1
+            counts["actions"] += len(actions)
+        return counts
+
+
+def _at(day):
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
