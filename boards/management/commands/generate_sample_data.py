@@ -31,11 +31,12 @@ from improvement.models import (
     number_sort_key,
 )
 
-AGENCIES = ["Council", "NHS Trust", "Police", "Schools Forum", "Safeguarding Children Board", "Clinical Commissioning Group"]
+AGENCIES = ["Council", "NHS Trust", "Police", "Schools Forum", "Safeguarding Children Board",
+            "Clinical Commissioning Group"]
 POSTS = ["Director of Children's Services", "Head of Safeguarding", "Head of Corporate Parenting", "Early Help Lead",
          "Designated Nurse", "Detective Inspector, Public Protection", "Head of Quality Assurance",
-         "Principal Social Worker", "Workforce Development Lead", "LSCB Business Manager", "Head of Service, Referral and Assessment",
-         "Head of Service, Looked After Children"]
+         "Principal Social Worker", "Workforce Development Lead", "LSCB Business Manager",
+         "Head of Service, Referral and Assessment", "Head of Service, Looked After Children"]
 THEMES = ["Improving the quality of partnership and governance", "Capacity, capability and culture",
           "Quality and effectiveness of front line practice", "Knowing how well we are doing",
           "Children looked after and care leavers"]
@@ -120,11 +121,14 @@ class Command(BaseCommand):
                 actions.append(Action(
                     plan=plan, theme=theme, number=number_text, number_sort=number_sort_key(number_text), position=n,
                     description=f"{rng.choice(VERBS)} {rng.choice(OBJECTS)} across the partnership.",
-                    lead_agency=rng.choice(AGENCIES), timescale=f"{add_months(start, rng.randrange(3, months + 6)):%b %Y}",
-                    due_date=add_months(start, rng.randrange(3, months + 6)), measures="Case file audit\nPerformance data"))
+                    lead_agency=rng.choice(AGENCIES),
+                    timescale=f"{add_months(start, rng.randrange(3, months + 6)):%b %Y}",
+                    due_date=add_months(start, rng.randrange(3, months + 6)),
+                    measures="Case file audit\nPerformance data"))
             actions = Action.objects.bulk_create(actions, batch_size=1000)
             Action.lead_posts.through.objects.bulk_create(
-                (Action.lead_posts.through(action_id=a.pk, post_id=rng.choice(posts).pk) for a in actions), batch_size=2000)
+                (Action.lead_posts.through(action_id=a.pk, post_id=rng.choice(posts).pk) for a in actions),
+                batch_size=2000)
             Action.recommendations.through.objects.bulk_create(
                 (Action.recommendations.through(action_id=a.pk, recommendation_id=rng.choice(recommendations).pk)
                  for a in actions), batch_size=2000)
