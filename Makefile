@@ -53,8 +53,15 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 
+# The performance suite: needs DATABASE_URL for a PostgreSQL database it may fill with sample
+# data; writes benchmarks/RESULTS.md (scale pages) and prints the other figures.
 bench: install
+	@test -n "$$DATABASE_URL" || { echo "make bench needs DATABASE_URL=postgres://... for a database it may fill"; exit 1; }
+	$(PY) manage.py migrate --noinput
+	$(PY) benchmarks/scale.py
 	$(PY) benchmarks/pages.py
+	$(PY) benchmarks/imports.py
+	$(PY) benchmarks/packs.py
 
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles
