@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from improvement import access
 from improvement.models import PlanRole
 
-from .models import Board, BoardMember, Meeting, ReviewNote, ScrutinyReview, UpdateRound
+from .models import Board, BoardMember, FollowUp, Meeting, ReviewNote, ScrutinyReview, UpdateRound
 
 POSTING_ROLES = (BoardMember.Role.CHAIR, BoardMember.Role.MEMBER, BoardMember.Role.OFFICER)
 MANAGING_ROLES = (BoardMember.Role.CHAIR, BoardMember.Role.OFFICER)
@@ -71,6 +71,16 @@ def get_review_or_404(user, pk) -> ScrutinyReview:
         .select_related("board", "plan__rag_scheme"),
         pk=pk,
     )
+
+
+def get_follow_up_or_404(user, pk) -> FollowUp:
+    return get_object_or_404(
+        FollowUp.objects.filter(meeting__plan__in=access.visible_plans(user)).select_related("meeting__board"), pk=pk)
+
+
+def can_mark_follow_up_done(user, follow_up) -> bool:
+    """Its owner, or the board's chair and officers."""
+    return follow_up.owner_id == user.pk or can_manage_meetings(user, follow_up.meeting.board)
 
 
 def can_manage_rounds(user, plan) -> bool:

@@ -257,16 +257,12 @@ def follow_up_create(request, meeting_id):
 
 @require_POST
 def follow_up_done(request, follow_up_id):
-    follow_up = FollowUp.objects.filter(
-        meeting__plan__in=core_access.visible_plans(request.user)).select_related("meeting__board").filter(
-        pk=follow_up_id).first()
-    if follow_up is None:
-        raise Http404("No such follow-up")
-    allowed = follow_up.owner_id == request.user.pk or access.can_manage_meetings(request.user, follow_up.meeting.board)
-    access.require(allowed, "Only its owner or the board's officers mark a follow-up done.")
+    follow_up = access.get_follow_up_or_404(request.user, follow_up_id)
+    access.require(access.can_mark_follow_up_done(request.user, follow_up),
+                   "Only its owner or the board's officers mark a follow-up done.")
     FollowUp.objects.filter(pk=follow_up.pk).update(done=True, done_at=timezone.now())
     messages.success(request, "Follow-up marked done.")
-    return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/") else follow_up.meeting)
+    return redirect(follow_up.meeting)
 
 
 def _notify_leads(request, note):

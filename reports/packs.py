@@ -6,7 +6,6 @@ headings, and every font and stylesheet read from the project's own static files
 fetcher refuses anything else, so rendering never reaches the network.
 """
 
-import datetime
 import mimetypes
 import re
 from dataclasses import dataclass, field
@@ -256,6 +255,3 @@ def render_pack_pdf(meeting, **labels) -> tuple[bytes, int]:
 def pack_filename(meeting, suffix="draft") -> str:
     return f"board-pack-{meeting.date:%Y-%m-%d}-{suffix}.pdf"
 
-
-def today() -> datetime.date:
-    return timezone.localdate()

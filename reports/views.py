@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET, require_POST
 from boards import access as board_access
 from improvement import access
 
+from . import access as pack_access
 from .models import BoardPack, PackRender
 from .packs import pack_filename, render_pack_html
 from .tasks import request_render, retry_render
@@ -28,7 +29,7 @@ def pack_page(request, meeting_id):
         "plan": meeting.plan,
         "packs": meeting.packs.select_related("issued_by").defer("pdf").order_by("-version"),
         "renders": meeting.pack_renders.select_related("requested_by").defer("pdf")[:10],
-        "can_issue": access.can_manage_plan(request.user, meeting.plan),
+        "can_issue": pack_access.can_issue_pack(request.user, meeting),
     }
     return render(request, "reports/pack_page.html", context)
 
@@ -47,8 +48,8 @@ def pack_generate(request, meeting_id):
     meeting = board_access.get_meeting_or_404(request.user, meeting_id)
     purpose = request.POST.get("purpose", PackRender.Purpose.DRAFT)
     if purpose == PackRender.Purpose.ISSUE:
-        access_ok = access.can_manage_plan(request.user, meeting.plan)
-        board_access.require(access_ok, "Only the plan's managers issue the board pack.")
+        board_access.require(pack_access.can_issue_pack(request.user, meeting),
+                             "Only the plan's managers issue the board pack.")
     elif purpose != PackRender.Purpose.DRAFT:
         messages.error(request, "Choose whether to preview a draft or issue the pack.")
         return redirect("reports:pack_page", meeting.pk)
@@ -58,16 +59,17 @@ def pack_generate(request, meeting_id):
 
 @require_GET
 def render_detail(request, render_id):
-    render_request = _get_render(request, render_id)
+    render_request = pack_access.get_render_or_404(request.user, render_id)
     return render(request, "reports/render_detail.html", {
         "render": render_request, "meeting": render_request.meeting, "plan": render_request.meeting.plan,
-        "can_retry": _can_request(request.user, render_request)})
+        "can_retry": pack_access.can_request_render(request.user, render_request)})
 
 
 @require_POST
 def render_retry(request, render_id):
-    render_request = _get_render(request, render_id)
-    board_access.require(_can_request(request.user, render_request), "You cannot retry this render.")
+    render_request = pack_access.get_render_or_404(request.user, render_id)
+    board_access.require(pack_access.can_request_render(request.user, render_request),
+                         "Only the plan's managers retry issuing a pack.")
     if render_request.status != PackRender.Status.FAILED:
         messages.error(request, "Only a failed render can be tried again.")
     else:
@@ -77,7 +79,7 @@ def render_retry(request, render_id):
 
 @require_GET
 def render_download(request, render_id):
-    render_request = _get_render(request, render_id)
+    render_request = pack_access.get_render_or_404(request.user, render_id)
     if render_request.issued_pack_id:
         return redirect("reports:pack_download", render_request.issued_pack_id)
     if render_request.status != PackRender.Status.READY or render_request.pdf is None:
@@ -92,17 +94,3 @@ def pack_download(request, pack_id):
     if pack is None:
         raise Http404("No such board pack")
     return _pdf_response(pack.pdf, pack.filename, pack.checksum)
-
-
-def _get_render(request, render_id) -> PackRender:
-    render_request = (PackRender.objects.filter(pk=render_id, meeting__plan__in=access.visible_plans(request.user))
-                      .select_related("meeting__board", "meeting__plan").first())
-    if render_request is None:
-        raise Http404("No such render")
-    return render_request
-
-
-def _can_request(user, render_request) -> bool:
-    if render_request.purpose == PackRender.Purpose.ISSUE:
-        return access.can_manage_plan(user, render_request.meeting.plan)
-    return True

@@ -185,3 +185,10 @@ def test_note_thread_is_404_for_an_outsider_and_refuses_post(meeting, action, ch
     url = reverse("boards:note_detail", args=[note.pk])
     assert client_for(outsider).get(url).status_code == 404
     assert client_for(chair).post(url).status_code == 405
+
+
+def test_marking_a_follow_up_done_never_redirects_elsewhere(meeting, action, lead):
+    follow_up = FollowUp.objects.create(meeting=meeting, owner=lead, description="x", due_date=datetime.date(2013, 1, 1))
+    response = client_for(lead).post(reverse("boards:follow_up_done", args=[follow_up.pk]),
+                                     {"next": "//evil.example/phish"})
+    assert response.status_code == 302 and response.url == meeting.get_absolute_url()
