@@ -59,6 +59,7 @@ bench: install
 	@test -n "$$DATABASE_URL" || { echo "make bench needs DATABASE_URL=postgres://... for a database it may fill"; exit 1; }
 	$(PY) manage.py migrate --noinput
 	$(PY) benchmarks/scale.py
+	$(PY) benchmarks/querycounts.py
 	$(PY) benchmarks/pages.py
 	$(PY) benchmarks/imports.py
 	$(PY) benchmarks/packs.py

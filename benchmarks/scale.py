@@ -8,7 +8,6 @@ benchmarks/RESULTS.md.
 
 import argparse
 import os
-import platform
 import statistics
 import sys
 import time
@@ -32,8 +31,10 @@ def main():
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from boards.models import Meeting, UpdateRound
-    from improvement.models import Action, Plan, Update, User
+    from boards.samples import main_pages
+    from improvement.models import Action, Plan, Update
+
+    from results import machine, record
 
     settings.ALLOWED_HOSTS = ["testserver"]
     if not Plan.objects.filter(slug__startswith="sample-").exists():
@@ -42,28 +43,12 @@ def main():
         print("No sample data yet: building it (about a minute on PostgreSQL)")
         call_command("generate_sample_data")
     plan = Plan.objects.filter(slug__startswith="sample-").order_by("pk").first()
-    manager = User.objects.get(username=plan.slug.replace("sample-", "sample-manager-").rsplit("-", 1)[0])
-    lead = User.objects.get(username=manager.username.replace("manager", "lead"))
-    action = Action.objects.filter(plan=plan).order_by("pk").first()
-    theme = action.theme
-    round_ = UpdateRound.objects.filter(plan=plan).order_by("-period").first()
-    meeting = Meeting.objects.filter(plan=plan).order_by("-date").first()
+    pages = main_pages(plan)
     clients = {}
-    for user in (manager, lead):
-        clients[user.pk] = Client()
-        clients[user.pk].force_login(user)
-    pages = [
-        ("Plan", manager, reverse("improvement:plan_detail", args=[plan.pk])),
-        ("Theme", manager, reverse("improvement:theme_detail", args=[plan.pk, theme.pk])),
-        ("Action", manager, reverse("improvement:action_detail", args=[action.pk])),
-        ("Action table", manager, reverse("improvement:action_table", args=[plan.pk])),
-        ("Action table, filtered", manager,
-         reverse("improvement:action_table", args=[plan.pk]) + "?missing=on&sort=-status"),
-        ("My actions", lead, reverse("improvement:my_actions")),
-        ("Round status", manager, reverse("boards:round_detail", args=[round_.pk])),
-        ("Dashboard", manager, reverse("boards:dashboard", args=[plan.pk])),
-        ("Meeting", manager, reverse("boards:meeting_detail", args=[meeting.pk])),
-    ]
+    for _name, user, _url in pages:
+        if user.pk not in clients:
+            clients[user.pk] = Client()
+            clients[user.pk].force_login(user)
     rows = []
     for name, user, url in pages:
         client = clients[user.pk]
@@ -80,16 +65,11 @@ def main():
         rows.append((name, statistics.median(times), times[int(round(0.95 * (len(times) - 1)))], queries))
     scale = (f"{Plan.objects.count()} plans, {Action.objects.count():,} actions, {Update.objects.count():,} updates; "
              f"the page's plan has {Action.objects.filter(plan=plan).count()} actions")
-    server = connection.cursor().connection.info.server_version if connection.vendor == "postgresql" else ""
-    lines = ["# Benchmark results", "",
-             f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
-             f"{platform.python_version()}, {connection.vendor} {server}",
-             f"Data: {scale}. {args.repeat} requests per page through Django's test client (server time, no network).",
-             "", "| page | median ms | p95 ms | queries |", "|---|---|---|---|"]
-    lines += [f"| {name} | {median:.1f} | {p95:.1f} | {queries} |" for name, median, p95, queries in rows]
-    text = "\n".join(lines) + "\n"
-    (ROOT / "benchmarks" / "RESULTS.md").write_text(text, encoding="utf-8")
-    print(text)
+    record("Main pages at scale", [
+        f"Machine: {machine()}.", f"Data: {scale}. {args.repeat} requests per page through Django's test client "
+        "(server time, no network), signed in as the plan's manager (My actions: the council's lead).",
+        "", "| page | median ms | p95 ms | queries |", "|---|---|---|---|",
+        *(f"| {name} | {median:.1f} | {p95:.1f} | {queries} |" for name, median, p95, queries in rows)])
 
 
 if __name__ == "__main__":

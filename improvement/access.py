@@ -128,3 +128,11 @@ def get_import_or_404(user, pk):
     if not user.is_superuser:
         queryset = queryset.filter(uploaded_by=user)
     return get_object_or_404(queryset, pk=pk)
+
+
+def get_export_or_404(user, pk):
+    """An export is visible only to the person who asked for it, while they can still see its plan."""
+    from .models import Export
+
+    return get_object_or_404(Export.objects.filter(requested_by=user, plan__in=visible_plans(user))
+                             .select_related("plan"), pk=pk)

@@ -14,9 +14,8 @@ from . import access
 from .importing import ReadError, engine, load, new_plan
 from .importing.export import export_plan_xlsx, template_xlsx
 from .importing.readers import MAX_BYTES, read_upload
+from .lib.spreadsheets import XLSX_TYPE
 from .models import PlanImport, PlanRole, RagScheme
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(forms.Form):
@@ -139,7 +138,7 @@ def import_confirm(request, import_id):
 
 @require_GET
 def import_template(request):
-    response = HttpResponse(template_xlsx(), content_type=XLSX)
+    response = HttpResponse(template_xlsx(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = 'attachment; filename="improvement-plan-template.xlsx"'
     return response
 
@@ -147,6 +146,6 @@ def import_template(request):
 @require_GET
 def plan_export(request, plan_id):
     plan = access.get_plan_or_404(request.user, plan_id)
-    response = HttpResponse(export_plan_xlsx(plan), content_type=XLSX)
+    response = HttpResponse(export_plan_xlsx(plan), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{slugify(plan.name)}-plan.xlsx"'
     return response

@@ -25,7 +25,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -816,3 +816,96 @@ class PlanImport(models.Model):
 
     def get_absolute_url(self):
         return reverse("improvement:import_detail", args=[self.pk])
+
+
+class BackgroundJob(models.Model):
+    """Work a request asks for and a background task carries out (board packs, large exports).
+    A job is claimed before work starts, so however many workers pick up the same request,
+    it is done exactly once; a failed job keeps its error and can be tried again."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "In progress"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.READY, self.Status.FAILED)
+
+    def claim(self) -> bool:
+        """Move from queued to running, atomically: of several workers, exactly one wins."""
+        claimed = type(self).objects.filter(pk=self.pk, status=self.Status.QUEUED).update(
+            status=self.Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1)
+        return claimed == 1
+
+    def fail(self, error: Exception) -> None:
+        type(self).objects.filter(pk=self.pk).update(
+            status=self.Status.FAILED, finished_at=timezone.now(), error=f"{type(error).__name__}: {error}"[:2000])
+
+    def retry(self):
+        type(self).objects.filter(pk=self.pk, status=self.Status.FAILED).update(
+            status=self.Status.QUEUED, error="", finished_at=None)
+        self.refresh_from_db()
+
+
+def export_path(instance, filename):
+    return f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()[:10]}"
+
+
+def exports_storage():
+    return storages["exports"]
+
+
+class ExportQuerySet(models.QuerySet):
+    def expired(self, now=None):
+        return self.filter(requested_at__lt=(now or timezone.now()) - Export.KEPT_FOR)
+
+    def delete_with_files(self) -> int:
+        count = 0
+        for export in self:
+            if export.file:
+                export.file.delete(save=False)
+            export.delete()
+            count += 1
+        return count
+
+
+class Export(BackgroundJob):
+    """A large export of the action table, made in the background; only the person who asked
+    for it can download it, and it is deleted after a day (it holds the plan's data)."""
+
+    KEPT_FOR = datetime.timedelta(days=1)
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "Excel workbook (XLSX)"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey("User", on_delete=models.CASCADE, related_name="exports")
+    format = models.CharField(max_length=10, choices=Format.choices, default=Format.XLSX)
+    query = models.TextField(blank=True, help_text="The action table's filters, as a query string.")
+    as_of = models.DateField(help_text="Overdue is judged as of this date (the day it was asked for).")
+    rows = models.PositiveIntegerField(null=True, blank=True)
+    file = models.FileField(upload_to=export_path, storage=exports_storage, blank=True)
+    filename = models.CharField(max_length=200)
+
+    objects = ExportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"Export of {self.plan} for {self.requested_by} ({self.status})"
+
+    def get_absolute_url(self):
+        return reverse("improvement:export_detail", args=[self.pk])

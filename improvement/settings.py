@@ -181,12 +181,18 @@ WHITENOISE_USE_FINDERS = DEBUG  # development serves straight from static/; prod
 # Evidence files are kept outside the static and media web roots and are only ever served
 # through the evidence view, which checks access first.
 EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT") or BASE_DIR / "var" / "evidence")
+EXPORTS_ROOT = Path(os.environ.get("EXPORTS_ROOT") or BASE_DIR / "var" / "exports")
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "evidence": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": EVIDENCE_ROOT, "base_url": None},
+    },
+    # Large exports made in the background, kept for a day; served only through a view that checks access.
+    "exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": EXPORTS_ROOT, "base_url": None},
     },
     # Production serves compressed files with hashed names (whitenoise, after collectstatic).
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG

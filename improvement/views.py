@@ -1,18 +1,19 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.text import get_valid_filename, slugify
+from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_GET, require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from . import access, panels
+from . import access, exports, panels
+from .exports import export_response, table_actions
 from .filters import ActionFilter
 from .forms import ActionForm, UpdateForm
-from .lib.spreadsheets import csv_lines, xlsx_bytes
-from .models import Action, Update, status_summaries, statuses_as_of
+from .lib.spreadsheets import XLSX_TYPE
+from .models import Action, Export, Update, status_summaries, statuses_as_of
 from .tables import ActionTable
 from .versioning import StaleEdit
 
@@ -120,7 +121,7 @@ class ActionTableView(SingleTableMixin, FilterView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Action.objects.filter(plan=self.plan).for_table(self.plan.current_period, self.as_of)
+        return table_actions(self.plan, self.as_of)
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -135,7 +136,14 @@ class ActionTableView(SingleTableMixin, FilterView):
                 messages.error(request, "Those filters could not be read, so nothing was exported.")
                 return redirect(request.path)
             actions = filterset.qs.order_by("number_sort")
-            return export_actions(self.plan, actions, export)
+            query = self.request.GET.copy()
+            query.pop("export", None)
+            query.pop("page", None)
+            result = export_response(self.plan, actions, export, as_of=self.as_of, query=query.urlencode(),
+                                     user=request.user)
+            if isinstance(result, Export):
+                return redirect(result)
+            return result
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -150,55 +158,9 @@ class ActionTableView(SingleTableMixin, FilterView):
                 (name, value) for name, value in query.items() if value and name not in {"sort"}
             ],
             panels=panels.render("action_table", self.request, self.plan),
+            inline_xlsx_rows=exports.INLINE_XLSX_ROWS,
         )
         return context
-
-
-EXPORT_HEADER = [
-    "Number", "Theme", "Objective", "Action", "Leads", "Lead agency", "Timescale", "Due date",
-    "Revised due date", "Status", "Status meaning", "Updated this period", "Overdue",
-    "References", "Measures of success", "Cost",
-]
-
-
-def export_rows(actions):
-    for action in actions.iterator(chunk_size=500):
-        status = action.current_status
-        yield [
-            action.number,
-            str(action.theme),
-            str(action.objective) if action.objective else "",
-            action.description,
-            "; ".join(post.title for post in action.lead_posts.all()),
-            action.lead_agency,
-            action.timescale,
-            action.due_date,
-            action.revised_due_date,
-            status.label if status else "No update yet",
-            status.meaning if status else "",
-            "Yes" if action.has_update_in_period else "No",
-            "Yes" if action.is_overdue else "No",
-            "; ".join(str(r) for r in action.recommendations.all()),
-            action.measures,
-            action.cost,
-        ]
-
-
-def export_actions(plan, actions, kind):
-    name = get_valid_filename(f"{slugify(plan.name)}-actions-{today():%Y-%m-%d}")
-    rows = export_rows(actions)
-    if kind == "csv":
-        response = StreamingHttpResponse(
-            csv_lines(EXPORT_HEADER, rows), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-    response = HttpResponse(
-        xlsx_bytes([("Actions", EXPORT_HEADER, rows)]),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
 
 
 @require_GET
@@ -269,6 +231,23 @@ def evidence_download(request, evidence_id):
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
+
+@require_GET
+def export_detail(request, export_id):
+    export = access.get_export_or_404(request.user, export_id)
+    return render(request, "improvement/export_detail.html", {"export": export, "plan": export.plan})
+
+
+@require_GET
+def export_download(request, export_id):
+    export = access.get_export_or_404(request.user, export_id)
+    if export.status != Export.Status.READY or not export.file:
+        raise Http404("This export is not ready")
+    try:
+        handle = export.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The export file is missing from storage") from None
+    return FileResponse(handle, as_attachment=True, filename=export.filename, content_type=XLSX_TYPE)
 
 
 CHANGES_SHOWN = 100

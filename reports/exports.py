@@ -1,4 +1,4 @@
-"""RAG summaries (CSV and XLSX) and scrutiny summaries (PDF, CSV and XLSX).
+"""RAG summaries (CSV and XLSX_TYPE) and scrutiny summaries (PDF, CSV and XLSX_TYPE).
 
 Every text cell goes through improvement.lib.spreadsheets, which neutralises formula injection.
 """
@@ -14,12 +14,11 @@ from boards import access as board_access
 from boards.models import Assessment, UpdateRound
 from improvement import access
 from improvement.filters import ActionFilter
-from improvement.lib.spreadsheets import csv_lines, xlsx_bytes
+from improvement.lib.spreadsheets import XLSX_TYPE, csv_lines, xlsx_bytes
 from improvement.models import Action, Movement, Update, add_months, parse_period, period_label, statuses_as_of
 
 from .packs import html_to_pdf
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RAG_HEADER = ["Theme", "Number", "References", "Action", "Leads", "Lead agency", "Due date",
               "Status this period", "Status last period", "Movement", "Review note", "Overdue",
               "Scrutiny conclusion"]
@@ -95,7 +94,7 @@ def rag_summary_file(plan, fmt, **kwargs) -> tuple[bytes | object, str]:
         return lines(), "text/csv; charset=utf-8"
     if fmt == "xlsx":
         return xlsx_bytes([("Actions", header, rows), ("Summary", summary[0], summary[1:]),
-                           ("About", ["Item", "Value"], about)]), XLSX
+                           ("About", ["Item", "Value"], about)]), XLSX_TYPE
     raise ExportError("The format must be csv or xlsx.")
 
 
@@ -147,7 +146,7 @@ def scrutiny_summary_download(request, review_id, fmt):
     elif fmt == "xlsx":
         counts = [[label, count] for _, label, count in review.summary()]
         response = HttpResponse(xlsx_bytes([("Conclusions", SCRUTINY_HEADER, rows),
-                                            ("Summary", ["Conclusion", "Items"], counts)]), content_type=XLSX)
+                                            ("Summary", ["Conclusion", "Items"], counts)]), content_type=XLSX_TYPE)
     elif fmt == "pdf":
         pdf, _ = scrutiny_summary_pdf(review)
         response = HttpResponse(pdf, content_type="application/pdf")

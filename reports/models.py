@@ -5,36 +5,25 @@ import hashlib
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
 from boards.models import Meeting
+from improvement.models import BackgroundJob
 
 
-class PackRender(models.Model):
+class PackRender(BackgroundJob):
     """One request to render a meeting's board pack, carried out by a background task."""
 
     class Purpose(models.TextChoices):
         DRAFT = "draft", "Draft preview"
         ISSUE = "issue", "Issue"
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting to start"
-        RUNNING = "running", "Rendering"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
-
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="pack_renders")
     purpose = models.CharField(max_length=10, choices=Purpose.choices)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                      related_name="+")
-    requested_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
     pdf = models.BinaryField(null=True, blank=True, editable=False)
     pages = models.PositiveIntegerField(null=True, blank=True)
     issued_pack = models.OneToOneField("BoardPack", null=True, blank=True, on_delete=models.SET_NULL,
@@ -52,21 +41,6 @@ class PackRender(models.Model):
 
     def get_absolute_url(self):
         return reverse("reports:render_detail", args=[self.pk])
-
-    @property
-    def is_finished(self):
-        return self.status in (self.Status.READY, self.Status.FAILED)
-
-    def claim(self) -> bool:
-        """Move from queued to running, atomically: of several workers, exactly one wins."""
-        claimed = PackRender.objects.filter(pk=self.pk, status=self.Status.QUEUED).update(
-            status=self.Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1)
-        return claimed == 1
-
-    def retry(self):
-        PackRender.objects.filter(pk=self.pk, status=self.Status.FAILED).update(
-            status=self.Status.QUEUED, error="", finished_at=None)
-        self.refresh_from_db()
 
 
 class BoardPackQuerySet(models.QuerySet):

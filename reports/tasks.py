@@ -36,9 +36,7 @@ def render_pack(render_id: int) -> str:
             PackRender.objects.filter(pk=render.pk).update(**fields)
     except Exception as error:
         logger.exception("Board pack render %s failed", render_id)
-        PackRender.objects.filter(pk=render.pk).update(
-            status=PackRender.Status.FAILED, finished_at=timezone.now(),
-            error=f"{type(error).__name__}: {error}"[:2000])
+        render.fail(error)
         return "failed"
     return "ready"
 

@@ -32,14 +32,19 @@ _numbers = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def _evidence_root(settings, tmp_path):
+def _private_storage(settings, tmp_path):
+    """Evidence and exports go to the test's own folder."""
     settings.STORAGES = {
         **settings.STORAGES,
-        "evidence": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "evidence", "base_url": None},
-        },
+        **{name: {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                  "OPTIONS": {"location": tmp_path / name, "base_url": None}} for name in ("evidence", "exports")},
     }
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Run on-commit work (queuing background tasks) as the request's transaction would on commit."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture

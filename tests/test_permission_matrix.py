@@ -9,10 +9,11 @@ redirect to sign in.
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from boards.models import Assessment, Board, BoardMember, FollowUp, Meeting, ReviewNote, ScrutinyReview, UpdateRound
-from improvement.models import Evidence
+from improvement.models import Evidence, Export
 from reports.models import BoardPack, PackRender
 from tests.conftest import client_for, status
 
@@ -55,6 +56,11 @@ RULES = {
                                                                            "default": 404}),
     "improvement:record_update": ("GET", lambda w: [w["action"].pk], only("lead", "manager")),
     "improvement:evidence_download": ("GET", lambda w: [w["evidence"].pk], READ),
+    # A background export is private to whoever asked for it (the manager, here).
+    "improvement:export_detail": ("GET", lambda w: [w["export"].pk], {"anonymous": SIGN_IN, "manager": 200,
+                                                                     "default": 404}),
+    "improvement:export_download": ("GET", lambda w: [w["export"].pk], {"anonymous": SIGN_IN, "manager": 200,
+                                                                       "default": 404}),
     "boards:board_list": ("GET", lambda w: [], OPEN),
     "boards:board_detail": ("GET", lambda w: [w["board"].pk], READ),
     "boards:meeting_create": ("GET", lambda w: [w["board"].pk], only("manager", "chair")),
@@ -133,13 +139,17 @@ def world(plan, theme, action, lead, manager, viewer, chair, scrutiny, board, sc
     from improvement.models import PlanImport
     from tests.importing.builders import duplicate_numbers_csv
 
+    export = Export.objects.create(plan=plan, requested_by=manager, as_of=datetime.date(2012, 12, 20),
+                                   filename="plan.xlsx", status="ready", rows=1)
+    export.file.save("plan.xlsx", ContentFile(b"PK workbook"))
     plan_import = PlanImport.objects.create(plan=plan, uploaded_by=manager, filename="plan.csv",
                                             data=duplicate_numbers_csv()[1])
     users = {"outsider": outsider, "viewer": viewer, "lead": lead, "manager": manager, "chair": chair,
              "scrutiny": scrutiny, "anonymous": None}
     return {"plan": plan, "theme": theme, "action": action, "evidence": evidence, "board": board, "round": round_,
             "meeting": meeting, "note": note, "follow_up": follow_up, "review": review, "assessment": assessment,
-            "pack": pack, "render": failed, "pack_render": ready, "plan_import": plan_import, "users": users}
+            "pack": pack, "render": failed, "pack_render": ready, "plan_import": plan_import, "export": export,
+            "users": users}
 
 
 @pytest.mark.parametrize("name", sorted(RULES))

@@ -43,14 +43,26 @@ def _text(value):
     return value
 
 
-def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
-    """An XLSX workbook with one sheet per (title, header, rows)."""
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_write(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]], target) -> int:
+    """Write an XLSX workbook with one sheet per (title, header, rows) to a binary file, row by
+    row (openpyxl's write-only mode keeps memory flat); return the number of rows written."""
     workbook = Workbook(write_only=True)
+    count = 0
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title=title[:31])
         sheet.append([safe_cell(cell) for cell in header])
         for row in rows:
             sheet.append([safe_cell(cell) for cell in row])
+            count += 1
+    workbook.save(target)
+    return count
+
+
+def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
+    """An XLSX workbook with one sheet per (title, header, rows)."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    xlsx_write(sheets, buffer)
     return buffer.getvalue()

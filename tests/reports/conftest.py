@@ -22,9 +22,3 @@ def pack_meeting(plan, theme, board, lead, lead_post, scheme, manager, recommend
 
 def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    """Run on-commit work (queuing renders) as the request's transaction would on commit."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)

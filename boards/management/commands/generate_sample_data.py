@@ -127,7 +127,9 @@ class Command(BaseCommand):
                     measures="Case file audit\nPerformance data"))
             actions = Action.objects.bulk_create(actions, batch_size=1000)
             Action.lead_posts.through.objects.bulk_create(
-                (Action.lead_posts.through(action_id=a.pk, post_id=rng.choice(posts).pk) for a in actions),
+                # The council's lead (posts[1]) leads every twelfth action at least.
+                (Action.lead_posts.through(action_id=a.pk, post_id=(posts[1] if i % 12 == 0 else rng.choice(posts)).pk)
+                 for i, a in enumerate(actions)),
                 batch_size=2000)
             Action.recommendations.through.objects.bulk_create(
                 (Action.recommendations.through(action_id=a.pk, recommendation_id=rng.choice(recommendations).pk)
@@ -156,6 +158,7 @@ class Command(BaseCommand):
             Evidence.objects.bulk_create(
                 (Evidence(action=a, title="Audit report", url=f"https://intranet.example.org/audit/{a.pk}")
                  for a in actions[:: 10]), batch_size=2000)
+            leads_open = [a for a in actions[::12] if not a.current_status.is_complete] or actions
             rounds = []
             for month in (months - 2, months - 1):  # last month's round closed, this month's open
                 if rounds:
@@ -166,10 +169,11 @@ class Command(BaseCommand):
             for round_ in rounds:
                 meeting = Meeting.objects.create(board=board, plan=plan, round=round_,
                                                  date=round_.deadline + datetime.timedelta(days=7))
+                # Ten notes for a plan of 300 actions, at least one, the first on an open action of the lead's.
                 ReviewNote.objects.bulk_create(
-                    ReviewNote(meeting=meeting, action=rng.choice(actions), author=chair,
+                    ReviewNote(meeting=meeting, action=rng.choice(leads_open if n == 0 else actions), author=chair,
                                kind=rng.choice(["comment", "question", "challenge"]),
-                               text="What does the latest audit show?") for _ in range(10))
+                               text="What does the latest audit show?") for n in range(max(1, len(actions) // 30)))
             counts["plans"] += 1
             counts["actions"] += len(actions)
         return counts
