@@ -31,10 +31,10 @@ def main():
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from results import machine, record
 
     from boards.samples import main_pages
     from improvement.models import Plan, Update
-    from results import machine, record
 
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["testserver"]

@@ -29,12 +29,10 @@ def main():
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django.urls import reverse
+    from results import machine, record
 
     from boards.samples import main_pages
     from improvement.models import Action, Plan, Update
-
-    from results import machine, record
 
     settings.ALLOWED_HOSTS = ["testserver"]
     if not Plan.objects.filter(slug__startswith="sample-").exists():

@@ -6,6 +6,8 @@ import tempfile
 
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Concat
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.utils.text import get_valid_filename, slugify
 
@@ -27,27 +29,54 @@ def table_actions(plan, as_of):
     return Action.objects.filter(plan=plan).for_table(plan.current_period, as_of)
 
 
+ROW_FIELDS = (
+    "pk", "number", "theme__code", "theme__title", "objective__code", "objective__title", "description",
+    "lead_agency", "timescale", "due_date", "revised_due_date", "current_status__label", "current_status__meaning",
+    "has_update_in_period", "is_overdue", "measures", "cost",
+)
+CHUNK = 5000
+
+
 def export_rows(actions):
-    for action in actions.iterator(chunk_size=2000):
-        status = action.current_status
+    """The export's rows, in the order of ``actions`` (a ``table_actions`` queryset, filtered).
+    Read as plain values rather than model instances, with all the actions' leads and references
+    read first in one query each: 100,000 rows stream in a few seconds."""
+    chosen = actions.order_by().values("pk")
+    leads = _joined(Action.lead_posts.through.objects.filter(action_id__in=chosen)
+                    .order_by("post__title", "post_id").values_list("action_id", "post__title"))
+    references = _joined(
+        Action.recommendations.through.objects.filter(action_id__in=chosen)
+        .order_by("recommendation__source__key", "recommendation__reference", "recommendation_id")
+        .values_list("action_id", Concat("recommendation__source__key", Value(" "), "recommendation__reference")))
+    rows = actions.prefetch_related(None).values_list(*ROW_FIELDS).iterator(chunk_size=CHUNK)
+    for (pk, number, theme_code, theme_title, objective_code, objective_title, description, agency, timescale,
+         due, revised, label, meaning, updated, overdue, measures, cost) in rows:
         yield [
-            action.number,
-            str(action.theme),
-            str(action.objective) if action.objective else "",
-            action.description,
-            "; ".join(post.title for post in action.lead_posts.all()),
-            action.lead_agency,
-            action.timescale,
-            action.due_date,
-            action.revised_due_date,
-            status.label if status else "No update yet",
-            status.meaning if status else "",
-            "Yes" if action.has_update_in_period else "No",
-            "Yes" if action.is_overdue else "No",
-            "; ".join(str(r) for r in action.recommendations.all()),
-            action.measures,
-            action.cost,
+            number,
+            f"{theme_code} {theme_title}".strip(),
+            f"{objective_code} {objective_title}".strip() if objective_title is not None else "",
+            description,
+            leads.get(pk, ""),
+            agency,
+            timescale,
+            due,
+            revised,
+            label if label is not None else "No update yet",
+            meaning or "",
+            "Yes" if updated else "No",
+            "Yes" if overdue else "No",
+            references.get(pk, ""),
+            measures,
+            cost,
         ]
+
+
+def _joined(pairs) -> dict[int, str]:
+    """{action id: "first; second"} from (action id, text) pairs in order."""
+    joined: dict[int, str] = {}
+    for action_id, text in pairs:
+        joined[action_id] = joined[action_id] + "; " + text if action_id in joined else text
+    return joined
 
 
 def export_filename(plan, as_of, fmt):

@@ -1,6 +1,7 @@
 """Large XLSX exports of the action table are made in the background and kept for a day,
 for the person who asked only; CSV always streams."""
 
+import csv
 import datetime
 import io
 
@@ -108,3 +109,19 @@ def test_exports_older_than_a_day_are_deleted_with_their_files(plan, many, manag
         build_export.call(new.pk)
     assert list(Export.objects.values_list("filename", flat=True)) == ["new.xlsx"]
     assert not storage.exists(name)
+
+
+def test_each_row_joins_the_actions_leads_and_references_in_order(plan, theme, lead_post, lead2_post, recommendation,
+                                                                   viewer, scheme):
+    from improvement.models import Recommendation
+    from tests.conftest import make_action
+
+    other = Recommendation.objects.create(source=recommendation.source, reference="1.1", text="Thresholds")
+    both = make_action(theme, "1.1", leads=[lead2_post, lead_post])
+    both.recommendations.add(recommendation, other)
+    make_action(theme, "1.2", leads=[])
+    text = b"".join(client_for(viewer).get(table_url(plan, "?export=csv")).streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1][4] == "Assistant Director Specialist Services; Early Help Lead"
+    assert rows[1][13] == "OIS 2012 1.1; OIS 2012 1.2"
+    assert rows[2][4] == "" and rows[2][13] == "" and rows[2][9] == "No update yet"
