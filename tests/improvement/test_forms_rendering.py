@@ -401,3 +401,20 @@ def test_server_error_page_needs_no_context():
     assert "Sorry, there is a problem with the service" in html
     assert '<link rel="stylesheet" href="/static/dist/app.css">' in html
     assert "{%" not in html
+
+
+@pytest.mark.parametrize("widget, value", [
+    (forms.Select(attrs={"class": "govuk-select", "aria-describedby": "x-hint"}), "2"),
+    (forms.SelectMultiple(attrs={"disabled": True}), ["1", "3"]),
+    (forms.Select(), None),
+])
+def test_selects_render_as_djangos_own_template_would_but_faster(widget, value):
+    from django.forms.renderers import DjangoTemplates
+    from django.test.html import parse_html
+
+    widget.choices = [("", "Choose"), ("1", "1.1 <Thresholds> & “quotes”"),
+                      ("Theme 2", [("2", "2.1 Audit"), ("3", "2.2 Supervision")])]
+    ours = widget.render("action", value, attrs={"id": "id_action"}, renderer=RENDERER)
+    djangos = widget.render("action", value, attrs={"id": "id_action"}, renderer=DjangoTemplates())
+    assert parse_html(ours) == parse_html(djangos)
+    assert "&lt;Thresholds&gt; &amp;" in ours

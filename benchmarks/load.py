@@ -1,0 +1,136 @@
+"""Benchmark: 50 simulated users for 60 seconds through gunicorn (`make serve`), on loopback.
+
+Needs DATABASE_URL: the PostgreSQL database of `manage.py generate_sample_data` (scale.py
+builds it when missing). Signs in each sample council's manager and lead beforehand (sessions
+in the database, so the run measures pages, not the deliberately slow password hash), starts
+scripts/serve.sh on a free port with WEB_CONCURRENCY web workers, and runs locust headless:
+each user reads the main pages of their council's plans (plan, theme, action, action table,
+My actions, round status, dashboard, meeting) with 2 to 8 seconds between clicks. Writes its
+section of RESULTS.md: requests per second, median, p95 and errors, per page and overall.
+
+    DATABASE_URL=postgres://… .venv/bin/python benchmarks/load.py [--users 50] [--seconds 60]
+
+Target (issue 7): 50 users at p95 under 300 ms with zero errors, on a 2-core machine.
+"""
+
+import argparse
+import csv
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "improvement.settings")
+
+
+def people() -> list[dict]:
+    """Each sample council's manager and lead, signed in, with the pages they read."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from boards.samples import main_pages
+    from improvement.models import Plan
+
+    readers: dict[int, dict] = {}
+    for plan in Plan.objects.filter(slug__startswith="sample-").order_by("pk"):
+        pages = main_pages(plan)
+        for user in {user.pk: user for _, user, _ in pages}.values():  # the manager and the lead read them all
+            reader = readers.setdefault(user.pk, {"user": user, "pages": []})
+            reader["pages"] += [[name, url] for name, _, url in pages]
+    result = []
+    for reader in readers.values():
+        user = reader["user"]
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]  # the model backend (axes is first)
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session["signed_in_at"] = int(time.time())
+        session.create()
+        result.append({"session": session.session_key, "pages": reader["pages"]})
+    return result
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"the server did not answer {url} within {seconds:.0f} s")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (WEB_CONCURRENCY)")
+    parser.add_argument("--spawn-rate", type=float, default=5, help="users arriving per second")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("load.py needs DATABASE_URL=postgres://… (the sample data's database)")
+    # The sessions made here must be readable by the server: one secret for both.
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(64))
+    import django
+
+    django.setup()
+    from results import machine, record
+
+    from improvement.models import Plan
+
+    if not Plan.objects.filter(slug__startswith="sample-").exists():
+        raise SystemExit("No sample data: run benchmarks/scale.py (or manage.py generate_sample_data) first")
+    with tempfile.TemporaryDirectory() as folder:
+        users_file = Path(folder) / "users.json"
+        users_file.write_text(json.dumps(people()), encoding="utf-8")
+        port = free_port()
+        env = {**os.environ, "PORT": str(port), "WEB_CONCURRENCY": str(args.workers), "LOG_LEVEL": "WARNING"}
+        server = subprocess.Popen(["scripts/serve.sh"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            wait_until_up(f"http://127.0.0.1:{port}/healthz")
+            stats = Path(folder) / "load"
+            subprocess.run(
+                [str(ROOT / ".venv" / "bin" / "locust"), "-f", str(ROOT / "benchmarks" / "locustfile.py"),
+                 "--headless", "--users", str(args.users), "--spawn-rate", str(args.spawn_rate), "--run-time",
+                 f"{args.seconds}s", "--host", f"http://127.0.0.1:{port}", "--csv", str(stats), "--only-summary",
+                 "--loglevel", "WARNING", "--exit-code-on-error", "0"],
+                env={**os.environ, "LOAD_USERS": str(users_file)}, check=True, timeout=args.seconds + 120)
+            with open(f"{stats}_stats.csv", encoding="utf-8") as handle:
+                rows = list(csv.DictReader(handle))
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+    lines = [f"Machine: {machine()}.",
+             f"{args.users} users for {args.seconds} s through gunicorn ({args.workers} workers, `make serve`: "
+             "whitenoise, pooled connections, JSON logs) on loopback, locust on the same 2 cores; 2 to 8 s "
+             f"between clicks, {args.spawn_rate:g} users arriving per second; each user is a sample council's "
+             "manager or lead reading the main pages.", "",
+             "| page | requests | per second | median ms | p95 ms | errors |", "|---|---|---|---|---|---|"]
+    for row in rows:
+        name = "**All pages**" if row["Name"] == "Aggregated" else row["Name"]
+        lines.append(f"| {name} | {row['Request Count']} | {float(row['Requests/s']):.1f} | {row['50%']} | "
+                     f"{row['95%']} | {row['Failure Count']} |")
+    record("Load test: 50 users through gunicorn", lines)
+
+
+if __name__ == "__main__":
+    main()
