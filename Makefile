@@ -54,12 +54,16 @@ lint: install
 	$(VENV)/bin/ruff check .
 
 # The performance suite: needs DATABASE_URL for a PostgreSQL database it may fill with sample
-# data; writes benchmarks/RESULTS.md (scale pages) and prints the other figures.
+# data; each script writes its section of benchmarks/RESULTS.md (pages at scale, query counts,
+# load test, exports, board packs) or prints its figures (pages.py, imports.py).
 bench: install
 	@test -n "$$DATABASE_URL" || { echo "make bench needs DATABASE_URL=postgres://... for a database it may fill"; exit 1; }
+	$(VENV)/bin/pip install --quiet -e ".[dev,bench]"
 	$(PY) manage.py migrate --noinput
 	$(PY) benchmarks/scale.py
 	$(PY) benchmarks/querycounts.py
+	$(PY) benchmarks/load.py
+	$(PY) benchmarks/exports.py
 	$(PY) benchmarks/pages.py
 	$(PY) benchmarks/imports.py
 	$(PY) benchmarks/packs.py

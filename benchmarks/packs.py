@@ -157,6 +157,8 @@ def main():
         return
     print(f"{'actions':>8}{'pages':>7}{'seconds':>9}{'pages/s':>9}{'peak MB':>9}"
           f"{'chromium s':>12}{'chr. pages/s':>13}{'ratio':>7}{'start ms':>10}")
+    table = ["| actions | pages | WeasyPrint s | pages/s | peak MB | Chromium s | Chromium pages/s | ratio | "
+             "start request ms |", "|---|---|---|---|---|---|---|---|---|"]
     for size in args.sizes:
         out = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True,
                              check=True, cwd=ROOT)
@@ -169,6 +171,16 @@ def main():
             chrome = f"{'n/a':>12}{'n/a':>13}{'n/a':>7}"
         print(f"{r['actions']:>8}{r['pages']:>7}{r['seconds']:>9.2f}{rate:>9.1f}{r['peak_mb']:>9.0f}"
               f"{chrome}{r['start_request_ms']:>10.1f}")
+        table.append(f"| {r['actions']:,} | {r['pages']} | {r['seconds']:.2f} | {rate:.1f} | {r['peak_mb']:.0f} | "
+                     + " | ".join(chrome.split()) + f" | {r['start_request_ms']:.0f} |")
+    import django
+
+    django.setup()
+    from results import machine, record
+
+    record("Board packs against Chromium", [
+        f"Machine: {machine()}.", "Each size rendered in its own process after a warm-up render; Chromium's "
+        "`--print-to-pdf` on the same HTML (its time includes its own start).", "", *table])
 
 
 if __name__ == "__main__":

@@ -203,6 +203,21 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
                     else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Shared storage for several machines: evidence and exports in an S3-compatible bucket (AWS S3,
+# MinIO, Ceph...) through django-storages (`pip install -e ".[s3]"`), private objects under
+# evidence/ and exports/, credentials from the usual AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+if S3_BUCKET:
+    try:
+        import storages.backends.s3  # noqa: F401
+    except ImportError as error:
+        raise ImproperlyConfigured('S3_BUCKET is set but django-storages is not installed: pip install -e ".[s3]"') \
+            from error
+    for _name in ("evidence", "exports"):
+        STORAGES[_name] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+            "bucket_name": S3_BUCKET, "location": _name, "default_acl": "private", "file_overwrite": False,
+            "querystring_auth": True, "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None}}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -51,3 +51,22 @@ def test_json_log_lines_carry_the_request_id():
     entry = json.loads(JsonFormatter().format(record))
     assert entry == {**entry, "level": "WARNING", "message": "Pack 7 failed", "request_id": "abc123abc123",
                      "logger": "improvement"}
+
+
+def test_evidence_and_exports_go_to_an_s3_bucket_when_one_is_configured():
+    """Shared storage for several machines (django-storages; no bucket is contacted here)."""
+    import importlib.util
+    import os
+    import subprocess
+    import sys
+
+    script = ("import django; django.setup(); from django.core.files.storage import storages; "
+              "s = storages['evidence']; print(type(s).__name__, s.bucket_name, s.location, s.default_acl, "
+              "storages['exports'].location)")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "improvement.settings", "S3_BUCKET": "council-plans",
+           "S3_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y"}
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    if importlib.util.find_spec("storages") is None:
+        assert result.returncode != 0 and 'pip install -e ".[s3]"' in result.stderr
+    else:
+        assert result.stdout.split() == ["S3Storage", "council-plans", "evidence", "private", "exports"], result.stderr
