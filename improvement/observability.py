@@ -4,15 +4,19 @@ the task worker.
 Each request gets an id (a valid incoming ``X-Request-ID`` from the proxy, else a new one), sent
 back in the response header and added to every log record written while it is handled. With
 ``LOG_FORMAT=json`` (the production default) each record is one JSON object per line on
-standard output.
+standard output, and each request adds one access line (method, path, status, milliseconds),
+so gunicorn's own access log is not needed.
 """
 
 import contextvars
 import json
 import logging
 import re
+import time
 import uuid
 
+access_log = logging.getLogger("improvement.access")  # one line per request (method, path, status, ms)
+ACCESS_FIELDS = ("method", "path", "status", "ms")
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _VALID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -26,8 +30,12 @@ class RequestIdMiddleware:
         request_id = incoming if _VALID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
         token = request_id_var.set(request_id)
+        started = time.perf_counter()
         try:
             response = self.get_response(request)
+            access_log.info("%s %s %s", request.method, request.path, response.status_code, extra={
+                "method": request.method, "path": request.path, "status": response.status_code,
+                "ms": round((time.perf_counter() - started) * 1000, 1)})
         finally:
             request_id_var.reset(token)
         response["X-Request-ID"] = request_id
@@ -49,6 +57,7 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", "-"),
         }
+        entry.update({key: getattr(record, key) for key in ACCESS_FIELDS if hasattr(record, key)})
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)

@@ -305,6 +305,8 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # WeasyPrint and fontTools narrate every layout step at INFO.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "axes")},
+    # WeasyPrint and fontTools narrate every layout step at INFO. runserver (DEBUG) prints its
+    # own line per request, so the app's access lines are for production.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "axes")}
+    | ({"improvement.access": {"level": "WARNING"}} if DEBUG else {}),
 }

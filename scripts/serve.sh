@@ -25,4 +25,4 @@ done
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT INT TERM
 echo "Serving the production configuration on http://127.0.0.1:$PORT/ ($WORKERS web workers, $TASK_WORKERS task workers)"
 .venv/bin/gunicorn improvement.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
-  --access-logfile - --error-logfile - --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+  --error-logfile - --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}"

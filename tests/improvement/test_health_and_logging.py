@@ -65,8 +65,29 @@ def test_evidence_and_exports_go_to_an_s3_bucket_when_one_is_configured():
               "storages['exports'].location)")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "improvement.settings", "S3_BUCKET": "council-plans",
            "S3_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y"}
-    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,  # noqa: S603
+                            timeout=60)
     if importlib.util.find_spec("storages") is None:
         assert result.returncode != 0 and 'pip install -e ".[s3]"' in result.stderr
     else:
         assert result.stdout.split() == ["S3Storage", "council-plans", "evidence", "private", "exports"], result.stderr
+
+
+def test_each_request_writes_one_access_line_with_its_status_time_and_request_id(db):
+    lines = []
+    handler = logging.Handler()
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(JsonFormatter())
+    handler.emit = lambda record: lines.append(json.loads(handler.format(record)))
+    logger = logging.getLogger("improvement.access")
+    logger.addHandler(handler)
+    old_level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        Client().get("/healthz", headers={"X-Request-ID": "req-0123456789"})
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+    [entry] = lines
+    assert entry == {**entry, "method": "GET", "path": "/healthz", "status": 200, "request_id": "req-0123456789"}
+    assert entry["ms"] >= 0
