@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
+from django.shortcuts import redirect
 from django.utils.text import get_valid_filename, slugify
 
 from .filters import ActionFilter
@@ -85,12 +86,12 @@ def export_filename(plan, as_of, fmt):
 
 def export_response(plan, actions, fmt, *, as_of, query, user):
     """The export as a response: CSV streamed; XLSX at once when small, else an ``Export``
-    queued for the background (the caller shows its page)."""
+    queued for the background and a redirect to its page."""
     if fmt == "csv":
         response = StreamingHttpResponse(csv_lines(EXPORT_HEADER, export_rows(actions)),
                                          content_type="text/csv; charset=utf-8")
     elif actions.count() > INLINE_XLSX_ROWS:
-        return request_export(plan, fmt, as_of=as_of, query=query, user=user)
+        return redirect(request_export(plan, fmt, as_of=as_of, query=query, user=user))
     else:
         response = HttpResponse(xlsx_bytes([("Actions", EXPORT_HEADER, export_rows(actions))]),
                                 content_type=XLSX_TYPE)

@@ -139,11 +139,8 @@ class ActionTableView(SingleTableMixin, FilterView):
             query = self.request.GET.copy()
             query.pop("export", None)
             query.pop("page", None)
-            result = export_response(self.plan, actions, export, as_of=self.as_of, query=query.urlencode(),
-                                     user=request.user)
-            if isinstance(result, Export):
-                return redirect(result)
-            return result
+            return export_response(self.plan, actions, export, as_of=self.as_of, query=query.urlencode(),
+                                   user=request.user)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -218,16 +215,17 @@ def evidence_download(request, evidence_id):
     evidence = access.get_evidence_or_404(request.user, evidence_id)
     if not evidence.file:
         raise Http404("This evidence is a link, not a file")
+    return stored_file_response(evidence.file, get_valid_filename(evidence.original_name) or "evidence",
+                                evidence.content_type or "application/octet-stream")
+
+
+def stored_file_response(field_file, filename, content_type):
+    """A private stored file (evidence, exports) as a download, after the caller's access check."""
     try:
-        handle = evidence.file.open("rb")
+        handle = field_file.open("rb")
     except FileNotFoundError:
-        raise Http404("The evidence file is missing from storage") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=get_valid_filename(evidence.original_name) or "evidence",
-        content_type=evidence.content_type or "application/octet-stream",
-    )
+        raise Http404("The file is missing from storage") from None
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -243,11 +241,7 @@ def export_download(request, export_id):
     export = access.get_export_or_404(request.user, export_id)
     if export.status != Export.Status.READY or not export.file:
         raise Http404("This export is not ready")
-    try:
-        handle = export.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The export file is missing from storage") from None
-    return FileResponse(handle, as_attachment=True, filename=export.filename, content_type=XLSX_TYPE)
+    return stored_file_response(export.file, export.filename, XLSX_TYPE)
 
 
 CHANGES_SHOWN = 100
