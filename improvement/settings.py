@@ -289,6 +289,11 @@ TASKS = {
     }
 }
 
+# A board pack's PDF is rendered in parts (reports/pdfparts.py). 1 renders them one after another in
+# the task worker (least memory); more renders them in that many processes at once (faster on a
+# machine with that many cores, each process holding one part).
+PACK_RENDER_PROCESSES = env_int("PACK_RENDER_PROCESSES", 1)
+
 DJANGO_TABLES2_TEMPLATE = "improvement/includes/table.html"
 
 

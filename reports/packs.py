@@ -50,6 +50,29 @@ class ThemeSection:
     rows: list = field(default_factory=list)
 
 
+@dataclass
+class Piece:
+    """A theme's table, or part of it when a long table is split between parts of the PDF."""
+    section: ThemeSection
+    rows: list
+    first: bool = False  # the first theme of the plan, under the "The plan by theme" heading
+    continued: bool = False
+
+
+def contents(sections, pages=None) -> list[dict]:
+    """The contents list; ``pages`` maps anchors to page numbers once the PDF parts are laid out
+    (without it, the PDF works them out itself with CSS target-counter)."""
+    pages = pages or {}
+
+    def entry(anchor, label, children=()):
+        return {"anchor": anchor, "label": label, "page": pages.get(anchor), "children": list(children)}
+
+    themes = [entry(f"theme-{section.theme.pk}", str(section.theme)) for section in sections]
+    return [entry("summary", "Summary"), entry("attention", "For the board’s attention"),
+            entry("plan", "The plan by theme", themes), entry("notes", "Review notes, challenges and decisions"),
+            entry("key", "Key and abbreviations")]
+
+
 def pack_context(meeting, *, status_label="Draft", version_label="Draft") -> dict:
     """Everything the pack shows, in a fixed number of queries whatever the plan's size."""
     plan = meeting.plan
@@ -163,6 +186,9 @@ def pack_context(meeting, *, status_label="Draft", version_label="Draft") -> dic
         "trend": [(p, period_label(p), trend[p]) for p in periods],
         "chart": stacked_bars(periods, trend),
         "attention": attention,
+        "attention_rows": attention,
+        "plan_pieces": [Piece(section, section.rows, first=not n) for n, section in enumerate(sections)],
+        "contents": contents(sections),
         "notes_since": _notes(notes_since),
         "since": since,
         "decisions": list(decisions.select_related("action", "meeting").order_by("meeting__date", "pk")),
@@ -178,9 +204,12 @@ def _notes(queryset):
 
 
 def render_pack_html(meeting, *, for_pdf, request=None, **labels) -> str:
-    context = pack_context(meeting, **labels)
-    context["for_pdf"] = for_pdf
-    return render_to_string("reports/board_pack.html", context, request=request)
+    return pack_html(pack_context(meeting, **labels), for_pdf=for_pdf, request=request)
+
+
+def pack_html(context, *, for_pdf, request=None) -> str:
+    """The whole pack as one HTML document: the web page, or a small pack's PDF."""
+    return render_to_string("reports/board_pack.html", {**context, "for_pdf": for_pdf}, request=request)
 
 
 def static_only_fetcher():
@@ -229,27 +258,48 @@ def needs_emoji_font(html: str) -> bool:
     return bool(_BEYOND_LATIN.search(html))
 
 
-def html_to_pdf(html: str, *, title: str) -> tuple[bytes, int]:
-    """Render HTML to a tagged PDF; returns (pdf bytes, page count)."""
+def render_document(html: str):
+    """Lay out HTML with WeasyPrint (a ``weasyprint.Document``), reading only the project's files."""
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
     if needs_emoji_font(html):
         html = html.replace("</head>", EMOJI_STYLESHEET + "</head>", 1)
     try:
-        document = HTML(string=html, base_url=PACK_BASE_URL, url_fetcher=static_only_fetcher(),
-                        media_type="print").render(pdf_variant="pdf/ua-1", pdf_tags=True,
-                                                   font_config=_shared_font_config())
+        return HTML(string=html, base_url=PACK_BASE_URL, url_fetcher=static_only_fetcher(),
+                    media_type="print").render(pdf_variant="pdf/ua-1", pdf_tags=True,
+                                               font_config=_shared_font_config())
     except FatalURLFetchingError as error:  # a BaseException in WeasyPrint: make it an ordinary error
         raise RuntimeError(f"{error} ({error.__cause__})") from error
+
+
+def write_document(document, *, title: str) -> bytes:
+    """The tagged PDF (PDF/UA-1) of a laid-out document, with its title and language."""
     document.metadata.title = title
     document.metadata.lang = "en-GB"
-    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True), len(document.pages)
+    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+
+
+def html_to_pdf(html: str, *, title: str) -> tuple[bytes, int]:
+    """Render HTML to a tagged PDF; returns (pdf bytes, page count)."""
+    document = render_document(html)
+    return write_document(document, title=title), len(document.pages)
+
+
+def pack_title(meeting) -> str:
+    return f"Board pack: {meeting.board} – {meeting.date:%-d %B %Y}"
 
 
 def render_pack_pdf(meeting, **labels) -> tuple[bytes, int]:
-    html = render_pack_html(meeting, for_pdf=True, **labels)
-    return html_to_pdf(html, title=f"Board pack: {meeting.board} – {meeting.date:%-d %B %Y}")
+    """The PDF board pack: (pdf, pages). A pack of up to ``PART_ROWS`` actions is one WeasyPrint
+    document; a longer one is rendered in parts and joined (``reports.pdfparts``), which bounds
+    the memory a render needs."""
+    from .pdfparts import PART_ROWS, render_in_parts
+
+    context = pack_context(meeting, **labels)
+    if sum(len(section.rows) for section in context["sections"]) <= PART_ROWS:
+        return html_to_pdf(pack_html(context, for_pdf=True), title=pack_title(meeting))
+    return render_in_parts(context, title=pack_title(meeting))
 
 
 def pack_filename(meeting, suffix="draft") -> str:
