@@ -312,6 +312,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # WeasyPrint and fontTools narrate every layout step at INFO. runserver (DEBUG) prints its
     # own line per request, so the app's access lines are for production.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "axes")}
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "pikepdf", "axes")}
     | ({"improvement.access": {"level": "WARNING"}} if DEBUG else {}),
 }

@@ -22,6 +22,7 @@ Joining them (with pikepdf) keeps what a single document had:
 
 import io
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -65,7 +66,7 @@ def pack_parts(context) -> list[Part]:
                 group, rows = [], 0
             group.append(Piece(section, chunk, first=not index and not number, continued=number > 0))
             rows += len(chunk)
-    if group:
+    if group or not groups:  # a plan without themes still has its heading
         groups.append(group)
     parts += [Part("reports/pack/plan.html", {"plan_pieces": pieces}) for pieces in groups]
     parts.append(Part("reports/pack/notes.html", {}))
@@ -129,7 +130,11 @@ def render_parts(htmls: list[str], *, title: str) -> list[RenderedPart]:
         return [render_part(html, title) for html in htmls]
     longest_first = sorted(range(len(htmls)), key=lambda index: -len(htmls[index]))
     futures = {index: pool.submit(render_part, htmls[index], title) for index in longest_first}
-    return [futures[index].result() for index in range(len(htmls))]
+    try:
+        return [futures[index].result() for index in range(len(htmls))]
+    except BrokenProcessPool:
+        stop_workers()  # a worker died (out of memory, killed): the retry starts new ones
+        raise
 
 
 _pool = None
@@ -155,7 +160,7 @@ def _worker_pool():
 def stop_workers():
     global _pool
     if _pool is not None:
-        _pool.shutdown()
+        _pool.shutdown(cancel_futures=True)
         _pool = None
 
 

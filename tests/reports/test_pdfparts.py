@@ -144,3 +144,10 @@ def test_parts_render_the_same_pack_in_worker_processes(long_pack, settings, tim
         pdfparts.stop_workers()
     assert pages_in_workers == pages
     assert page_texts(in_workers) == page_texts(one_by_one)
+
+
+def test_a_plan_without_themes_still_has_the_plan_heading_in_its_parts(pack_meeting):
+    context = pack_context(pack_meeting)
+    context["sections"] = []
+    plan_parts = [part for part in pdfparts.pack_parts(context) if part.template.endswith("plan.html")]
+    assert [part.context["plan_pieces"] for part in plan_parts] == [[]]
