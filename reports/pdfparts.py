@@ -132,9 +132,10 @@ def render_parts(htmls: list[str], *, title: str) -> list[RenderedPart]:
     futures = {index: pool.submit(render_part, htmls[index], title) for index in longest_first}
     try:
         return [futures[index].result() for index in range(len(htmls))]
-    except BrokenProcessPool:
+    except BrokenProcessPool as error:
         stop_workers()  # a worker died (out of memory, killed): the retry starts new ones
-        raise
+        raise RuntimeError("A process rendering part of the pack stopped before it finished, perhaps for lack "
+                           "of memory. Try again; if it fails again, set PACK_RENDER_PROCESSES=1.") from error
 
 
 _pool = None

@@ -151,3 +151,25 @@ def test_a_plan_without_themes_still_has_the_plan_heading_in_its_parts(pack_meet
     context["sections"] = []
     plan_parts = [part for part in pdfparts.pack_parts(context) if part.template.endswith("plan.html")]
     assert [part.context["plan_pieces"] for part in plan_parts] == [[]]
+
+
+def test_a_worker_process_that_dies_fails_the_render_with_a_message_and_is_replaced(monkeypatch, settings):
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    class DeadPool:
+        stopped = False
+
+        def submit(self, *args):
+            future = Future()
+            future.set_exception(BrokenProcessPool("terminated abruptly"))
+            return future
+
+        def shutdown(self, **kwargs):
+            DeadPool.stopped = True
+
+    monkeypatch.setattr(pdfparts, "_pool", DeadPool())
+    settings.PACK_RENDER_PROCESSES = 2
+    with pytest.raises(RuntimeError, match="stopped before it finished.*PACK_RENDER_PROCESSES=1"):
+        pdfparts.render_parts(["<p>one</p>", "<p>two</p>"], title="Pack")
+    assert DeadPool.stopped and pdfparts._pool is None
