@@ -394,12 +394,12 @@ def review_detail(request, review_id):
 @require_http_methods(["GET", "POST"])
 def assessment_edit(request, review_id, assessment_id=None):
     review = access.get_review_or_404(request.user, review_id)
-    access.require(access.can_record_assessment(request.user, review), "Only scrutiny officers record conclusions.")
     instance = None
-    if assessment_id is not None:
+    if assessment_id is not None:  # an item not in this review is not found, before any permission
         instance = review.assessments.filter(pk=assessment_id).first()
         if instance is None:
             raise Http404("No such item in this review")
+    access.require(access.can_record_assessment(request.user, review), "Only scrutiny officers record conclusions.")
     form = AssessmentForm(request.POST or None, instance=instance, review=review)
     if request.method == "POST" and form.is_valid():
         assessment = form.save(commit=False)

@@ -1,6 +1,7 @@
 """Every access decision in one place.
 
-Views, exports and the admin ask these helpers rather than deciding for themselves:
+Views and exports ask these helpers rather than deciding for themselves (the Django admin is
+for administrators only: ``can_use_admin``):
 ``visible_plans(user)`` is what a user may read; ``can_record_update(user, action)`` and
 ``can_manage_plan(user, plan)`` are what they may change. Objects outside what a user may
 read are a 404 (they may not know they exist); objects they may read but not change are a
@@ -107,7 +108,7 @@ def require_can_record_update(user, action) -> None:
 
 
 def managed_plans(user):
-    """The plans a user may change in the admin: all for a superuser, else those they manage."""
+    """The plans a user manages: all for a superuser, else those they have the manager role on."""
     if not user.is_authenticated or not user.is_active:
         return Plan.objects.none()
     if user.is_superuser:
@@ -136,3 +137,8 @@ def get_export_or_404(user, pk):
 
     return get_object_or_404(Export.objects.filter(requested_by=user, plan__in=visible_plans(user))
                              .select_related("plan"), pk=pk)
+
+
+def can_use_admin(user) -> bool:
+    """The Django admin is for administrators only; everyone else uses the product's pages."""
+    return user.is_active and user.is_superuser

@@ -1,9 +1,7 @@
-"""The admin, fit for a plan manager maintaining their plans.
+"""The admin, for administrators only (``improvement.admin_site.AdministratorsSite``).
 
-Plan managers are staff without Django model permissions: what they may see and change is
-decided by ``access.managed_plans``, like everything else, so one plan's manager never sees
-another council's plan here either. RAG history is read-only in the admin: updates are
-recorded through the update form, never edited.
+RAG history is read-only here: updates are recorded through the update form, never edited.
+Edits are audited (django-simple-history) and versioned like the product's own pages.
 """
 
 from django.contrib import admin, messages
@@ -11,7 +9,6 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import access
 from .models import (
     Action,
     Evidence,
@@ -31,15 +28,10 @@ from .models import (
 )
 from .versioning import StaleEdit, VersionedModelForm, claim
 
-admin.site.site_header = "Improvement plans: administration"
-admin.site.site_title = "Improvement plans admin"
 
-
-class PlanScopedAdmin(SimpleHistoryAdmin):
-    """Admin for a model that belongs to a plan through ``plan_path``; its "History" page shows
-    the audit trail (who changed what, old and new values)."""
-
-    plan_path = "plan"
+class AuditedAdmin(SimpleHistoryAdmin):
+    """Admin for a model with an audit trail: its "History" page shows who changed what, with
+    old and new values; versioned models refuse a save over a newer version."""
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if any(field.name == "version" for field in self.model._meta.fields):
@@ -51,6 +43,12 @@ class PlanScopedAdmin(SimpleHistoryAdmin):
             claim(obj, form.cleaned_data["read_version"])  # raises StaleEdit: nothing is saved
         super().save_model(request, obj, form, change)
 
+    def history_view(self, request, object_id, extra_context=None):
+        if not hasattr(self.model._meta, "simple_history_manager_attribute"):
+            # Logs of their own (RAG history, evidence, reminders): the admin's own history page.
+            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+        return super().history_view(request, object_id, extra_context)
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
@@ -58,132 +56,57 @@ class PlanScopedAdmin(SimpleHistoryAdmin):
             messages.error(request, str(error).replace("shown below", "shown here"))
             return redirect(request.path)
 
-    def _plans(self, request):
-        return access.managed_plans(request.user)
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(**{f"{self.plan_path}__in": self._plans(request)})
+class ReadOnlyInline(admin.TabularInline):
+    """Shown, never added, changed or deleted here."""
 
-    def _allowed(self, request, obj=None):
-        if request.user.is_superuser:
-            return True
-        plans = self._plans(request)
-        if obj is None:
-            return plans.exists()
-        plan = obj
-        for part in self.plan_path.split("__"):
-            plan = getattr(plan, part)
-        return plans.filter(pk=plan.pk).exists()
-
-    def has_module_permission(self, request):
-        return self._allowed(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request, obj)
-
-    def has_add_permission(self, request):
-        return self._allowed(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._allowed(request, obj)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if not request.user.is_superuser:
-            model = db_field.related_model
-            if model is Plan:
-                field.queryset = self._plans(request)
-            elif model in (Theme, Source):
-                field.queryset = field.queryset.filter(plan__in=self._plans(request))
-            elif model is Objective:
-                field.queryset = field.queryset.filter(theme__plan__in=self._plans(request))
-        return field
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if not request.user.is_superuser and db_field.related_model is Recommendation:
-            field.queryset = field.queryset.filter(source__plan__in=self._plans(request))
-        return field
-
-
-class ManagedInline(admin.TabularInline):
-    """Inlines follow their parent: the parent admin has already checked the plan."""
-
-    def _allowed(self, request):
-        return access.managed_plans(request.user).exists()
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request)
+    extra = 0
+    can_delete = False
 
     def has_add_permission(self, request, obj=None):
-        return self._allowed(request)
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
-        return self._allowed(request)
+        return False
 
 
-class ThemeInline(ManagedInline):
+class ThemeInline(admin.TabularInline):
     model = Theme
     fields = ["position", "code", "title", "lead"]
     extra = 0
     show_change_link = True
 
 
-class SourceInline(ManagedInline):
+class SourceInline(admin.TabularInline):
     model = Source
     fields = ["key", "kind", "title", "published"]
     extra = 0
 
 
-class PlanRoleInline(ManagedInline):
+class PlanRoleInline(admin.TabularInline):
     model = PlanRole
     extra = 0
 
 
 @admin.register(Plan)
-class PlanAdmin(PlanScopedAdmin):
-    plan_path = "pk"
+class PlanAdmin(AuditedAdmin):
     list_display = ["name", "organisation", "rag_scheme", "current_period"]
     list_filter = ["organisation", "rag_scheme"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ThemeInline, SourceInline, PlanRoleInline]
 
-    def get_queryset(self, request):
-        queryset = admin.ModelAdmin.get_queryset(self, request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(pk__in=self._plans(request))
 
-    def _allowed(self, request, obj=None):
-        if request.user.is_superuser:
-            return True
-        plans = self._plans(request)
-        return plans.exists() if obj is None else plans.filter(pk=obj.pk).exists()
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-
-class ObjectiveInline(ManagedInline):
+class ObjectiveInline(admin.TabularInline):
     model = Objective
     fields = ["position", "code", "title"]
     extra = 0
 
 
-class ActionInline(ManagedInline):
+class ActionInline(admin.TabularInline):
     model = Action
     fields = ["number", "objective", "description", "due_date"]
     extra = 0
@@ -191,7 +114,7 @@ class ActionInline(ManagedInline):
 
 
 @admin.register(Theme)
-class ThemeAdmin(PlanScopedAdmin):
+class ThemeAdmin(AuditedAdmin):
     list_display = ["__str__", "plan", "lead", "position"]
     list_filter = ["plan"]
     search_fields = ["code", "title", "outcomes"]
@@ -199,41 +122,29 @@ class ThemeAdmin(PlanScopedAdmin):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(PlanScopedAdmin):
-    plan_path = "theme__plan"
+class ObjectiveAdmin(AuditedAdmin):
     list_display = ["code", "title", "theme"]
     list_filter = ["theme__plan"]
     search_fields = ["code", "title"]
 
 
-class MilestoneInline(ManagedInline):
+class MilestoneInline(admin.TabularInline):
     model = Milestone
     fields = ["position", "title", "due_date"]
     extra = 0
 
 
-class UpdateInline(ManagedInline):
+class UpdateInline(ReadOnlyInline):
     """The RAG history, shown but never editable here."""
 
     model = Update
     fields = ["period", "status", "note", "revised_due_date", "created_by", "created_at"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     ordering = ["-period", "-pk"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Action)
-class ActionAdmin(PlanScopedAdmin):
+class ActionAdmin(AuditedAdmin):
     list_display = ["number", "short_description", "theme", "lead_agency", "due_date", "current_status"]
     list_filter = ["plan", "theme", "current_status"]
     list_select_related = ["theme", "current_status"]
@@ -255,15 +166,14 @@ class ActionAdmin(PlanScopedAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(PlanScopedAdmin):
+class SourceAdmin(AuditedAdmin):
     list_display = ["key", "title", "kind", "published", "plan"]
     list_filter = ["plan", "kind"]
     search_fields = ["key", "title"]
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(PlanScopedAdmin):
-    plan_path = "source__plan"
+class RecommendationAdmin(AuditedAdmin):
     list_display = ["__str__", "urgency", "due_date", "short_text"]
     list_filter = ["source__plan", "urgency"]
     list_select_related = ["source"]
@@ -275,10 +185,9 @@ class RecommendationAdmin(PlanScopedAdmin):
 
 
 @admin.register(Update)
-class UpdateAdmin(PlanScopedAdmin):
+class UpdateAdmin(AuditedAdmin):
     """Read-only: the RAG history is append-only."""
 
-    plan_path = "action__plan"
     list_display = ["action", "period", "status", "created_by", "created_at", "is_illustrative"]
     list_filter = ["action__plan", "period", "is_illustrative"]
     list_select_related = ["action", "status", "created_by"]
@@ -295,8 +204,7 @@ class UpdateAdmin(PlanScopedAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(PlanScopedAdmin):
-    plan_path = "action__plan"
+class EvidenceAdmin(AuditedAdmin):
     list_display = ["__str__", "action", "uploaded_by", "created_at"]
     list_select_related = ["action", "uploaded_by"]
     fields = ["action", "update", "title", "original_name", "content_type", "size", "url",
@@ -310,56 +218,30 @@ class EvidenceAdmin(PlanScopedAdmin):
         return False
 
 
-class StaffOnlyReferenceAdmin(SimpleHistoryAdmin):
-    """Reference data shared across plans: plan managers may read it; only administrators
-    change it."""
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser or access.managed_plans(request.user).exists()
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-
 class RagStatusInline(admin.TabularInline):
     model = RagStatus
     extra = 0
 
 
 @admin.register(RagScheme)
-class RagSchemeAdmin(StaffOnlyReferenceAdmin):
+class RagSchemeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "slug"]
     inlines = [RagStatusInline]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(StaffOnlyReferenceAdmin):
+class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name"]
 
 
 @admin.register(Post)
-class PostAdmin(StaffOnlyReferenceAdmin):
+class PostAdmin(SimpleHistoryAdmin):
     list_display = ["title", "organisation"]
     list_filter = ["organisation"]
     search_fields = ["title"]
     filter_horizontal = ["holders"]
-
-    def has_change_permission(self, request, obj=None):
-        # Plan managers change who holds their organisation's posts as staff change.
-        if request.user.is_superuser:
-            return True
-        if obj is None:
-            return access.managed_plans(request.user).exists()
-        return access.managed_plans(request.user).filter(organisation=obj.organisation).exists()
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        organisations = access.managed_plans(request.user).values("organisation")
-        return queryset.filter(organisation__in=organisations)
 
 
 @admin.register(User)

@@ -1,6 +1,14 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class ImprovementConfig(AppConfig):
     name = "improvement"
     verbose_name = "Improvement plans"
+
+
+class AdministratorsAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with our site: for administrators only (``access.can_use_admin``)."""
+
+    default = False  # improvement's own config stays the app's default
+    default_site = "improvement.admin_site.AdministratorsSite"

@@ -23,11 +23,12 @@ LEAD_POST = "Interim Assistant Director for Specialist Services"
 # Co-leads action 3.15 with LEAD_POST, so "two leads, one action" can be tried.
 LEAD2_POST = "Early Help Lead"
 
-# username: (first name, last name, job title, organisation, staff, {plan slug: [roles]})
+# username: (first name, last name, job title, organisation, administrator, {plan slug: [roles]})
+# Only the administrator uses the Django admin; plan managers maintain plans on their own pages.
 ACCOUNTS = {
     "lead": ("Demo", "Lead", LEAD_POST, "Walsall Council", False, {}),
     "lead2": ("Demo", "Second Lead", LEAD2_POST, "Walsall Council", False, {}),
-    "manager": ("Demo", "Manager", "Improvement Programme Manager", "Walsall Council", True,
+    "manager": ("Demo", "Manager", "Improvement Programme Manager", "Walsall Council", False,
                 {slug: [PlanRole.Role.MANAGER] for slug in ALL_PLANS}),
     # The chair and member read the Walsall plan through their seats on its Improvement Board.
     "chair": ("Demo", "Chair", "Independent Chair, Improvement Board", "Department for Education",
@@ -38,6 +39,7 @@ ACCOUNTS = {
                  {slug: [PlanRole.Role.SCRUTINY] for slug in ALL_PLANS}),
     "viewer": ("Demo", "Viewer", "Policy Officer", "Walsall Council", False,
                {slug: [PlanRole.Role.VIEWER] for slug in ALL_PLANS}),
+    "admin": ("Demo", "Administrator", "Improvement plans administrator", "Walsall Council", True, {}),
 }
 
 
@@ -74,12 +76,13 @@ class Command(BaseCommand):
     def create_accounts(self, password):
         plans = {plan.slug: plan for plan in Plan.objects.filter(slug__in=ALL_PLANS)}
         users = {}
-        for username, (first, last, title, org_name, staff, roles) in ACCOUNTS.items():
+        for username, (first, last, title, org_name, administrator, roles) in ACCOUNTS.items():
             organisation, _ = Organisation.objects.get_or_create(name=org_name)
             user, _ = User.objects.update_or_create(
                 username=username,
                 defaults={"first_name": first, "last_name": last, "job_title": title,
-                          "organisation": organisation, "is_staff": staff,
+                          "organisation": organisation, "is_staff": administrator,
+                          "is_superuser": administrator,
                           "email": f"{username}@example.org"},
             )
             user.set_password(password)
