@@ -1,13 +1,20 @@
 """Browser tests: Playwright driving the system Chromium (never a downloaded browser), with the
-axe-core accessibility check on every page visited.
+axe-core accessibility check on every page visited, and the W3C Nu HTML checker (the vnu-jar npm
+package, run with the machine's Java as a server on loopback) on the pages a test checks.
 
 Without /usr/bin/chromium these tests are skipped, and the run says so; with REQUIRE_BROWSER
 set (as CI does) a missing browser fails the run instead.
 """
 
 import io
+import json
 import os
 import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -72,6 +79,72 @@ def assert_accessible(axe):
             "resultTypes": ["violations"],
         })
         assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+    return check
+
+
+VNU_JAR = Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def html_checker():
+    """The Nu HTML checker as a server on 127.0.0.1, started once for the session."""
+    java = shutil.which("java")
+    if java is None or not VNU_JAR.exists():
+        message = f"the HTML checker needs Java and {VNU_JAR} (npm ci installs it)"
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603 - fixed arguments, our own jar
+        [java, "-Xss16m", "-Dnu.validator.servlet.bind-address=127.0.0.1", "-cp", str(VNU_JAR),
+         "nu.validator.servlet.Main", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/?out=json"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).close()  # noqa: S310 - loopback
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the Nu HTML checker did not start") from None
+                time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def assert_valid_html(html_checker):
+    """Check the page's HTML (as the browser holds it) with the Nu checker: no errors."""
+
+    def check(page):
+        html = page.content()
+        request = urllib.request.Request(html_checker, data=html.encode(),  # noqa: S310 - loopback
+                                         headers={"Content-Type": "text/html; charset=utf-8"})
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - loopback
+            messages = json.load(response)["messages"]
+        errors = [f"line {m.get('lastLine')}: {m['message']}" for m in messages if m["type"] == "error"]
+        assert errors == [], f"{page.url}\n" + "\n".join(errors)
+
+    return check
+
+
+@pytest.fixture
+def assert_page_ok(assert_accessible, assert_valid_html):
+    """axe and the HTML checker on the page."""
+
+    def check(page):
+        assert_accessible(page)
+        assert_valid_html(page)
 
     return check
 
