@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from boards.models import Assessment, Board, BoardMember, FollowUp, Meeting, ReviewNote, ScrutinyReview, UpdateRound
-from improvement.models import Evidence, Export
+from improvement.models import Evidence, Export, Milestone, Objective
 from reports.models import BoardPack, PackRender
 from tests.conftest import client_for, status
 
@@ -44,6 +44,33 @@ RULES = {
     "improvement:action_changes": ("GET", lambda w: [w["action"].pk], READ),
     "improvement:action_edit": ("GET", lambda w: [w["action"].pk], only("manager")),
     "improvement:import_start": ("GET", lambda w: [w["plan"].pk], only("manager")),
+    # Plan managers' pages for the plan's structure (improvement/manage_views.py).
+    "improvement:plan_manage": ("GET", lambda w: [w["plan"].pk], only("manager")),
+    "improvement:plan_edit": ("GET", lambda w: [w["plan"].pk], only("manager")),
+    "improvement:theme_list": ("GET", lambda w: [w["plan"].pk], only("manager")),
+    "improvement:theme_create": ("GET", lambda w: [w["plan"].pk], only("manager")),
+    "improvement:theme_edit": ("GET", lambda w: [w["plan"].pk, w["theme"].pk], only("manager")),
+    "improvement:theme_delete": ("GET", lambda w: [w["plan"].pk, w["theme"].pk], only("manager")),
+    "improvement:objective_create": ("GET", lambda w: [w["plan"].pk, w["theme"].pk], only("manager")),
+    "improvement:objective_edit": ("GET", lambda w: [w["plan"].pk, w["theme"].pk, w["objective"].pk],
+                                   only("manager")),
+    "improvement:objective_delete": ("GET", lambda w: [w["plan"].pk, w["theme"].pk, w["objective"].pk],
+                                     only("manager")),
+    "improvement:action_create": ("GET", lambda w: [w["plan"].pk], only("manager")),
+    # The world's action has RAG history, so the manager is told why it cannot be deleted.
+    "improvement:action_delete": ("POST", lambda w: [w["action"].pk], only("manager", ok=409)),
+    "improvement:milestone_create": ("GET", lambda w: [w["action"].pk], only("manager")),
+    "improvement:milestone_edit": ("GET", lambda w: [w["action"].pk, w["milestone"].pk], only("manager")),
+    "improvement:milestone_delete": ("GET", lambda w: [w["action"].pk, w["milestone"].pk], only("manager")),
+    "improvement:source_list": ("GET", lambda w: [w["plan"].pk], only("manager")),
+    "improvement:source_create": ("GET", lambda w: [w["plan"].pk], only("manager")),
+    "improvement:source_edit": ("GET", lambda w: [w["plan"].pk, w["source"].pk], only("manager")),
+    "improvement:source_delete": ("GET", lambda w: [w["plan"].pk, w["source"].pk], only("manager")),
+    "improvement:recommendation_create": ("GET", lambda w: [w["plan"].pk, w["source"].pk], only("manager")),
+    "improvement:recommendation_edit": ("GET", lambda w: [w["plan"].pk, w["source"].pk, w["recommendation"].pk],
+                                        only("manager")),
+    "improvement:recommendation_delete": ("GET", lambda w: [w["plan"].pk, w["source"].pk,
+                                                            w["recommendation"].pk], only("manager")),
     "improvement:import_new_plan": ("GET", lambda w: [], {"anonymous": SIGN_IN, "manager": 200, "default": 403}),
     "improvement:plan_export": ("GET", lambda w: [w["plan"].pk], READ),
     "improvement:import_template": ("GET", lambda w: [], OPEN),
@@ -144,12 +171,15 @@ def world(plan, theme, action, lead, manager, viewer, chair, scrutiny, board, sc
     export.file.save("plan.xlsx", ContentFile(b"PK workbook"))
     plan_import = PlanImport.objects.create(plan=plan, uploaded_by=manager, filename="plan.csv",
                                             data=duplicate_numbers_csv()[1])
+    objective = Objective.objects.create(theme=theme, code="1.1", title="Governance is effective")
+    milestone = Milestone.objects.create(action=action, title="3 months")
     users = {"outsider": outsider, "viewer": viewer, "lead": lead, "manager": manager, "chair": chair,
              "scrutiny": scrutiny, "anonymous": None}
     return {"plan": plan, "theme": theme, "action": action, "evidence": evidence, "board": board, "round": round_,
             "meeting": meeting, "note": note, "follow_up": follow_up, "review": review, "assessment": assessment,
             "pack": pack, "render": failed, "pack_render": ready, "plan_import": plan_import, "export": export,
-            "users": users}
+            "objective": objective, "milestone": milestone, "source": recommendation.source,
+            "recommendation": recommendation, "users": users}
 
 
 @pytest.mark.parametrize("name", sorted(RULES))
