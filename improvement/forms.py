@@ -138,7 +138,7 @@ class ActionForm(VersionedModelForm):
                   "recommendations": "Recommendations it answers"}
         widgets = {"lead_posts": forms.CheckboxSelectMultiple, "recommendations": forms.CheckboxSelectMultiple,
                    "description": forms.Textarea(attrs={"rows": 5}), "measures": forms.Textarea(attrs={"rows": 4})}
-        help_texts = {"objective": "Optional: the objective under the theme that the action belongs to.",
+        help_texts = {"objective": "The objective under the theme that the action belongs to, where the plan has them.",
                       "recommendations": "The recommendations of this plan’s sources that the action answers."}
         error_messages = {"number": {"required": "Enter the action number"},
                           "description": {"required": "Enter what the action is"},

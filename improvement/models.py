@@ -285,8 +285,8 @@ class Source(models.Model):
         """Why the source cannot be deleted (empty if it can): actions still answer it."""
         linked = Recommendation.objects.filter(source=self, actions__isnull=False).distinct().count()
         if linked:
-            return [f"{linked} of its recommendation{pluralise(linked)} {'is' if linked == 1 else 'are'} "
-                    "linked to actions. Unlink them from the actions first."]
+            return [f"{linked} of its recommendations {'is' if linked == 1 else 'are'} linked to actions. "
+                    "Unlink them from the actions first."]
         return []
 
 
