@@ -99,10 +99,12 @@ def get_managed_plan_or_404(user, pk) -> Plan:
 
 def lead_post_choices(plan):
     """The posts that may lead a plan's themes and actions: its organisation's posts, and any
-    post of a partner agency already leading one of its actions. Nothing else is offered or
-    accepted, so a post of another council cannot be attached to this plan."""
+    post of a partner agency already leading one of its actions or themes. Nothing else is
+    offered or accepted, so a post of another council cannot be attached to this plan."""
     return Post.objects.filter(
-        Q(organisation=plan.organisation) | Q(pk__in=Post.objects.filter(actions__plan=plan).values("pk"))
+        Q(organisation=plan.organisation)
+        | Q(pk__in=Post.objects.filter(actions__plan=plan).values("pk"))
+        | Q(pk__in=Post.objects.filter(themes_led__plan=plan).values("pk"))
     ).order_by("title")
 
 

@@ -231,6 +231,15 @@ def test_a_partner_post_already_leading_an_action_may_lead_a_theme(plan, theme, 
     assert theme.lead == police
 
 
+def test_a_partner_post_leading_a_theme_stays_on_offer_when_the_theme_is_changed(plan, theme, manager):
+    police = Post.objects.create(organisation=Organisation.objects.create(name="West Midlands Police"),
+                                 title="Detective Superintendent")
+    theme.lead = police
+    theme.save()
+    page = client_for(manager).get(reverse("improvement:theme_edit", args=[plan.pk, theme.pk])).content.decode()
+    assert f'<option value="{police.pk}" selected>Detective Superintendent</option>' in page
+
+
 def test_a_lead_post_of_another_organisation_is_refused(plan, theme, manager, elsewhere):
     client = client_for(manager)
     page = client.get(reverse("improvement:theme_edit", args=[plan.pk, theme.pk])).content.decode()
