@@ -283,11 +283,15 @@ class Source(models.Model):
 
     def deletion_blockers(self) -> list[str]:
         """Why the source cannot be deleted (empty if it can): actions still answer it."""
+        reasons = []
         linked = Recommendation.objects.filter(source=self, actions__isnull=False).distinct().count()
         if linked:
-            return [f"{linked} of its recommendations {'is' if linked == 1 else 'are'} linked to actions. "
-                    "Unlink them from the actions first."]
-        return []
+            reasons.append(f"{linked} of its recommendations {'is' if linked == 1 else 'are'} linked to actions. "
+                           "Unlink them from the actions first.")
+        for recommendation in self.recommendations.all():
+            reasons += [f"Recommendation {self.key} {recommendation.reference}: {reason[0].lower()}{reason[1:]}"
+                        for reason in records_elsewhere(recommendation)]
+        return reasons
 
 
 class Recommendation(models.Model):
@@ -324,11 +328,12 @@ class Recommendation(models.Model):
 
     def deletion_blockers(self) -> list[str]:
         """Why the recommendation cannot be deleted (empty if it can): actions answer it."""
+        reasons = records_elsewhere(self)
         numbers = list(self.actions.order_by("number_sort").values_list("number", flat=True))
         if numbers:
-            return [f"Action{pluralise(len(numbers))} {', '.join(numbers)} answer{'s' if len(numbers) == 1 else ''} "
-                    "it. Unlink it from the actions first."]
-        return []
+            reasons.append(f"Action{pluralise(len(numbers))} {', '.join(numbers)} "
+                           f"answer{'s' if len(numbers) == 1 else ''} it. Unlink it from the actions first.")
+        return reasons
 
     @property
     def due(self) -> datetime.date | None:
@@ -398,6 +403,23 @@ class Objective(models.Model):
 
 def pluralise(count: int) -> str:
     return "" if count == 1 else "s"
+
+
+def records_elsewhere(obj) -> list[str]:
+    """Reasons not to delete ``obj``: other apps' records refer to it (a board's challenges, a
+    meeting's attention list, a scrutiny assessment), and deleting it would delete them or cut
+    them loose. Found through the relations, so this module need not know those apps."""
+    reasons = []
+    for relation in obj._meta.get_fields(include_hidden=True):  # hidden: related_name="+" too
+        if not (relation.is_relation and relation.auto_created and not relation.concrete):
+            continue  # not a reverse relation
+        model = relation.related_model
+        if (model._meta.app_label == obj._meta.app_label or model._meta.auto_created
+                or hasattr(model, "instance_type")):  # ours, a many-to-many table, or an audit-trail copy
+            continue
+        if model._default_manager.filter(**{relation.field.name: obj}).exists():
+            reasons.append(f"It has {model._meta.verbose_name_plural} recorded against it.")
+    return reasons
 
 
 def number_sort_key(number: str) -> str:
@@ -536,23 +558,16 @@ class Action(models.Model):
     def deletion_blockers(self) -> list[str]:
         """Why the action cannot be deleted (empty if it can).
 
-        RAG history and evidence are never deleted. Records that other apps keep about the
-        action (a board's challenges, a meeting's attention list) would be deleted with it,
-        so they block as well; they are found through the relations, so this module need not
-        know those apps. Milestones and the audit trail are part of the action and go with it.
+        RAG history and evidence are never deleted, nor is what other apps recorded about the
+        action (see ``records_elsewhere``). Milestones and the audit trail are part of the
+        action and go with it.
         """
-        reasons = []
+        reasons = records_elsewhere(self)
         updates = self.updates.count()
         if updates:
             reasons.append(f"It has RAG history ({updates} update{pluralise(updates)}), which is never deleted.")
         if self.evidence.exists():
             reasons.append("It has evidence attached.")
-        for relation in self._meta.related_objects:
-            model = relation.related_model
-            if (relation.one_to_many and model._meta.app_label != self._meta.app_label
-                    and relation.on_delete is models.CASCADE
-                    and model._default_manager.filter(**{relation.field.name: self}).exists()):
-                reasons.append(f"It has {model._meta.verbose_name_plural} recorded against it.")
         return reasons
 
     def is_overdue(self, as_of: datetime.date) -> bool:

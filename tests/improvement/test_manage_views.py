@@ -474,6 +474,16 @@ def test_an_action_a_board_has_challenged_cannot_be_deleted(action, manager, mee
     assert Action.objects.filter(pk=action.pk).exists()
 
 
+def test_an_action_on_a_meetings_attention_list_cannot_be_deleted(action, manager, meeting):
+    from boards.models import AttentionItem
+
+    AttentionItem.objects.create(meeting=meeting, action=action, reason="Slipping")
+    response = client_for(manager).post(reverse("improvement:action_delete", args=[action.pk]))
+    assert response.status_code == 409
+    assert "It has attention items recorded against it." in response.content.decode()
+    assert Action.objects.filter(pk=action.pk).exists()
+
+
 def test_only_managers_delete_actions(action, lead, viewer, outsider):
     url = reverse("improvement:action_delete", args=[action.pk])
     assert client_for(lead).post(url).status_code == 403
@@ -645,3 +655,21 @@ def test_viewer_gets_403_and_outsider_404_on_sources(plan, recommendation, viewe
     assert client_for(viewer).post(reverse("improvement:source_create", args=[plan.pk]),
                                    source_data()).status_code == 403
     assert plan.sources.count() == 1
+
+
+def test_a_recommendation_scrutiny_has_assessed_cannot_be_deleted(plan, recommendation, manager, board):
+    from boards.models import Assessment, ScrutinyReview
+
+    review = ScrutinyReview.objects.create(board=board, plan=plan, title="Review", scope="All",
+                                           date=datetime.date(2012, 10, 1))
+    Assessment.objects.create(review=review, number="1", requirement="r", conclusion="complete",
+                              recommendation=recommendation)
+    client = client_for(manager)
+    source = recommendation.source
+    response = client.post(reverse("improvement:recommendation_delete", args=[plan.pk, source.pk, recommendation.pk]))
+    assert response.status_code == 409
+    assert "It has assessments recorded against it." in response.content.decode()
+    response = client.post(reverse("improvement:source_delete", args=[plan.pk, source.pk]))
+    assert response.status_code == 409
+    assert "Recommendation OIS 2012 1.2: it has assessments recorded against it." in response.content.decode()
+    assert Recommendation.objects.filter(pk=recommendation.pk).exists()
