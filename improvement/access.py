@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from .models import Action, Evidence, Plan, PlanRole
+from .models import Action, Evidence, Plan, PlanRole, Post, Recommendation
 
 PlanRule = Callable[[object], Q]
 _plan_reader_rules: list[PlanRule] = []
@@ -89,6 +89,30 @@ def can_manage_plan(user, plan) -> bool:
 def require_can_manage_plan(user, plan) -> None:
     if not can_manage_plan(user, plan):
         raise PermissionDenied("Only the plan's managers can do that.")
+
+
+def get_managed_plan_or_404(user, pk) -> Plan:
+    """A plan the user manages: 404 if they may not read it, 403 if they may read but not manage it."""
+    plan = get_plan_or_404(user, pk)
+    require_can_manage_plan(user, plan)
+    return plan
+
+
+def lead_post_choices(plan):
+    """The posts that may lead a plan's themes and actions: its organisation's posts, and any
+    post of a partner agency already leading one of its actions or themes. Nothing else is
+    offered or accepted, so a post of another council cannot be attached to this plan."""
+    return Post.objects.filter(
+        Q(organisation=plan.organisation)
+        | Q(pk__in=Post.objects.filter(actions__plan=plan).values("pk"))
+        | Q(pk__in=Post.objects.filter(themes_led__plan=plan).values("pk"))
+    ).order_by("title")
+
+
+def recommendation_choices(plan):
+    """The recommendations an action of the plan may answer: those of the plan's own sources."""
+    return Recommendation.objects.filter(source__plan=plan).select_related("source").order_by(
+        "source__key", "reference")
 
 
 def leads_action(user, action) -> bool:

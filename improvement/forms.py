@@ -1,11 +1,11 @@
 from django import forms
 from django.conf import settings
-from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 
+from . import access
 from .forms_rendering import GovukDateField, GovukRadioSelect
 from .lib.filetypes import ALLOWED_DESCRIPTION, check_upload
-from .models import Action, Evidence, Post, RagStatus
+from .models import Action, Evidence, Objective, RagStatus
 from .versioning import VersionedModelForm
 
 
@@ -117,26 +117,50 @@ class UpdateForm(forms.Form):
 
 
 class ActionForm(VersionedModelForm):
-    """A plan manager's edit of an action's details (not its status: that is an update)."""
+    """A plan manager's create or edit of an action's details (not its status: that is an update).
+
+    Everything offered is the plan's own: its themes and objectives, the posts that may lead it
+    (``access.lead_post_choices``) and its sources' recommendations, so an id from elsewhere in
+    a POST is refused as an invalid choice.
+    """
+
+    help_text = ("An action is the unit of delivery. Its status is not set here: leads record it "
+                 "with each update.")
 
     due_date = GovukDateField(label="Due date", required=False,
                               help_text="The date the whole action is due. For example, 31 3 2013")
 
     class Meta:
         model = Action
-        fields = ["number", "description", "lead_posts", "lead_agency", "timescale", "due_date", "measures", "cost"]
-        labels = {"lead_posts": "Leads", "timescale": "Timescale as written"}
-        widgets = {"lead_posts": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 5}),
-                   "measures": forms.Textarea(attrs={"rows": 4})}
+        fields = ["theme", "objective", "number", "description", "lead_posts", "recommendations", "lead_agency",
+                  "timescale", "due_date", "measures", "cost"]
+        labels = {"lead_posts": "Leads", "timescale": "Timescale as written",
+                  "recommendations": "Recommendations it answers"}
+        widgets = {"lead_posts": forms.CheckboxSelectMultiple, "recommendations": forms.CheckboxSelectMultiple,
+                   "description": forms.Textarea(attrs={"rows": 5}), "measures": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"objective": "The objective under the theme that the action belongs to, where the plan has them.",
+                      "recommendations": "The recommendations of this plan’s sources that the action answers."}
         error_messages = {"number": {"required": "Enter the action number"},
-                          "description": {"required": "Enter what the action is"}}
+                          "description": {"required": "Enter what the action is"},
+                          "theme": {"required": "Select the theme",
+                                    "invalid_choice": "Select one of this plan’s themes"},
+                          "objective": {"invalid_choice": "Select one of this plan’s objectives"},
+                          "lead_posts": {"invalid_choice": "Select leads from the posts listed"},
+                          "recommendations": {"invalid_choice": "Select recommendations from those listed"}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         plan = self.instance.plan
-        self.fields["lead_posts"].queryset = Post.objects.filter(
-            Q(organisation=plan.organisation) | Q(actions__plan=plan)).distinct().order_by("title")
+        self.fields["theme"].queryset = plan.themes.order_by("position", "pk")
+        self.fields["theme"].empty_label = "Select a theme"
+        objective = self.fields["objective"]
+        objective.queryset = Objective.objects.filter(theme__plan=plan).select_related("theme").order_by(
+            "theme__position", "theme__pk", "position", "pk")
+        objective.empty_label = "None: directly under the theme"
+        objective.label_from_instance = lambda o: f"{o.theme.code or o.theme.title[:30]}: {str(o)[:100]}"
+        self.fields["lead_posts"].queryset = access.lead_post_choices(plan)
         self.fields["lead_posts"].help_text = "Leads are posts: whoever holds the post sees the action."
+        self.fields["recommendations"].queryset = access.recommendation_choices(plan)
 
     def clean_number(self):
         number = self.cleaned_data["number"].strip()

@@ -221,6 +221,11 @@ class Plan(models.Model):
     def current_period_label(self) -> str:
         return period_label(self.current_period)
 
+    def has_rag_history(self) -> bool:
+        """Whether any action has an update: from then on the RAG scheme is fixed, because the
+        history refers to its statuses."""
+        return Update.objects.filter(action__plan=self).exists()
+
 
 class PlanRole(models.Model):
     """A person's role on one plan. Action leads get theirs through the posts they hold;
@@ -276,6 +281,18 @@ class Source(models.Model):
     def __str__(self):
         return self.key
 
+    def deletion_blockers(self) -> list[str]:
+        """Why the source cannot be deleted (empty if it can): actions still answer it."""
+        reasons = []
+        linked = Recommendation.objects.filter(source=self, actions__isnull=False).distinct().count()
+        if linked:
+            reasons.append(f"{linked} of its recommendations {'is' if linked == 1 else 'are'} linked to actions. "
+                           "Unlink them from the actions first.")
+        for recommendation in self.recommendations.all():
+            reasons += [f"Recommendation {self.key} {recommendation.reference}: {reason[0].lower()}{reason[1:]}"
+                        for reason in records_elsewhere(recommendation)]
+        return reasons
+
 
 class Recommendation(models.Model):
     """One numbered requirement in a source ("OIS 2012 1.2", "IN 3.1")."""
@@ -308,6 +325,15 @@ class Recommendation(models.Model):
 
     def __str__(self):
         return f"{self.source.key} {self.reference}"
+
+    def deletion_blockers(self) -> list[str]:
+        """Why the recommendation cannot be deleted (empty if it can): actions answer it."""
+        reasons = records_elsewhere(self)
+        numbers = list(self.actions.order_by("number_sort").values_list("number", flat=True))
+        if numbers:
+            reasons.append(f"Action{pluralise(len(numbers))} {', '.join(numbers)} "
+                           f"answer{'s' if len(numbers) == 1 else ''} it. Unlink it from the actions first.")
+        return reasons
 
     @property
     def due(self) -> datetime.date | None:
@@ -342,6 +368,13 @@ class Theme(models.Model):
     def get_absolute_url(self):
         return reverse("improvement:theme_detail", args=[self.plan_id, self.pk])
 
+    def deletion_blockers(self) -> list[str]:
+        """Why the theme cannot be deleted (empty if it can): it still has actions."""
+        count = self.actions.count()
+        if count:
+            return [f"It has {count} action{pluralise(count)}. Move them to another theme or delete them first."]
+        return []
+
 
 class Objective(models.Model):
     """An optional level between theme and action ("IP1.3 To ensure …")."""
@@ -358,6 +391,35 @@ class Objective(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.title}".strip()
+
+    def deletion_blockers(self) -> list[str]:
+        """Why the objective cannot be deleted (empty if it can): actions sit under it, and
+        deleting it would silently move them up to the theme."""
+        count = self.actions.count()
+        if count:
+            return [f"It has {count} action{pluralise(count)}. Move them to another objective first."]
+        return []
+
+
+def pluralise(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+def records_elsewhere(obj) -> list[str]:
+    """Reasons not to delete ``obj``: other apps' records refer to it (a board's challenges, a
+    meeting's attention list, a scrutiny assessment), and deleting it would delete them or cut
+    them loose. Found through the relations, so this module need not know those apps."""
+    reasons = []
+    for relation in obj._meta.get_fields(include_hidden=True):  # hidden: related_name="+" too
+        if not (relation.is_relation and relation.auto_created and not relation.concrete):
+            continue  # not a reverse relation
+        model = relation.related_model
+        if (model._meta.app_label == obj._meta.app_label or model._meta.auto_created
+                or hasattr(model, "instance_type")):  # ours, a many-to-many table, or an audit-trail copy
+            continue
+        if model._default_manager.filter(**{relation.field.name: obj}).exists():
+            reasons.append(f"It has {model._meta.verbose_name_plural} recorded against it.")
+    return reasons
 
 
 def number_sort_key(number: str) -> str:
@@ -484,12 +546,29 @@ class Action(models.Model):
     def clean(self):
         if self.theme_id and self.plan_id and self.theme.plan_id != self.plan_id:
             raise ValidationError({"theme": "The theme belongs to another plan."})
-        if self.objective_id and self.objective.theme_id != self.theme_id:
-            raise ValidationError({"objective": "The objective belongs to another theme."})
+        if self.objective_id and self.theme_id and self.objective.theme_id != self.theme_id:
+            raise ValidationError({"objective": f"Objective {self.objective.code or self.objective} is under "
+                                                f"theme {self.objective.theme}, not {self.theme}: select an "
+                                                "objective of the chosen theme, or none"})
 
     @property
     def effective_due_date(self) -> datetime.date | None:
         return self.revised_due_date or self.due_date
+
+    def deletion_blockers(self) -> list[str]:
+        """Why the action cannot be deleted (empty if it can).
+
+        RAG history and evidence are never deleted, nor is what other apps recorded about the
+        action (see ``records_elsewhere``). Milestones and the audit trail are part of the
+        action and go with it.
+        """
+        reasons = records_elsewhere(self)
+        updates = self.updates.count()
+        if updates:
+            reasons.append(f"It has RAG history ({updates} update{pluralise(updates)}), which is never deleted.")
+        if self.evidence.exists():
+            reasons.append("It has evidence attached.")
+        return reasons
 
     def is_overdue(self, as_of: datetime.date) -> bool:
         due = self.effective_due_date

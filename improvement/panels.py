@@ -2,7 +2,8 @@
 
 An app registers a function ``(request, obj) -> (template_name, context) | None``; the core
 view renders whatever is registered. The boards app shows open challenges this way on the
-action page and on "My actions".
+action page and on "My actions"; a plan's "Manage this plan" hub ("plan_manage") is where it
+lists the boards overseeing the plan.
 """
 
 from collections.abc import Callable
@@ -10,7 +11,7 @@ from collections.abc import Callable
 from django.template.loader import render_to_string
 
 Panel = Callable[..., tuple[str, dict] | None]
-_panels: dict[str, list[Panel]] = {"action_detail": [], "my_actions": [], "action_table": []}
+_panels: dict[str, list[Panel]] = {"action_detail": [], "my_actions": [], "action_table": [], "plan_manage": []}
 
 
 def register(page: str):

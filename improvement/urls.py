@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import health, import_views, views
+from . import health, import_views, manage_views, views
 
 improvement_patterns = [
     path("", views.plan_list, name="plan_list"),
@@ -17,6 +17,35 @@ improvement_patterns = [
     path("exports/<int:export_id>/", views.export_detail, name="export_detail"),
     path("exports/<int:export_id>/download/", views.export_download, name="export_download"),
     path("my-actions/", views.my_actions, name="my_actions"),
+    path("plans/<int:plan_id>/manage/", manage_views.plan_manage, name="plan_manage"),
+    path("plans/<int:plan_id>/edit/", manage_views.plan_edit, name="plan_edit"),
+    path("plans/<int:plan_id>/themes/", manage_views.theme_list, name="theme_list"),
+    path("plans/<int:plan_id>/themes/new/", manage_views.theme_create, name="theme_create"),
+    path("plans/<int:plan_id>/themes/<int:theme_id>/edit/", manage_views.theme_edit, name="theme_edit"),
+    path("plans/<int:plan_id>/themes/<int:theme_id>/delete/", manage_views.theme_delete, name="theme_delete"),
+    path("plans/<int:plan_id>/themes/<int:theme_id>/objectives/new/", manage_views.objective_create,
+         name="objective_create"),
+    path("plans/<int:plan_id>/themes/<int:theme_id>/objectives/<int:objective_id>/edit/",
+         manage_views.objective_edit, name="objective_edit"),
+    path("plans/<int:plan_id>/themes/<int:theme_id>/objectives/<int:objective_id>/delete/",
+         manage_views.objective_delete, name="objective_delete"),
+    path("plans/<int:plan_id>/actions/new/", manage_views.action_create, name="action_create"),
+    path("actions/<int:action_id>/delete/", manage_views.action_delete, name="action_delete"),
+    path("actions/<int:action_id>/milestones/new/", manage_views.milestone_create, name="milestone_create"),
+    path("actions/<int:action_id>/milestones/<int:milestone_id>/edit/", manage_views.milestone_edit,
+         name="milestone_edit"),
+    path("actions/<int:action_id>/milestones/<int:milestone_id>/delete/", manage_views.milestone_delete,
+         name="milestone_delete"),
+    path("plans/<int:plan_id>/sources/", manage_views.source_list, name="source_list"),
+    path("plans/<int:plan_id>/sources/new/", manage_views.source_create, name="source_create"),
+    path("plans/<int:plan_id>/sources/<int:source_id>/edit/", manage_views.source_edit, name="source_edit"),
+    path("plans/<int:plan_id>/sources/<int:source_id>/delete/", manage_views.source_delete, name="source_delete"),
+    path("plans/<int:plan_id>/sources/<int:source_id>/recommendations/new/", manage_views.recommendation_create,
+         name="recommendation_create"),
+    path("plans/<int:plan_id>/sources/<int:source_id>/recommendations/<int:recommendation_id>/edit/",
+         manage_views.recommendation_edit, name="recommendation_edit"),
+    path("plans/<int:plan_id>/sources/<int:source_id>/recommendations/<int:recommendation_id>/delete/",
+         manage_views.recommendation_delete, name="recommendation_delete"),
     path("plans/<int:plan_id>/import/", import_views.import_start, name="import_start"),
     path("plans/<int:plan_id>/export.xlsx", import_views.plan_export, name="plan_export"),
     path("plans/import/", import_views.import_start, name="import_new_plan"),

@@ -73,6 +73,7 @@ def theme_detail(request, plan_id, theme_id):
         "theme": theme,
         "groups": [(objective, items) for objective, items in groups if objective or items],
         "action_count": len(actions),
+        "can_manage": access.can_manage_plan(request.user, plan),
     }
     return render(request, "improvement/theme_detail.html", context)
 

@@ -14,7 +14,7 @@ def url(action):
 
 
 def form_data(action, **changes):
-    data = {"number": action.number, "description": action.description, "lead_agency": "", "timescale": "",
+    data = {"theme": action.theme_id, "objective": action.objective_id or "", "number": action.number, "description": action.description, "lead_agency": "", "timescale": "",
             "measures": "", "cost": "", "read_version": action.version,
             "lead_posts": [p.pk for p in action.lead_posts.all()]}
     data.update(changes)
