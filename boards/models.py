@@ -41,7 +41,8 @@ class Board(models.Model):
     plans = models.ManyToManyField(Plan, related_name="boards")
     description = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    # Which plans a board oversees decides who may read them, so changes to it are recorded.
+    history = HistoricalRecords(m2m_fields=[plans])
 
     class Meta:
         ordering = ["name"]

@@ -102,7 +102,8 @@ class Post(models.Model):
     title = models.CharField(max_length=200)
     holders = models.ManyToManyField(User, blank=True, related_name="posts")
 
-    history = HistoricalRecords()
+    # Holders are recorded too: who held a lead post, and who changed it, is part of the audit.
+    history = HistoricalRecords(m2m_fields=[holders])
 
     class Meta:
         ordering = ["title"]
