@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from .models import Action, Evidence, Plan, PlanRole
+from .models import Action, Evidence, Plan, PlanRole, Post
 
 PlanRule = Callable[[object], Q]
 _plan_reader_rules: list[PlanRule] = []
@@ -90,6 +90,35 @@ def require_can_manage_plan(user, plan) -> None:
         raise PermissionDenied("Only the plan's managers can do that.")
 
 
+def plan_posts(plan):
+    """The posts a plan's pages may show: its organisation's, and the posts of other
+    organisations that lead its actions or themes."""
+    return Post.objects.filter(
+        Q(organisation_id=plan.organisation_id)
+        | Q(pk__in=Action.lead_posts.through.objects.filter(action__plan=plan).values("post_id"))
+        | Q(themes_led__plan=plan)
+    ).distinct()
+
+
+def get_post_or_404(plan, pk) -> Post:
+    return get_object_or_404(plan_posts(plan).select_related("organisation"), pk=pk)
+
+
+def can_manage_post(user, post, plan) -> bool:
+    """A plan's managers maintain the posts of the plan's organisation, never another's (those
+    are an administrator's)."""
+    return can_manage_plan(user, plan) and post.organisation_id == plan.organisation_id
+
+
+def require_can_manage_post(user, post, plan) -> None:
+    if not can_manage_post(user, post, plan):
+        raise PermissionDenied("This post belongs to another organisation: ask an administrator to change it.")
+
+
+def get_plan_role_or_404(plan, pk) -> PlanRole:
+    return get_object_or_404(plan.roles.select_related("user__organisation"), pk=pk)
+
+
 def leads_action(user, action) -> bool:
     return action.lead_posts.filter(holders=user).exists()
 
@@ -107,7 +136,7 @@ def require_can_record_update(user, action) -> None:
 
 
 def managed_plans(user):
-    """The plans a user may change in the admin: all for a superuser, else those they manage."""
+    """The plans a user manages: all for a superuser, else those they have a manager role on."""
     if not user.is_authenticated or not user.is_active:
         return Plan.objects.none()
     if user.is_superuser:

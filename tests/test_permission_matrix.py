@@ -61,6 +61,13 @@ RULES = {
                                                                      "default": 404}),
     "improvement:export_download": ("GET", lambda w: [w["export"].pk], {"anonymous": SIGN_IN, "manager": 200,
                                                                        "default": 404}),
+    "improvement:post_list": ("GET", lambda w: [w["plan"].pk], only("manager")),
+    "improvement:post_create": ("GET", lambda w: [w["plan"].pk], only("manager")),
+    "improvement:post_edit": ("GET", lambda w: [w["plan"].pk, w["post"].pk], only("manager")),
+    "improvement:post_delete": ("GET", lambda w: [w["plan"].pk, w["post"].pk], only("manager")),
+    "improvement:plan_roles": ("GET", lambda w: [w["plan"].pk], only("manager")),
+    "improvement:plan_role_add": ("POST", lambda w: [w["plan"].pk], only("manager", ok=400)),
+    "improvement:plan_role_remove": ("GET", lambda w: [w["plan"].pk, w["plan_role"].pk], only("manager")),
     "boards:board_list": ("GET", lambda w: [], OPEN),
     "boards:board_detail": ("GET", lambda w: [w["board"].pk], READ),
     "boards:meeting_create": ("GET", lambda w: [w["board"].pk], only("manager", "chair")),
@@ -149,7 +156,7 @@ def world(plan, theme, action, lead, manager, viewer, chair, scrutiny, board, sc
     return {"plan": plan, "theme": theme, "action": action, "evidence": evidence, "board": board, "round": round_,
             "meeting": meeting, "note": note, "follow_up": follow_up, "review": review, "assessment": assessment,
             "pack": pack, "render": failed, "pack_render": ready, "plan_import": plan_import, "export": export,
-            "users": users}
+            "users": users, "post": action.lead_posts.get(), "plan_role": plan.roles.get(user=viewer)}
 
 
 @pytest.mark.parametrize("name", sorted(RULES))
