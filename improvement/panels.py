@@ -2,7 +2,7 @@
 
 An app registers a function ``(request, obj) -> (template_name, context) | None``; the core
 view renders whatever is registered. The boards app shows open challenges this way on the
-action page and on "My actions".
+action page and on "My actions", and the boards overseeing a plan on its "Manage this plan" hub.
 """
 
 from collections.abc import Callable
@@ -10,7 +10,7 @@ from collections.abc import Callable
 from django.template.loader import render_to_string
 
 Panel = Callable[..., tuple[str, dict] | None]
-_panels: dict[str, list[Panel]] = {"action_detail": [], "my_actions": [], "action_table": []}
+_panels: dict[str, list[Panel]] = {"action_detail": [], "my_actions": [], "action_table": [], "plan_manage": []}
 
 
 def register(page: str):

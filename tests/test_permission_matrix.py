@@ -71,6 +71,14 @@ RULES = {
     "boards:board_list": ("GET", lambda w: [], OPEN),
     "boards:board_detail": ("GET", lambda w: [w["board"].pk], READ),
     "boards:meeting_create": ("GET", lambda w: [w["board"].pk], only("manager", "chair")),
+    # The board's chair and officers (the manager is its officer here) maintain it.
+    "boards:board_members": ("GET", lambda w: [w["board"].pk], only("manager", "chair")),
+    "boards:board_member_add": ("POST", lambda w: [w["board"].pk], only("manager", "chair", ok=400)),
+    "boards:board_member_edit": ("GET", lambda w: [w["board"].pk, w["board_member"].pk], only("manager", "chair")),
+    "boards:board_member_remove": ("GET", lambda w: [w["board"].pk, w["board_member"].pk],
+                                   only("manager", "chair")),
+    "boards:board_plans": ("GET", lambda w: [w["board"].pk], only("manager", "chair")),
+    "boards:board_create": ("GET", lambda w: [], {"anonymous": SIGN_IN, "manager": 200, "default": 403}),
     "boards:round_list": ("GET", lambda w: [w["plan"].pk], READ),
     "boards:dashboard": ("GET", lambda w: [w["plan"].pk], READ),
     "boards:review_list": ("GET", lambda w: [w["plan"].pk], READ),
@@ -156,7 +164,8 @@ def world(plan, theme, action, lead, manager, viewer, chair, scrutiny, board, sc
     return {"plan": plan, "theme": theme, "action": action, "evidence": evidence, "board": board, "round": round_,
             "meeting": meeting, "note": note, "follow_up": follow_up, "review": review, "assessment": assessment,
             "pack": pack, "render": failed, "pack_render": ready, "plan_import": plan_import, "export": export,
-            "users": users, "post": action.lead_posts.get(), "plan_role": plan.roles.get(user=viewer)}
+            "users": users, "post": action.lead_posts.get(), "plan_role": plan.roles.get(user=viewer),
+            "board_member": board.members.get(user=chair)}
 
 
 @pytest.mark.parametrize("name", sorted(RULES))
