@@ -16,7 +16,7 @@ from improvement.models import PlanRole
 from .models import Board, BoardMember, FollowUp, Meeting, ReviewNote, ScrutinyReview, UpdateRound
 
 POSTING_ROLES = (BoardMember.Role.CHAIR, BoardMember.Role.MEMBER, BoardMember.Role.OFFICER)
-MANAGING_ROLES = (BoardMember.Role.CHAIR, BoardMember.Role.OFFICER)
+MANAGING_ROLES = BoardMember.managing_roles()
 
 
 @access.plan_readers
@@ -41,6 +41,33 @@ def visible_boards(user):
 
 def get_board_or_404(user, pk) -> Board:
     return get_object_or_404(visible_boards(user), pk=pk)
+
+
+def can_manage_board(user, board) -> bool:
+    """The board's chair and officers (and administrators) maintain its members and plans."""
+    return user.is_superuser or board_role(user, board) in MANAGING_ROLES
+
+
+def require_can_manage_board(user, board) -> None:
+    require(can_manage_board(user, board), "Only the board's chair and officers can do that.")
+
+
+def managed_boards(user):
+    """The boards a user maintains (as chair or officer; all for an administrator)."""
+    if not user.is_authenticated or not user.is_active:
+        return Board.objects.none()
+    if user.is_superuser:
+        return Board.objects.all()
+    return Board.objects.filter(members__user=user, members__role__in=MANAGING_ROLES).distinct()
+
+
+def can_create_board(user) -> bool:
+    """Any plan manager may set up a board to oversee plans they manage."""
+    return access.managed_plans(user).exists()
+
+
+def get_board_member_or_404(board, pk) -> BoardMember:
+    return get_object_or_404(board.members.select_related("user__organisation"), pk=pk)
 
 
 def get_meeting_or_404(user, pk) -> Meeting:

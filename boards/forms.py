@@ -4,10 +4,22 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from improvement import access as core_access
 from improvement.forms_rendering import GovukDateField, GovukRadioSelect
-from improvement.models import Action, Recommendation, add_months, period_label
+from improvement.models import Action, Plan, Recommendation, add_months, period_label
+from improvement.people_forms import PersonForm
 
-from .models import Assessment, AttentionItem, Board, Decision, FollowUp, Meeting, ReviewNote, ScrutinyReview
+from .models import (
+    Assessment,
+    AttentionItem,
+    Board,
+    BoardMember,
+    Decision,
+    FollowUp,
+    Meeting,
+    ReviewNote,
+    ScrutinyReview,
+)
 
 
 def action_choice(plan, **kwargs):
@@ -218,3 +230,129 @@ class AssessmentForm(forms.ModelForm):
         duplicate = Assessment.objects.filter(review=self.instance.review, number=number).exclude(pk=self.instance.pk)
         if number and duplicate.exists():
             self.add_error("number", f"Item {number} is already in this review")
+
+
+# --- Managing a board: members, plans, a new board ---------------------------------------------
+
+MEMBER_ROLE_HINTS = {
+    BoardMember.Role.CHAIR: "Chairs its meetings; maintains its members, plans and meetings.",
+    BoardMember.Role.MEMBER: "Reads the board pack and posts review notes and challenges.",
+    BoardMember.Role.OFFICER: "Supports the board; maintains its members, plans and meetings.",
+    BoardMember.Role.OBSERVER: "Reads the plans the board oversees; does not post notes.",
+}
+REPRESENTS_HINT = "Whom they sit for, for example West Midlands Police or DfE participant observer."
+
+
+def member_role_field():
+    field = forms.ChoiceField(choices=BoardMember.Role.choices, widget=GovukRadioSelect(hints=MEMBER_ROLE_HINTS),
+                              error_messages={"required": "Select a role", "invalid_choice": "Select a role"})
+    field.widget.choices = field.choices
+    return field
+
+
+class BoardMemberAddForm(PersonForm):
+    """Add a member: one of the active people of the manager's own organisation, or anyone with
+    an account by its exact email address. Other organisations' people are never listed."""
+
+    role = member_role_field()
+    represents = forms.CharField(label="Represents", required=False, max_length=200, help_text=REPRESENTS_HINT)
+    field_order = ["role", "represents", "person", "email"]
+
+    def __init__(self, *args, board, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.board = board
+
+    def clean(self):
+        cleaned = super().clean()
+        user = cleaned.get("user")
+        if user and BoardMember.objects.filter(board=self.board, user=user).exists():
+            self.add_error(None, f"{user} is already on this board: change their role instead")
+        return cleaned
+
+    def save(self, *, by) -> BoardMember:
+        member = BoardMember(board=self.board, user=self.cleaned_data["user"], role=self.cleaned_data["role"],
+                             represents=self.cleaned_data["represents"].strip())
+        member._history_user = by
+        member.save()
+        return member
+
+
+class BoardMemberForm(forms.ModelForm):
+    """Change a member's role and whom they represent."""
+
+    class Meta:
+        model = BoardMember
+        fields = ["role", "represents"]
+        help_texts = {"represents": REPRESENTS_HINT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"] = member_role_field()
+        self.fields["role"].label = "Role"
+
+    def clean_role(self):
+        role = self.cleaned_data["role"]
+        # The instance still has the role it was read with: ModelForm applies the data after clean().
+        if role not in BoardMember.managing_roles() and (blocker := self.instance.removal_blocker()):
+            raise forms.ValidationError(blocker)
+        return role
+
+    def save_by(self, user) -> BoardMember:
+        member = self.save(commit=False)
+        member._history_user = user
+        member.save()
+        return member
+
+
+def plan_checkboxes(queryset, **kwargs):
+    field = forms.ModelMultipleChoiceField(queryset=queryset, widget=forms.CheckboxSelectMultiple, **kwargs)
+    field.error_messages["invalid_choice"] = "Choose only plans you manage"
+    field.error_messages["invalid_pk_value"] = "Choose only plans you manage"
+    return field
+
+
+class BoardPlansForm(forms.Form):
+    """The plans a board oversees, among those the user manages. Plans they do not manage are
+    not offered and are kept: only someone who manages a plan adds it to a board or takes it off."""
+
+    def __init__(self, *args, board, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.board = board
+        managed = core_access.managed_plans(user)
+        self.kept = list(board.plans.exclude(pk__in=managed.values("pk")).order_by("name"))
+        self.fields["plans"] = plan_checkboxes(
+            Plan.objects.filter(pk__in=managed.values("pk")).order_by("name"), required=False,
+            label="Plans you manage that this board oversees",
+            initial=list(board.plans.filter(pk__in=managed.values("pk")).values_list("pk", flat=True)))
+        self.hide_optional = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if "plans" in cleaned and not cleaned["plans"] and not self.kept:
+            self.add_error("plans", "Choose at least one plan: a board oversees one or more plans")
+        return cleaned
+
+    def save(self, *, by):
+        self.board._history_user = by
+        self.board.plans.set([*self.cleaned_data["plans"], *self.kept])
+
+
+class BoardForm(forms.ModelForm):
+    """A new board overseeing one or more of the plans its creator manages."""
+
+    class Meta:
+        model = Board
+        fields = ["name", "kind", "description", "plans"]
+        labels = {"name": "Name of the board", "kind": "Kind of board"}
+        error_messages = {"name": {"required": "Enter the name of the board"},
+                          "kind": {"required": "Select the kind of board"}}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].widget = GovukRadioSelect()
+        self.fields["kind"].widget.choices = self.fields["kind"].choices = Board.Kind.choices
+        self.fields["description"].widget.attrs["rows"] = 4
+        self.fields["plans"] = plan_checkboxes(
+            core_access.managed_plans(user).order_by("name"), label="Plans it oversees",
+            help_text="Plans you manage. Other plans' managers can add theirs later.",
+            error_messages={"required": "Choose at least one plan the board oversees"})

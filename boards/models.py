@@ -41,7 +41,8 @@ class Board(models.Model):
     plans = models.ManyToManyField(Plan, related_name="boards")
     description = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    # Which plans a board oversees decides who may read them, so changes to it are recorded.
+    history = HistoricalRecords(m2m_fields=[plans])
 
     class Meta:
         ordering = ["name"]
@@ -79,6 +80,35 @@ class BoardMember(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()}, {self.board})"
+
+    @classmethod
+    def managing_roles(cls) -> tuple[str, ...]:
+        """The roles that maintain a board: its members, plans and meetings."""
+        return (cls.Role.CHAIR, cls.Role.OFFICER)
+
+    def is_last_manager(self) -> bool:
+        """Whether this is the board's only chair or officer: a board always keeps one."""
+        return self.role in self.managing_roles() and not (
+            BoardMember.objects.filter(board_id=self.board_id, role__in=self.managing_roles())
+            .exclude(pk=self.pk).exists())
+
+    def removal_blocker(self) -> str:
+        """Why the member cannot be removed (or lose their managing role). Empty if they can."""
+        if self.is_last_manager():
+            return (f"{self.user} is the board's only chair or officer. Add another chair or officer "
+                    "first.")
+        return ""
+
+    @transaction.atomic
+    def remove(self, *, by):
+        """Take the person off the board, unless they are its last chair or officer. The board's
+        chair and officer rows are locked, so two removals at once cannot both succeed."""
+        list(BoardMember.objects.select_for_update().filter(board_id=self.board_id,
+                                                            role__in=self.managing_roles()))
+        if blocker := self.removal_blocker():
+            raise ValidationError(blocker)
+        self._history_user = by
+        self.delete()
 
 
 # --- Update rounds ----------------------------------------------------------------------

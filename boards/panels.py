@@ -1,7 +1,8 @@
-"""Panels the boards app adds to the core's action page and "My actions"."""
+"""Panels the boards app adds to the core's action page, "My actions" and the plan-manage hub."""
 
 from improvement import panels
 
+from . import access
 from .models import ReviewNote, UpdateRound
 
 
@@ -31,6 +32,16 @@ def rounds_and_challenges_for_lead(request, actions):
     if not rounds and not notes:
         return None
     return "boards/panels/my_actions.html", {"rounds": rounds, "notes": notes, "show_action": True}
+
+
+@panels.register("plan_manage")
+def boards_overseeing_plan(request, plan):
+    """On "Manage this plan": the boards overseeing it, with links to maintain those the user
+    chairs or is an officer of, and to set up a new board."""
+    boards = list(plan.boards.order_by("name"))
+    managed = set(access.managed_boards(request.user).filter(pk__in=[board.pk for board in boards])
+                  .values_list("pk", flat=True)) if boards else set()
+    return "boards/panels/plan_manage.html", {"plan": plan, "boards": boards, "managed": managed}
 
 
 panels.register_plan_tab("dashboard", "Dashboard", "boards:dashboard")

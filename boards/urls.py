@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import manage_views, views
 
 app_name = "boards"
 
@@ -8,6 +8,13 @@ urlpatterns = [
     path("boards/", views.board_list, name="board_list"),
     path("boards/<int:board_id>/", views.board_detail, name="board_detail"),
     path("boards/<int:board_id>/meetings/new/", views.meeting_create, name="meeting_create"),
+    path("boards/new/", manage_views.board_create, name="board_create"),
+    path("boards/<int:board_id>/members/", manage_views.board_members, name="board_members"),
+    path("boards/<int:board_id>/members/add/", manage_views.board_member_add, name="board_member_add"),
+    path("boards/<int:board_id>/members/<int:member_id>/", manage_views.board_member_edit, name="board_member_edit"),
+    path("boards/<int:board_id>/members/<int:member_id>/remove/", manage_views.board_member_remove,
+         name="board_member_remove"),
+    path("boards/<int:board_id>/plans/", manage_views.board_plans, name="board_plans"),
     path("plans/<int:plan_id>/rounds/", views.round_list, name="round_list"),
     path("plans/<int:plan_id>/dashboard/", views.dashboard, name="dashboard"),
     path("plans/<int:plan_id>/scrutiny/", views.review_list, name="review_list"),

@@ -50,7 +50,8 @@ def _bad_request(request, template, context):
 def board_list(request):
     boards = (access.visible_boards(request.user).prefetch_related("plans")
               .annotate(member_count=Count("members", distinct=True)).order_by("name"))
-    return render(request, "boards/board_list.html", {"boards": boards})
+    context = {"boards": boards, "can_create_board": access.can_create_board(request.user)}
+    return render(request, "boards/board_list.html", context)
 
 
 @require_GET
@@ -64,6 +65,7 @@ def board_detail(request, board_id):
         "meetings": board.meetings.filter(plan__in=visible).select_related("plan", "round").order_by("-date"),
         "reviews": board.scrutiny_reviews.filter(plan__in=visible).select_related("plan"),
         "can_manage": access.can_manage_meetings(request.user, board),
+        "can_manage_board": access.can_manage_board(request.user, board),
     }
     return render(request, "boards/board_detail.html", context)
 

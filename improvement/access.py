@@ -102,17 +102,40 @@ def lead_post_choices(plan):
     """The posts that may lead a plan's themes and actions: its organisation's posts, and any
     post of a partner agency already leading one of its actions or themes. Nothing else is
     offered or accepted, so a post of another council cannot be attached to this plan."""
-    return Post.objects.filter(
-        Q(organisation=plan.organisation)
-        | Q(pk__in=Post.objects.filter(actions__plan=plan).values("pk"))
-        | Q(pk__in=Post.objects.filter(themes_led__plan=plan).values("pk"))
-    ).order_by("title")
+    return plan_posts(plan).order_by("title")
 
 
 def recommendation_choices(plan):
     """The recommendations an action of the plan may answer: those of the plan's own sources."""
     return Recommendation.objects.filter(source__plan=plan).select_related("source").order_by(
         "source__key", "reference")
+def plan_posts(plan):
+    """The posts a plan's pages may show: its organisation's, and the posts of other
+    organisations that lead its actions or themes."""
+    return Post.objects.filter(
+        Q(organisation_id=plan.organisation_id)
+        | Q(pk__in=Action.lead_posts.through.objects.filter(action__plan=plan).values("post_id"))
+        | Q(pk__in=Post.objects.filter(themes_led__plan=plan).values("pk"))
+    )
+
+
+def get_post_or_404(plan, pk) -> Post:
+    return get_object_or_404(plan_posts(plan).select_related("organisation"), pk=pk)
+
+
+def can_manage_post(user, post, plan) -> bool:
+    """A plan's managers maintain the posts of the plan's organisation, never another's (those
+    are an administrator's)."""
+    return can_manage_plan(user, plan) and post.organisation_id == plan.organisation_id
+
+
+def require_can_manage_post(user, post, plan) -> None:
+    if not can_manage_post(user, post, plan):
+        raise PermissionDenied("This post belongs to another organisation: ask an administrator to change it.")
+
+
+def get_plan_role_or_404(plan, pk) -> PlanRole:
+    return get_object_or_404(plan.roles.select_related("user__organisation"), pk=pk)
 
 
 def leads_action(user, action) -> bool:

@@ -78,6 +78,10 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
+    def active_people(self):
+        """The people of this organisation who can still sign in, as pages offer them."""
+        return self.people.filter(is_active=True).order_by("first_name", "last_name", "username")
+
 
 class User(AbstractUser):
     """A person who signs in: council or partner staff, board members, scrutiny officers."""
@@ -91,6 +95,17 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+class PostQuerySet(models.QuerySet):
+    def with_lead_counts(self, plan):
+        """Annotate ``plan_action_count`` (the plan's actions each post leads) and
+        ``leads_anything`` (whether it leads any action or theme of any plan)."""
+        links = Action.lead_posts.through.objects.filter(post=OuterRef("pk"))
+        return self.annotate(
+            plan_action_count=Count("actions", filter=Q(actions__plan=plan), distinct=True),
+            leads_anything=Exists(links) | Exists(Theme.objects.filter(lead=OuterRef("pk"))),
+        )
+
+
 class Post(models.Model):
     """A lead role ("WSCB Chair", "Head of Corporate Parenting (to be appointed)").
 
@@ -102,7 +117,10 @@ class Post(models.Model):
     title = models.CharField(max_length=200)
     holders = models.ManyToManyField(User, blank=True, related_name="posts")
 
-    history = HistoricalRecords()
+    objects = PostQuerySet.as_manager()
+
+    # Holders are recorded too: who held a lead post, and who changed it, is part of the audit.
+    history = HistoricalRecords(m2m_fields=[holders])
 
     class Meta:
         ordering = ["title"]
@@ -114,6 +132,14 @@ class Post(models.Model):
 
     def __str__(self):
         return self.title
+
+    def deletion_blockers(self) -> list[str]:
+        """Why the post cannot be deleted: what it still leads (in any plan). Empty if it can."""
+        reasons = []
+        for count, noun in ((self.actions.count(), "action"), (self.themes_led.count(), "theme")):
+            if count:
+                reasons.append(f"{count} {noun}{'' if count == 1 else 's'}")
+        return reasons
 
 
 class RagScheme(models.Model):
@@ -252,6 +278,23 @@ class PlanRole(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} of {self.plan}"
+
+    def removal_blocker(self) -> str:
+        """Why the role cannot be removed: a plan always keeps a manager. Empty if it can."""
+        if self.role == self.Role.MANAGER and not (
+                PlanRole.objects.filter(plan_id=self.plan_id, role=self.Role.MANAGER).exclude(pk=self.pk).exists()):
+            return f"{self.user} is the plan's only manager. Add another plan manager first."
+        return ""
+
+    @transaction.atomic
+    def remove(self, *, by):
+        """Delete the role unless it is the plan's last manager role. The plan's manager roles
+        are locked first, so two managers removing each other at once cannot both succeed."""
+        list(PlanRole.objects.select_for_update().filter(plan_id=self.plan_id, role=self.Role.MANAGER))
+        if blocker := self.removal_blocker():
+            raise ValidationError(blocker)
+        self._history_user = by
+        self.delete()
 
 
 class Source(models.Model):

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import health, import_views, manage_views, views
+from . import health, import_views, manage_views, people_views, views
 
 improvement_patterns = [
     path("", views.plan_list, name="plan_list"),
@@ -53,6 +53,13 @@ improvement_patterns = [
     path("imports/<int:import_id>/mapping/", import_views.import_mapping, name="import_mapping"),
     path("imports/<int:import_id>/confirm/", import_views.import_confirm, name="import_confirm"),
     path("import-template.xlsx", import_views.import_template, name="import_template"),
+    path("plans/<int:plan_id>/posts/", people_views.post_list, name="post_list"),
+    path("plans/<int:plan_id>/posts/new/", people_views.post_create, name="post_create"),
+    path("plans/<int:plan_id>/posts/<int:post_id>/", people_views.post_edit, name="post_edit"),
+    path("plans/<int:plan_id>/posts/<int:post_id>/delete/", people_views.post_delete, name="post_delete"),
+    path("plans/<int:plan_id>/people/", people_views.plan_roles, name="plan_roles"),
+    path("plans/<int:plan_id>/people/add/", people_views.plan_role_add, name="plan_role_add"),
+    path("plans/<int:plan_id>/people/<int:role_id>/remove/", people_views.plan_role_remove, name="plan_role_remove"),
 ]
 
 urlpatterns = [

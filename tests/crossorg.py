@@ -61,8 +61,10 @@ def populate(*, plan, theme, action, lead, manager, chair, board, scheme):
             "meeting": meeting, "note": note, "follow_up": follow_up, "review": review, "assessment": assessment,
             "pack": pack, "render": failed, "pack_render": ready, "plan_import": plan_import, "export": export,
             "recommendation": recommendation, "source": recommendation.source if recommendation else None,
-            "objective": theme.objectives.first(), "lead_post": action.lead_posts.first(),
-            "milestone": action.milestones.first()}
+            "objective": theme.objectives.first(),
+            "milestone": action.milestones.first(), "post": action.lead_posts.first(),
+            "plan_role": plan.roles.exclude(role=PlanRole.Role.MANAGER).first() or plan.roles.first(),
+            "board_member": board.members.exclude(user=manager).first()}
 
 
 def build_other_organisation(scheme, *, name="Northshire Council", slug="northshire"):
