@@ -36,6 +36,12 @@ def test_lead_can_record_update_for_own_action(action, lead, scheme):
     assert "Audit completed and reported to the board." in page
 
 
+def test_a_word_line_break_in_the_note_is_stored_as_a_new_line(action, lead, scheme):
+    response = client_for(lead).post(url(action), form_data(scheme, note="Audit completed\x0bReported to the board"))
+    assert response.status_code == 302
+    assert action.updates.get().note == "Audit completed\nReported to the board"
+
+
 def test_form_shows_each_status_with_colour_label_and_meaning(action, lead):
     page = client_for(lead).get(url(action)).content.decode()
     assert "app-rag--amber" in page
