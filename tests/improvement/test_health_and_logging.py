@@ -35,6 +35,17 @@ def test_healthz_refuses_post(db):
     assert Client().post("/healthz").status_code == 405
 
 
+def test_healthz_answers_head_as_load_balancers_probe(db):
+    assert Client().head("/healthz").status_code == 200
+
+
+def test_healthz_answers_unavailable_to_head_when_the_database_fails(db, monkeypatch):
+    from improvement import health
+
+    monkeypatch.setattr(health, "_database_ok", lambda: False)
+    assert Client().head("/healthz").status_code == 503
+
+
 def test_every_response_carries_a_request_id_and_keeps_a_valid_incoming_one(db):
     assert len(Client().get("/healthz")["X-Request-ID"]) == 32
     assert Client().get("/healthz", HTTP_X_REQUEST_ID="lb-1234abcd")["X-Request-ID"] == "lb-1234abcd"
