@@ -1,5 +1,8 @@
+from urllib.parse import urlsplit
+
 from django import forms
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 
@@ -7,6 +10,25 @@ from .forms_rendering import GovukDateField, GovukRadioSelect
 from .lib.filetypes import ALLOWED_DESCRIPTION, check_upload
 from .models import Action, Evidence, Post, RagStatus
 from .versioning import VersionedModelForm
+
+
+class LinkField(forms.URLField):
+    """A link someone types for others to follow: https or http only (Django's URLField also takes
+    ftp:, which browsers no longer open and which hides what is behind it)."""
+
+    default_validators = [URLValidator(schemes=["https", "http"])]
+    default_error_messages = {
+        "invalid": "Enter a link in the correct format, like https://example.org/report",
+        "scheme": "Enter a link starting with https:// or http://",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(assume_scheme="https", **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and urlsplit(value).scheme.lower() not in {"https", "http"}:
+            raise forms.ValidationError(self.error_messages["scheme"], code="scheme")
 
 
 class UpdateForm(forms.Form):
@@ -41,13 +63,11 @@ class UpdateForm(forms.Form):
         help_text=f"{ALLOWED_DESCRIPTION}, up to "
         f"{filesizeformat(settings.EVIDENCE_MAX_BYTES)}.",
     )
-    evidence_link = forms.URLField(
+    evidence_link = LinkField(
         label="Evidence link",
         required=False,
         max_length=500,
-        assume_scheme="https",
         help_text="A link to a document on your organisation’s intranet or website.",
-        error_messages={"invalid": "Enter a link in the correct format, like https://example.org/report"},
     )
     evidence_title = forms.CharField(
         label="What the evidence is",
