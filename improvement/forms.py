@@ -2,6 +2,7 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.core.validators import URLValidator
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
@@ -164,3 +165,33 @@ class ActionForm(VersionedModelForm):
         if clash.exists():
             raise forms.ValidationError(f"Action {number} already exists in this plan: choose another number")
         return number
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's own form (the current password checked, then the password validators of settings),
+    in the words GOV.UK pages use."""
+
+    error_messages = {
+        "password_incorrect": "Your current password is not right. Enter the password you sign in with",
+        "password_mismatch": "The new passwords do not match. Enter the same new password twice",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = {
+            "old_password": ("Current password", "Enter your current password"),
+            "new_password1": ("New password", "Enter a new password"),
+            "new_password2": ("Confirm new password", "Enter the new password again"),
+        }
+        for name, (label, required) in labels.items():
+            self.fields[name].label = label
+            self.fields[name].error_messages["required"] = required
+            self.fields[name].widget.attrs.pop("autofocus", None)  # GOV.UK: do not move focus on load
+        self.fields["new_password1"].help_text = (
+            "At least 12 characters. Not a common password, not only numbers, and not like your name or username.")
+        self.fields["new_password2"].help_text = ""
+
+    def validate_password_for_user(self, user, *args, **kwargs):
+        # What is wrong with the new password belongs beside it, not beside its confirmation.
+        super().validate_password_for_user(user, "new_password1")
+
