@@ -1,5 +1,3 @@
-from urllib.parse import urlsplit
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
@@ -28,7 +26,8 @@ class LinkField(forms.URLField):
 
     def validate(self, value):
         super().validate(value)
-        if value and urlsplit(value).scheme.lower() not in {"https", "http"}:
+        # to_python() has put a scheme first ("https" when none was typed).
+        if value and value.partition(":")[0].lower() not in {"https", "http"}:
             raise forms.ValidationError(self.error_messages["scheme"], code="scheme")
 
 
