@@ -5,5 +5,9 @@ class BoardsConfig(AppConfig):
     name = "boards"
 
     def ready(self):
+        from improvement.signals import normalise_text_of
+
         # Registers the board-member plan-reader rule and the panels on core pages.
         from . import access, demo, panels  # noqa: F401
+
+        normalise_text_of(self)  # control characters out of every text field before it is saved

@@ -6,6 +6,11 @@ class ImprovementConfig(AppConfig):
     name = "improvement"
     verbose_name = "Improvement plans"
 
+    def ready(self):
+        from .signals import normalise_text_of
+
+        normalise_text_of(self)  # control characters out of every text field before it is saved
+
 
 class AdministratorsAdminConfig(admin_apps.AdminConfig):
     """Django's admin with our site: for administrators only (``access.can_use_admin``)."""

@@ -1,5 +1,7 @@
 from django import forms
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from django.core.validators import URLValidator
 from django.template.defaultfilters import filesizeformat
 
 from . import access
@@ -7,6 +9,26 @@ from .forms_rendering import GovukDateField, GovukRadioSelect
 from .lib.filetypes import ALLOWED_DESCRIPTION, check_upload
 from .models import Action, Evidence, Objective, RagStatus
 from .versioning import VersionedModelForm
+
+
+class LinkField(forms.URLField):
+    """A link someone types for others to follow: https or http only (Django's URLField also takes
+    ftp:, which browsers no longer open and which hides what is behind it)."""
+
+    default_validators = [URLValidator(schemes=["https", "http"])]
+    default_error_messages = {
+        "invalid": "Enter a link in the correct format, like https://example.org/report",
+        "scheme": "Enter a link starting with https:// or http://",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(assume_scheme="https", **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        # to_python() has put a scheme first ("https" when none was typed).
+        if value and value.partition(":")[0].lower() not in {"https", "http"}:
+            raise forms.ValidationError(self.error_messages["scheme"], code="scheme")
 
 
 class UpdateForm(forms.Form):
@@ -41,13 +63,11 @@ class UpdateForm(forms.Form):
         help_text=f"{ALLOWED_DESCRIPTION}, up to "
         f"{filesizeformat(settings.EVIDENCE_MAX_BYTES)}.",
     )
-    evidence_link = forms.URLField(
+    evidence_link = LinkField(
         label="Evidence link",
         required=False,
         max_length=500,
-        assume_scheme="https",
         help_text="A link to a document on your organisation’s intranet or website.",
-        error_messages={"invalid": "Enter a link in the correct format, like https://example.org/report"},
     )
     evidence_title = forms.CharField(
         label="What the evidence is",
@@ -168,3 +188,33 @@ class ActionForm(VersionedModelForm):
         if clash.exists():
             raise forms.ValidationError(f"Action {number} already exists in this plan: choose another number")
         return number
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's own form (the current password checked, then the password validators of settings),
+    in the words GOV.UK pages use."""
+
+    error_messages = {
+        "password_incorrect": "Your current password is not right. Enter the password you sign in with",
+        "password_mismatch": "The new passwords do not match. Enter the same new password twice",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = {
+            "old_password": ("Current password", "Enter your current password"),
+            "new_password1": ("New password", "Enter a new password"),
+            "new_password2": ("Confirm new password", "Enter the new password again"),
+        }
+        for name, (label, required) in labels.items():
+            self.fields[name].label = label
+            self.fields[name].error_messages["required"] = required
+            self.fields[name].widget.attrs.pop("autofocus", None)  # GOV.UK: do not move focus on load
+        self.fields["new_password1"].help_text = (
+            "At least 12 characters. Not a common password, not only numbers, and not like your name or username.")
+        self.fields["new_password2"].help_text = ""
+
+    def validate_password_for_user(self, user, *args, **kwargs):
+        # What is wrong with the new password belongs beside it, not beside its confirmation.
+        super().validate_password_for_user(user, "new_password1")
+

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ def _task_queue_ok() -> bool:
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe  # GET, and HEAD: load balancers probe with it
 def healthz(request):
     try:
         healthy = _database_ok() and _task_queue_ok()

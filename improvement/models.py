@@ -31,6 +31,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .lib.text import normalise_text
+
 
 def first_of_month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
@@ -632,9 +634,10 @@ class Action(models.Model):
         plan = self.plan  # the caller's (usually already loaded) plan: no query per update
         if status.scheme_id != plan.rag_scheme_id:
             raise ValidationError("That status is not in this plan's RAG scheme.")
-        if status.is_complete and not note.strip():
+        # Judged on the text as it will be stored (a note of control characters alone is empty).
+        if status.is_complete and not normalise_text(note).strip():
             raise ValidationError("A completed action needs a review note.")
-        if revised_due_date and not revised_date_reason.strip():
+        if revised_due_date and not normalise_text(revised_date_reason).strip():
             raise ValidationError("Give a reason for the revised date.")
         update = Update.objects.create(
             action=action,

@@ -4,8 +4,8 @@ the task worker.
 Each request gets an id (a valid incoming ``X-Request-ID`` from the proxy, else a new one), sent
 back in the response header and added to every log record written while it is handled. With
 ``LOG_FORMAT=json`` (the production default) each record is one JSON object per line on
-standard output, and each request adds one access line (method, path, status, milliseconds),
-so gunicorn's own access log is not needed.
+standard output, and each request adds one access line (method, path, status, milliseconds and
+the signed-in user's id), so gunicorn's own access log is not needed.
 """
 
 import contextvars
@@ -15,8 +15,9 @@ import re
 import time
 import uuid
 
-access_log = logging.getLogger("improvement.access")  # one line per request (method, path, status, ms)
-ACCESS_FIELDS = ("method", "path", "status", "ms")
+access_log = logging.getLogger("improvement.access")  # one line per request (method, path, status, ms, user)
+# user_id: who read or changed what, by id (names change and are personal data); null when signed out.
+ACCESS_FIELDS = ("method", "path", "status", "ms", "user_id")
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _VALID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -35,11 +36,18 @@ class RequestIdMiddleware:
             response = self.get_response(request)
             access_log.info("%s %s %s", request.method, request.path, response.status_code, extra={
                 "method": request.method, "path": request.path, "status": response.status_code,
-                "ms": round((time.perf_counter() - started) * 1000, 1)})
+                "ms": round((time.perf_counter() - started) * 1000, 1), "user_id": _user_id(request)})
         finally:
             request_id_var.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+def _user_id(request) -> int | None:
+    """The signed-in user's id as the request ends (after sign-in, the new user; after sign-out, none).
+    Requests that never reach the authentication middleware (static files) have none."""
+    user = getattr(request, "user", None)
+    return user.pk if user is not None and user.is_authenticated else None
 
 
 class RequestIdFilter(logging.Filter):

@@ -158,7 +158,22 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 1
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+# The address that sign-in limits count against (django-ipware, through axes). Each of the
+# PROXY_COUNT proxies in front appends the address it was reached from to X-Forwarded-For, so the
+# client is the PROXY_COUNT-th entry from the right; anything further left came from the client
+# and may be forged. With no proxy (0) only REMOTE_ADDR is read and the header is ignored.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"PROXY_COUNT must be 0 or more, not {PROXY_COUNT}")
+# Behind a proxy only the header is read: ipware would otherwise prefer a public REMOTE_ADDR (a
+# proxy's) to a private client address (a council network's), and count everyone as the proxy.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR",) if PROXY_COUNT else ("REMOTE_ADDR",)
+# ipware counts the proxies named in the header, which leaves out the nearest (it is REMOTE_ADDR).
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1 if PROXY_COUNT else None
+AXES_IPWARE_PROXY_ORDER = "left-most"
+# Not strict: a client that adds entries of its own to the header must not make ipware skip the
+# whole header (and count that client against the proxy's address, locking everyone out).
+IPWARE_STRICT = False
 AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [

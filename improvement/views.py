@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -11,7 +12,7 @@ from django_tables2 import SingleTableMixin
 from . import access, exports, panels
 from .exports import export_response, table_actions
 from .filters import ActionFilter
-from .forms import ActionForm, UpdateForm
+from .forms import ActionForm, PasswordChangeForm, UpdateForm
 from .lib.spreadsheets import XLSX_TYPE
 from .models import Action, Export, Update, status_summaries, statuses_as_of
 from .tables import ActionTable
@@ -316,3 +317,14 @@ def action_edit(request, action_id):
     context = {"plan": action.plan, "action": action, "form": form, "stale": stale}
     status_code = 409 if stale else (400 if form.errors else 200)
     return render(request, "improvement/action_edit.html", context, status=status_code)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Anyone signed in changes their own password (the admin's page is for staff only). The
+    session stays signed in with the new password; other sessions of the user end."""
+
+    form_class = PasswordChangeForm
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+

@@ -10,6 +10,7 @@ import itertools
 
 import pytest
 from django.test import Client
+from hypothesis import strategies as st
 
 from improvement.models import (
     Action,
@@ -29,6 +30,13 @@ from improvement.rag import create_presets
 PERIOD = datetime.date(2012, 12, 1)
 TODAY = datetime.date(2012, 12, 20)
 _numbers = itertools.count(1)
+
+# Any text at all, for property tests: every code point, lone surrogates included (Hypothesis
+# leaves those out unless told), with control characters drawn often.
+ANY_TEXT = st.text(alphabet=st.one_of(
+    st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=()),
+    st.sampled_from([chr(c) for c in [*range(0x20), *range(0x7F, 0xA0), 0xD800, 0xDFFF, 0xFFFE, 0xFFFF]])),
+    max_size=60)
 
 
 @pytest.fixture(autouse=True)
@@ -288,3 +296,15 @@ def meeting(board, plan, open_round):
     from boards.models import Meeting
 
     return Meeting.objects.create(board=board, plan=plan, round=open_round, date=datetime.date(2012, 12, 17))
+
+
+def store_unnormalised_text(action, status_code="G"):
+    """Give ``action`` a description and a review note holding a vertical tab, written past the
+    normaliser (a queryset update and bulk_create skip save()), as text stored before it was."""
+    from improvement.models import Update
+
+    Action.objects.filter(pk=action.pk).update(description="Audit\x0bcore groups\x00")
+    rag = action.plan.rag_scheme.statuses.get(code=status_code)
+    Update.objects.bulk_create([Update(action=action, period=action.plan.current_period, status=rag,
+                                       note="Line one\x0bline two")])
+    Action.objects.filter(pk=action.pk).update(current_status=rag)

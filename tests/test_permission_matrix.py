@@ -36,6 +36,8 @@ def only(*allowed, ok=200, denied=403):
 RULES = {
     "login": ("GET", lambda w: [], {"default": 302, "anonymous": 200}),
     "logout": ("POST", lambda w: [], {"default": 302}),
+    "password_change": ("GET", lambda w: [], OPEN),
+    "password_change_done": ("GET", lambda w: [], OPEN),
     "healthz": ("GET", lambda w: [], {"default": 200}),
     "admin:index": ("GET", lambda w: [], {"default": 302}),  # administrators only: see below
     "improvement:plan_list": ("GET", lambda w: [], OPEN),

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from improvement.lib.text import normalise_text
+
 EARLIEST_YEAR = 1990
 LATEST_YEAR = 2100
 
@@ -74,7 +76,7 @@ def clean_text(value: object) -> str:
     # Unescaped after the tags are gone, so "&lt;b&gt;" written as text stays as text.
     text = html.unescape(text)
     text = text.replace("\r\n", "\n").translate(_LINE_SEPARATORS).translate(_INVISIBLE)
-    text = "".join(char for char in text if char in "\n\t" or unicodedata.category(char) != "Cc")
+    text = normalise_text(text)  # the rest of the control characters, as for text typed in a form
     text = re.sub(r"[^\S\n]+", " ", text)
     return "\n".join(line.strip() for line in text.split("\n")).strip()
 

@@ -3,7 +3,8 @@ a message that says what is wrong.
 
 Nothing in a file is executed or fetched: XLSX formulas are read as their cached value (and a
 formula without one is reported, never evaluated), DOCX is read as table text only, and links
-are text like any other.
+are text like any other. The quote that our own exports put before text a spreadsheet would
+read as a formula ("'- note") is taken off again, so an exported plan re-imports as it was.
 """
 
 import csv
@@ -12,6 +13,8 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
+
+from improvement.lib.spreadsheets import unquote_cell
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -113,6 +116,8 @@ def read_xlsx(name: str, data: bytes) -> list[Sheet]:
 def _text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return unquote_cell(value)
     if isinstance(value, datetime.datetime):
         return value.date().isoformat() if value.time() == datetime.time(0) else value.isoformat(" ")
     if isinstance(value, datetime.date):
@@ -151,7 +156,7 @@ def read_csv(name: str, data: bytes) -> Sheet:
     for row_number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
         if row_number > MAX_ROWS:
             raise ReadError(_too_many_rows(name, sheet.name))
-        sheet.rows.append([Cell(value) for value in row])
+        sheet.rows.append([Cell(unquote_cell(value)) for value in row])
     return sheet
 
 

@@ -1,26 +1,54 @@
-"""CSV and XLSX writers that are safe to open in a spreadsheet.
+"""CSV and XLSX writers that are safe to open in a spreadsheet, whatever text is stored.
 
 Text a user typed may start with a character that makes a spreadsheet treat the cell as a
-formula ("=HYPERLINK(…)"). As OWASP recommends, such cells are prefixed with a single quote
-so they are shown as text and never evaluated.
+formula ("=HYPERLINK(…)"), in its ASCII or full-width form ("＝"). As OWASP recommends, such
+cells are prefixed with a single quote so they are shown as text and never evaluated; so is a
+cell that already starts with quotes before such a character, so that unquote_cell() (the
+import's reading of our own files) gives back exactly what was written.
+
+Text stored before input was normalised may hold control characters that openpyxl refuses to
+write and lone surrogates that cannot be encoded: every cell is normalised as new input is
+(improvement.lib.text), and the two non-characters that XML forbids are dropped, so one odd
+note can never stop an export.
 """
 
 import csv
 import io
 import itertools
+import re
 from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+from .text import normalise_text
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _TRIGGERS = frozenset(FORMULA_TRIGGERS)
+_QUOTED_OR_TRIGGERS = _TRIGGERS | {"'"}
+_NOT_XML = re.compile("[\ufffe\uffff]")
+# What safe_cell() would change inside a cell: controls but tab, CR and LF; DEL; C1; surrogates;
+# the XML non-characters. (CR is checked apart: the CSV writer ends every row with CR LF.)
+_CSV_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _needs_quote(text: str) -> bool:
+    return text[:1] in _QUOTED_OR_TRIGGERS and text.lstrip("'")[:1] in _TRIGGERS
 
 
 def safe_cell(value):
-    """Neutralise text that a spreadsheet would read as a formula; leave other values alone."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
+    """Text with control characters normalised and a formula neutralised; other values as they are."""
+    if isinstance(value, str):
+        value = _NOT_XML.sub("", normalise_text(value))
+        if _needs_quote(value):
+            return "'" + value
     return value
+
+
+def unquote_cell(text: str) -> str:
+    """The text that safe_cell() wrote as ``text``: one quote fewer if it added one."""
+    if text[:1] == "'" and _needs_quote(text[1:]):
+        return text[1:]
+    return text
 
 
 def csv_lines(header: Sequence[str], rows: Iterable[Sequence], *, rows_per_chunk: int = 500) -> Iterable[str]:
@@ -34,10 +62,18 @@ def csv_lines(header: Sequence[str], rows: Iterable[Sequence], *, rows_per_chunk
     for chunk in itertools.batched(rows, rows_per_chunk):
         buffer.seek(0)
         buffer.truncate()
-        # safe_cell, inlined: this runs for every cell of exports of a hundred thousand rows.
-        writer.writerows([["'" + cell if cell.__class__ is str and cell[:1] in _TRIGGERS else cell
-                           for cell in row] for row in chunk])
-        yield buffer.getvalue()
+        # safe_cell, inlined for the usual text: this runs for every cell of exports of a hundred
+        # thousand rows. A chunk in which some cell holds a character to normalise (looked for
+        # once in the chunk's text) is written again through safe_cell itself.
+        writer.writerows([["'" + cell if cell.__class__ is str and cell[:1] in _QUOTED_OR_TRIGGERS
+                           and _needs_quote(cell) else cell for cell in row] for row in chunk])
+        text = buffer.getvalue()
+        if text.count("\r") != len(chunk) or _CSV_UNSAFE.search(text):
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerows([[safe_cell(cell) for cell in row] for row in chunk])
+            text = buffer.getvalue()
+        yield text
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

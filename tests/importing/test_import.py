@@ -181,6 +181,30 @@ def test_every_demo_plan_round_trips_through_xlsx(db, settings, slug):
     assert [t.title for t in copy.themes.order_by("position")] == [t.title for t in original.themes.order_by("position")]
 
 
+def test_text_our_export_quoted_against_formulas_re_imports_unchanged(empty_plan):
+    original, copy = empty_plan(), empty_plan()
+    copy.name = "Copy"
+    copy.save()
+    texts = {"description": "- note that starts with a dash", "measures": "=1+1 is not a formula",
+             "lead_agency": "@Council", "cost": "＋£5,000", "timescale": "'quoted already"}
+    _mapping, result, _counts = run("plan.csv", b"Action No.,Action\r\n7.1,Placeholder\r\n", original, {},
+                                    by=None)
+    assert not result.blocking
+    Action.objects.filter(plan=original, number="7.1").update(**texts)
+    exported = export_plan_xlsx(original)
+    _mapping, result, _counts = run("plan.xlsx", exported, copy, {}, by=None)
+    assert not result.blocking, result.blocking
+    action = Action.objects.get(plan=copy, number="7.1")
+    assert {name: getattr(action, name) for name in texts} == texts
+
+
+@pytest.mark.parametrize(("cell", "text"), [("'- note", "- note"), ("'=1", "=1"), ("'＝1", "＝1"),
+                                            ("'tis the season", "'tis the season"), ("'", "'")])
+def test_a_csv_cell_quoted_against_a_formula_is_read_without_the_quote(cell, text):
+    [sheet] = read_upload("plan.csv", f"Action,Note\r\n{cell},x\r\n".encode())
+    assert sheet.rows[1][0].text == text
+
+
 def test_the_blank_template_has_the_columns_and_notes():
     import openpyxl
 

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from improvement.models import Action, Plan, PlanImport, PlanRole
-from tests.conftest import client_for
+from tests.conftest import client_for, store_unnormalised_text
 from tests.importing import builders
 
 
@@ -90,3 +90,12 @@ def test_plan_export_opens_in_the_template_format(plan, action, viewer):
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     rows = list(workbook["Plan"].iter_rows(values_only=True))
     assert rows[0][4] == "Action No." and rows[1][4] == "1.1"
+
+
+def test_plan_export_of_text_with_control_characters_still_opens(plan, action, viewer):
+    store_unnormalised_text(action)
+    response = client_for(viewer).get(reverse("improvement:plan_export", args=[plan.pk]))
+    assert response.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content))["Plan"].iter_rows(values_only=True))
+    assert (rows[1][6], rows[1][12]) == ("Audit\ncore groups", "Line one\nline two")
+

@@ -13,7 +13,7 @@ from django.urls import reverse
 from improvement import exports
 from improvement.models import Export
 from improvement.tasks import build_export
-from tests.conftest import client_for, make_many_actions
+from tests.conftest import client_for, make_many_actions, store_unnormalised_text
 
 
 def table_url(plan, query=""):
@@ -125,3 +125,35 @@ def test_each_row_joins_the_actions_leads_and_references_in_order(plan, theme, l
     assert rows[1][4] == "Assistant Director Specialist Services; Early Help Lead"
     assert rows[1][13] == "OIS 2012 1.1; OIS 2012 1.2"
     assert rows[2][4] == "" and rows[2][13] == "" and rows[2][9] == "No update yet"
+
+
+def cells(workbook_bytes):
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook_bytes)).active
+    return {value for row in sheet.iter_rows(values_only=True) for value in row}
+
+
+def test_an_xlsx_export_of_text_with_control_characters_still_opens(plan, action, viewer):
+    store_unnormalised_text(action)
+    response = client_for(viewer).get(table_url(plan, "?export=xlsx"))
+    assert response.status_code == 200
+    assert "Audit\ncore groups" in cells(response.content)
+
+
+def test_a_background_xlsx_export_of_text_with_control_characters_is_built(
+        plan, action, many, manager, small_inline_limit, on_commit):
+    store_unnormalised_text(action)
+    with on_commit():
+        client_for(manager).get(table_url(plan, "?export=xlsx"))
+    export = Export.objects.get()
+    assert export.status == Export.Status.READY, export.error
+    download = client_for(manager).get(reverse("improvement:export_download", args=[export.pk]))
+    assert download.status_code == 200
+    assert "Audit\ncore groups" in cells(b"".join(download.streaming_content))
+
+
+def test_a_csv_export_of_text_with_control_characters_is_normalised(plan, action, viewer):
+    store_unnormalised_text(action)
+    response = client_for(viewer).get(table_url(plan, "?export=csv"))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[1][3] == "Audit\ncore groups"
+

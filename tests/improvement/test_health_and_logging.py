@@ -1,10 +1,13 @@
 import json
 import logging
 
+import pytest
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 
 from improvement.observability import JsonFormatter, RequestIdFilter, request_id_var
+from tests.conftest import client_for
 
 
 def test_healthz_answers_ok_without_sign_in(db):
@@ -33,6 +36,17 @@ def test_healthz_checks_the_task_queue_table(db, settings):
 
 def test_healthz_refuses_post(db):
     assert Client().post("/healthz").status_code == 405
+
+
+def test_healthz_answers_head_as_load_balancers_probe(db):
+    assert Client().head("/healthz").status_code == 200
+
+
+def test_healthz_answers_unavailable_to_head_when_the_database_fails(db, monkeypatch):
+    from improvement import health
+
+    monkeypatch.setattr(health, "_database_ok", lambda: False)
+    assert Client().head("/healthz").status_code == 503
 
 
 def test_every_response_carries_a_request_id_and_keeps_a_valid_incoming_one(db):
@@ -73,7 +87,9 @@ def test_evidence_and_exports_go_to_an_s3_bucket_when_one_is_configured():
         assert result.stdout.split() == ["S3Storage", "council-plans", "evidence", "private", "exports"], result.stderr
 
 
-def test_each_request_writes_one_access_line_with_its_status_time_and_request_id(db):
+@pytest.fixture
+def access_lines():
+    """The JSON access lines written while the test runs."""
     lines = []
     handler = logging.Handler()
     handler.addFilter(RequestIdFilter())
@@ -83,11 +99,21 @@ def test_each_request_writes_one_access_line_with_its_status_time_and_request_id
     logger.addHandler(handler)
     old_level = logger.level
     logger.setLevel(logging.INFO)
-    try:
-        Client().get("/healthz", headers={"X-Request-ID": "req-0123456789"})
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(old_level)
-    [entry] = lines
-    assert entry == {**entry, "method": "GET", "path": "/healthz", "status": 200, "request_id": "req-0123456789"}
+    yield lines
+    logger.removeHandler(handler)
+    logger.setLevel(old_level)
+
+
+def test_each_request_writes_one_access_line_with_its_status_time_and_request_id(db, access_lines):
+    Client().get("/healthz", headers={"X-Request-ID": "req-0123456789"})
+    [entry] = access_lines
+    assert entry == {**entry, "method": "GET", "path": "/healthz", "status": 200, "request_id": "req-0123456789",
+                     "user_id": None}
     assert entry["ms"] >= 0
+
+
+def test_the_access_line_names_the_signed_in_user_by_id_not_name(viewer, plan, access_lines):
+    client_for(viewer).get(reverse("improvement:plan_detail", args=[plan.pk]))
+    [entry] = access_lines
+    assert entry["user_id"] == viewer.pk and entry["status"] == 200
+    assert viewer.username not in json.dumps(entry)

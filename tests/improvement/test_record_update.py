@@ -36,6 +36,12 @@ def test_lead_can_record_update_for_own_action(action, lead, scheme):
     assert "Audit completed and reported to the board." in page
 
 
+def test_a_word_line_break_in_the_note_is_stored_as_a_new_line(action, lead, scheme):
+    response = client_for(lead).post(url(action), form_data(scheme, note="Audit completed\x0bReported to the board"))
+    assert response.status_code == 302
+    assert action.updates.get().note == "Audit completed\nReported to the board"
+
+
 def test_form_shows_each_status_with_colour_label_and_meaning(action, lead):
     page = client_for(lead).get(url(action)).content.decode()
     assert "app-rag--amber" in page
@@ -79,6 +85,10 @@ def test_wrong_method_is_refused(action, lead):
         ({"revised_due_date_0": "31", "revised_due_date_1": "2", "revised_due_date_2": "2013",
           "revised_date_reason": "Late"}, "revised_due_date", "real date"),
         ({"evidence_link": "not a link"}, "evidence_link", "Enter a link in the correct format"),
+        ({"evidence_link": "ftp://files.example.org/audit.pdf"}, "evidence_link",
+         "Enter a link starting with https:// or http://"),
+        ({"evidence_link": "javascript:alert(1)"}, "evidence_link", "Enter a link starting with https:// or http://"),
+        ({"evidence_link": "file:///c:/audit.pdf"}, "evidence_link", "Enter a link starting with https:// or http://"),
         ({"evidence_title": "Audit"}, "evidence_file", "Choose a file or enter a link"),
     ],
 )
@@ -104,6 +114,16 @@ def test_evidence_file_is_attached_to_the_update(action, lead, scheme):
     assert set(items) == {"Audit report.pdf", "https://intranet.example.org/audit"}
     assert items["Audit report.pdf"].content_type == "application/pdf"
     assert items["Audit report.pdf"].uploaded_by == lead
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("http://intranet.example.org/audit", "http://intranet.example.org/audit"),
+    ("intranet.example.org/audit", "https://intranet.example.org/audit"),
+])
+def test_an_http_or_https_evidence_link_is_kept(action, lead, scheme, typed, stored):
+    response = client_for(lead).post(url(action), form_data(scheme, evidence_link=typed))
+    assert response.status_code == 302
+    assert action.updates.get().evidence.get().url == stored
 
 
 def _docx_bytes():

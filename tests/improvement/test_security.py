@@ -4,14 +4,15 @@ history at the database level."""
 import datetime
 import importlib
 import re
+import runpy
 from pathlib import Path
 
 import pytest
 import time_machine
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from tests.conftest import client_for, status
@@ -57,6 +58,77 @@ def test_sign_in_is_limited_per_address(db, real_hasher):
     for n in range(5):
         sign_in(client, f"someone{n}", "wrong guess")
     assert sign_in(client, "someone-else", "anything").status_code == 429
+
+
+def settings_module_with(monkeypatch, **environment):
+    """The settings module's values when the process starts with ``environment``."""
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "improvement" / "settings.py"))
+
+
+def client_address_settings(monkeypatch, **environment):
+    """What override_settings needs to apply the client-address settings read from ``environment``."""
+    values = settings_module_with(monkeypatch, **environment)
+    names = ["AXES_IPWARE_META_PRECEDENCE_ORDER", "AXES_IPWARE_PROXY_COUNT", "AXES_IPWARE_PROXY_ORDER",
+             "IPWARE_STRICT"]
+    return override_settings(**{name: values[name] for name in names})
+
+
+def test_proxy_count_is_read_from_the_environment(monkeypatch):
+    behind_two = settings_module_with(monkeypatch, PROXY_COUNT="2")
+    assert behind_two["AXES_IPWARE_META_PRECEDENCE_ORDER"] == ("HTTP_X_FORWARDED_FOR",)
+    assert behind_two["AXES_IPWARE_PROXY_COUNT"] == 1
+    monkeypatch.delenv("PROXY_COUNT")
+    direct = settings_module_with(monkeypatch)
+    assert direct["AXES_IPWARE_META_PRECEDENCE_ORDER"] == ("REMOTE_ADDR",)
+    with pytest.raises(ImproperlyConfigured, match="PROXY_COUNT"):
+        settings_module_with(monkeypatch, PROXY_COUNT="-1")
+
+
+@pytest.mark.parametrize(("proxy_count", "forwarded_for", "client"), [
+    ("1", "203.0.113.5", "203.0.113.5"),
+    ("1", "6.6.6.6, 203.0.113.5", "203.0.113.5"),  # the client's own forged entry is to the left
+    ("2", "6.6.6.6, 203.0.113.5, 10.1.0.2", "203.0.113.5"),
+])
+def test_behind_proxies_the_client_address_is_counted_from_the_right_of_x_forwarded_for(
+        monkeypatch, rf, proxy_count, forwarded_for, client):
+    from axes.helpers import get_client_ip_address
+
+    request = rf.post("/sign-in/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for)
+    with client_address_settings(monkeypatch, PROXY_COUNT=proxy_count):
+        assert get_client_ip_address(request) == client
+
+
+def test_behind_a_proxy_one_clients_failures_do_not_lock_out_another_client(db, monkeypatch):
+    from improvement.models import User
+
+    User.objects.create_user("target", password="the right passphrase")
+    with client_address_settings(monkeypatch, PROXY_COUNT="1"):
+        attacker = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
+        for n in range(6):
+            sign_in(attacker, f"someone{n}", "wrong guess")
+        assert sign_in(attacker, "someone-else", "anything").status_code == 429
+        # Forging an entry in front of the proxy's does not give the attacker a fresh address.
+        forged = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.1, 198.51.100.7")
+        assert sign_in(forged, "someone-else", "anything").status_code == 429
+        colleague = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
+        assert sign_in(colleague, "target", "the right passphrase").status_code == 302
+
+
+def test_without_a_proxy_a_forged_x_forwarded_for_does_not_dodge_the_address_limit(db, monkeypatch):
+    from improvement.models import User
+
+    User.objects.create_user("target", password="the right passphrase")
+    monkeypatch.delenv("PROXY_COUNT", raising=False)
+    with client_address_settings(monkeypatch):
+        for n in range(5):
+            attacker = Client(REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR=f"192.0.2.{n + 1}")
+            sign_in(attacker, f"someone{n}", "wrong guess")
+        attacker = Client(REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="192.0.2.99")
+        assert sign_in(attacker, "target", "the right passphrase").status_code == 429
+        elsewhere = Client(REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="198.51.100.7")
+        assert sign_in(elsewhere, "target", "the right passphrase").status_code == 302
 
 
 def test_sign_in_gives_a_new_session_key(db, real_hasher):

@@ -11,8 +11,9 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from boards.models import Assessment, Board, ScrutinyReview
-from improvement.lib.spreadsheets import FORMULA_TRIGGERS, csv_lines, safe_cell, xlsx_bytes
-from tests.conftest import client_for
+from improvement.lib.spreadsheets import FORMULA_TRIGGERS, csv_lines, safe_cell, unquote_cell, xlsx_bytes
+from improvement.lib.text import normalise_text
+from tests.conftest import ANY_TEXT, client_for, store_unnormalised_text
 from tests.reports.conftest import pdf_text
 
 
@@ -96,12 +97,30 @@ def test_rag_summary_command_writes_csv_and_xlsx(pack_meeting, tmp_path):
                      output=str(tmp_path / "x.csv"))
 
 
-@given(st.text(max_size=40))
+@given(ANY_TEXT)
 @hypothesis_settings(max_examples=300, deadline=None)
-def test_no_text_cell_can_start_a_formula(text):
+def test_no_text_cell_can_start_a_formula_and_reading_it_back_gives_the_text(text):
     cell = safe_cell(text)
     assert not cell.startswith(FORMULA_TRIGGERS)
-    assert cell in (text, "'" + text)
+    normal = normalise_text(text).replace("\ufffe", "").replace("\uffff", "")
+    assert cell in (normal, "'" + normal)
+    assert unquote_cell(cell) == normal
+
+
+@pytest.mark.parametrize("text", ["＝HYPERLINK(\"http://evil\")", "＋1", "－1", "＠SUM(A1)", "'=1", "''+1"])
+def test_full_width_and_already_quoted_formulas_are_neutralised(text):
+    assert safe_cell(text) == "'" + text
+
+
+@given(st.lists(ANY_TEXT, min_size=1, max_size=4))
+@hypothesis_settings(max_examples=200, deadline=None)
+def test_any_text_makes_a_workbook_that_opens_and_a_csv_that_encodes(texts):
+    expected = [safe_cell(text) or None for text in texts]
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes([("S", ["h"] * len(texts), [texts])]))).active
+    assert list(list(sheet.iter_rows(values_only=True))[1]) == expected
+    data = "".join(csv_lines(["h"] * len(texts), [texts, texts])).encode("utf-8")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert rows[1] == rows[2] == [cell or "" for cell in expected]
 
 
 @given(st.lists(st.text(alphabet=st.sampled_from("=+-@\t\r\"',;a1 é😀\n"), max_size=12), min_size=1, max_size=5))
@@ -139,3 +158,37 @@ def test_scrutiny_summary_matches_the_wiltshire_review(db, settings, viewer):
     text = pdf_text(pdf.content)
     assert "Ofsted immediate actions on safeguarding" in text and "Partially complete" in text
     assert Board.objects.get(kind="scrutiny_panel").name.split()[0] in text
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_rag_summary_of_a_note_with_control_characters_still_exports(pack_meeting, viewer, fmt):
+    action = pack_meeting.plan.actions.get(number="1.2")
+    store_unnormalised_text(action)
+    response = client_for(viewer).get(rag_url(pack_meeting.plan, f"?format={fmt}"))
+    assert response.status_code == 200
+    if fmt == "xlsx":
+        rows = list(openpyxl.load_workbook(io.BytesIO(response.content))["Actions"].iter_rows(values_only=True))
+        note = dict(zip(rows[0], rows[2], strict=True))["Review note"]
+    else:
+        _, header, rows = read_csv(response)
+        note = dict(zip(header, rows[1], strict=True))["Review note"]
+    assert note == "Line one\nline two"
+
+
+def test_rag_summary_command_writes_a_note_with_control_characters(pack_meeting, tmp_path):
+    store_unnormalised_text(pack_meeting.plan.actions.get(number="1.2"))
+    call_command("rag_summary", plan=pack_meeting.plan.pk, format="xlsx", output=str(tmp_path / "rag.xlsx"),
+                 stdout=io.StringIO())
+    assert openpyxl.load_workbook(tmp_path / "rag.xlsx").sheetnames == ["Actions", "Summary", "About"]
+
+
+def test_scrutiny_summary_of_a_comment_with_control_characters_still_exports(plan, board, scrutiny):
+    review = ScrutinyReview.objects.create(board=board, plan=plan, title="Review", scope="All",
+                                           date=datetime.date(2012, 12, 1))
+    Assessment.objects.bulk_create([Assessment(review=review, number="1", requirement="r", conclusion="unknown",
+                                               comment="No evidence\x0breceived\x1b")])
+    response = client_for(scrutiny).get(reverse("reports:scrutiny_summary", args=[review.pk, "xlsx"]))
+    assert response.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content))["Conclusions"].iter_rows(values_only=True))
+    assert rows[1][5] == "No evidence\nreceived"
+
