@@ -91,9 +91,10 @@ class Sheet:
 
 
 # Kept as JSON between upload and confirmation (PlanImport.sheets), so that a file is read once. A
-# cell is its text alone when it holds nothing else (most cells), else a small object: "t" text,
-# "f" a formula with no saved value, and its value as a JSON number, boolean or text ("v"), or as
-# a date, date and time, time or duration under its own key.
+# cell is its text alone when it holds nothing else (CSV, DOCX, empty cells), [text] when its value
+# is that same text (a spreadsheet's text cell), else a small object: "t" text, "f" a formula with
+# no saved value, and its value as a JSON number, boolean or text ("v"), or as a date, date and
+# time, time or duration under its own key.
 _TYPED = {"d": datetime.date.fromisoformat, "dt": datetime.datetime.fromisoformat,
           "tm": datetime.time.fromisoformat, "td": lambda seconds: datetime.timedelta(seconds=seconds),
           "nf": float}
@@ -113,6 +114,8 @@ def _cell_to_json(cell: Cell):
     value = cell.value
     if value is None and not cell.is_formula:
         return cell.text
+    if isinstance(value, str) and value == cell.text and not cell.is_formula:
+        return [cell.text]
     data: dict = {"t": cell.text}
     if cell.is_formula:
         data["f"] = 1
@@ -134,6 +137,8 @@ def _cell_to_json(cell: Cell):
 def _cell_from_json(data) -> Cell:
     if isinstance(data, str):
         return Cell(data)
+    if isinstance(data, list):
+        return Cell(data[0], value=data[0])
     value = data.get("v")
     for key, parse in _TYPED.items():
         if key in data:

@@ -242,6 +242,6 @@ def test_every_kind_of_cell_value_survives_json():
     cells = [Cell("31 Mar 2013", value=datetime.datetime(2013, 3, 31)), Cell("2013-03-31", value=datetime.date(2013, 3, 31)),
              Cell("09:30:00", value=datetime.time(9, 30)), Cell("1 day", value=datetime.timedelta(days=1, seconds=5)),
              Cell("3", value=3), Cell("2.5", value=2.5), Cell("inf", value=float("inf")), Cell("True", value=True),
-             Cell("text", value="text"), Cell("", is_formula=True), Cell("plain")]
+             Cell("text", value="text"), Cell("other", value="text"), Cell("", is_formula=True), Cell("plain")]
     sheets = [Sheet("Plan", [cells])]
     assert sheets_from_json(json.loads(json.dumps(sheets_to_json(sheets), allow_nan=False))) == sheets
