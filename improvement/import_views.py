@@ -11,9 +11,9 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import access
-from .importing import ReadError, engine, load, new_plan
+from .importing import ReadError, engine, new_plan, preview_sheets
 from .importing.export import export_plan_xlsx, template_xlsx
-from .importing.readers import MAX_BYTES, read_upload
+from .importing.readers import MAX_BYTES, read_upload, sheets_to_json
 from .lib.spreadsheets import XLSX_TYPE
 from .models import PlanImport, PlanRole, RagScheme
 
@@ -31,17 +31,18 @@ class NewPlanUploadForm(UploadForm):
     field_order = ["name", "scheme", "file"]
 
 
-def _check_file(form, upload):
+def _read_file(form, upload):
+    """(bytes, sheets) of the uploaded file, read once here; None with the reason on the form when
+    it cannot be read."""
     if upload.size > MAX_BYTES:
         form.add_error("file", f"The file must be smaller than {MAX_BYTES // 1024 // 1024} MB")
         return None
     data = upload.read()
     try:
-        read_upload(upload.name, data)  # refuse an unreadable file now, with its reason
+        return data, read_upload(upload.name, data)
     except ReadError as error:
         form.add_error("file", str(error))
         return None
-    return data
 
 
 @require_http_methods(["GET", "POST"])
@@ -57,11 +58,13 @@ def import_start(request, plan_id=None):
         form_class = NewPlanUploadForm
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = _check_file(form, form.cleaned_data["file"])
-        if data is not None:
+        read = _read_file(form, form.cleaned_data["file"])
+        if read is not None:
+            data, sheets = read
             record = PlanImport.objects.create(
                 plan=plan, uploaded_by=request.user, filename=form.cleaned_data["file"].name[:200], data=data,
-                new_plan_name=form.cleaned_data.get("name", ""), new_plan_scheme=form.cleaned_data.get("scheme"))
+                sheets=sheets_to_json(sheets), new_plan_name=form.cleaned_data.get("name", ""),
+                new_plan_scheme=form.cleaned_data.get("scheme"))
             return redirect(record)
     return render(request, "improvement/import_start.html", {"plan": plan, "form": form},
                   status=400 if form.errors else 200)
@@ -85,7 +88,7 @@ def import_detail(request, import_id):
         return render(request, "improvement/import_done.html", {"record": record, "plan": record.applied_plan})
     plan = _target(record, request.user)
     try:
-        _sheets, mapping, result = load(record.filename, bytes(record.data), plan, record.mapping)
+        mapping, result = preview_sheets(record.read_sheets(), plan, record.mapping)
     except ReadError as error:
         messages.error(request, str(error))
         return redirect("improvement:plan_list")
@@ -109,7 +112,7 @@ def import_mapping(request, import_id):
 
 @require_POST
 def import_confirm(request, import_id):
-    from .importing import run
+    from .importing import run_sheets
 
     record = access.get_import_or_404(request.user, import_id)
     if record.applied_at:
@@ -118,7 +121,7 @@ def import_confirm(request, import_id):
         access.require_can_manage_plan(request.user, record.plan)
     plan = _target(record, request.user)
     try:
-        _mapping, result, counts = run(record.filename, bytes(record.data), plan, record.mapping, by=request.user)
+        _mapping, result, counts = run_sheets(record.read_sheets(), plan, record.mapping, by=request.user)
     except ReadError as error:
         messages.error(request, str(error))
         return redirect(record)

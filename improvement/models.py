@@ -929,6 +929,9 @@ class PlanImport(models.Model):
     uploaded_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="plan_imports")
     filename = models.CharField(max_length=200)
     data = models.BinaryField()
+    sheets = models.JSONField(null=True, blank=True, editable=False,
+                              help_text="The file as read at upload (readers.sheets_to_json), so that the mapping "
+                                        "and preview pages never read it again.")
     mapping = models.JSONField(default=dict)
     created_at = models.DateTimeField(default=timezone.now)
     applied_at = models.DateTimeField(null=True, blank=True)
@@ -943,6 +946,18 @@ class PlanImport(models.Model):
 
     def get_absolute_url(self):
         return reverse("improvement:import_detail", args=[self.pk])
+
+    def read_sheets(self):
+        """The sheets of the file as read at upload. An import uploaded before they were kept is
+        read once now, and kept."""
+        from .importing.readers import read_upload, sheets_from_json, sheets_to_json
+
+        if self.sheets is None:
+            sheets = read_upload(self.filename, bytes(self.data))
+            self.sheets = sheets_to_json(sheets)
+            self.save(update_fields=["sheets"])
+            return sheets
+        return sheets_from_json(self.sheets)
 
 
 class BackgroundJob(models.Model):

@@ -233,6 +233,16 @@ if S3_BUCKET:
             "bucket_name": S3_BUCKET, "location": _name, "default_acl": "private", "file_overwrite": False,
             "querystring_auth": True, "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
             "region_name": os.environ.get("S3_REGION") or None}}
+# Plan imports (improvement/importing/readers.py): what one uploaded file may hold, so that a small
+# file cannot cost out of proportion to its size. A plan has hundreds of actions and a few dozen
+# columns; these are generous. An XLSX or DOCX is a zip package: each part, and all of them together,
+# is checked against its declared size and read with a hard cap.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)  # rows in one sheet or CSV (all tables of a DOCX)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)  # cells in one row
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 200_000)  # cells in the whole file
+IMPORT_MAX_SHEETS = env_int("IMPORT_MAX_SHEETS", 100)  # sheets of an XLSX, tables of a DOCX
+IMPORT_MAX_PART_BYTES = env_int("IMPORT_MAX_PART_BYTES", 20 * 1024 * 1024)  # one part, unpacked
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)  # all parts, unpacked
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -4,13 +4,40 @@ the board saw, with its checksum, never regenerated in place."""
 import hashlib
 
 from django.conf import settings
-from django.db import models, transaction
-from django.db.models import Max
+from django.db import IntegrityError, models, transaction
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from boards.models import Meeting
 from improvement.models import BackgroundJob
+
+
+class PackRenderQuerySet(models.QuerySet):
+    def in_progress(self):
+        return self.filter(status__in=[BackgroundJob.Status.QUEUED, BackgroundJob.Status.RUNNING])
+
+    def draft_in_progress(self, meeting, person) -> "PackRender | None":
+        return self.in_progress().filter(meeting=meeting, requested_by=person,
+                                         purpose=PackRender.Purpose.DRAFT).first()
+
+    def request(self, meeting, *, purpose, by) -> tuple["PackRender", bool]:
+        """(render, created). Each issue is a new render. A draft is one at a time for each person
+        and meeting: while theirs is queued or running, asking again gives that one (a ready or
+        failed draft does not count), so that readers cannot fill the queue ahead of issued
+        packs. Two requests at once make one draft: the database's constraint decides."""
+        if purpose != PackRender.Purpose.DRAFT or by is None:
+            return self.create(meeting=meeting, purpose=purpose, requested_by=by), True
+        for _attempt in range(3):
+            existing = self.draft_in_progress(meeting, by)
+            if existing is not None:
+                return existing, False
+            try:
+                with transaction.atomic():
+                    return self.create(meeting=meeting, purpose=purpose, requested_by=by), True
+            except IntegrityError:
+                continue  # another request made it first: show that one
+        raise RuntimeError(f"Could not request a draft of {meeting} for {by}")
 
 
 class PackRender(BackgroundJob):
@@ -29,11 +56,19 @@ class PackRender(BackgroundJob):
     issued_pack = models.OneToOneField("BoardPack", null=True, blank=True, on_delete=models.SET_NULL,
                                        related_name="render")
 
+    objects = PackRenderQuerySet.as_manager()
+
     class Meta:
         ordering = ["-requested_at", "-pk"]
         indexes = [
             # The pack page lists a meeting's latest renders.
             models.Index(fields=["meeting", "-requested_at"], name="pack_render_meeting_idx"),
+        ]
+        constraints = [
+            # PackRender.objects.request(): one draft in progress per person and meeting.
+            models.UniqueConstraint(
+                fields=["meeting", "requested_by"], name="one_draft_in_progress_per_person_and_meeting",
+                condition=Q(purpose="draft", status__in=["queued", "running"])),
         ]
 
     def __str__(self):
@@ -41,6 +76,16 @@ class PackRender(BackgroundJob):
 
     def get_absolute_url(self):
         return reverse("reports:render_detail", args=[self.pk])
+
+    def retry(self) -> "PackRender":
+        """Queue a failed render again, and return it; but a failed draft whose requester has since
+        asked for another, still in progress, stays failed and that other one is returned."""
+        try:
+            with transaction.atomic():
+                super().retry()
+        except IntegrityError:
+            return PackRender.objects.draft_in_progress(self.meeting, self.requested_by)
+        return self
 
 
 class BoardPackQuerySet(models.QuerySet):

@@ -41,13 +41,19 @@ def render_pack(render_id: int) -> str:
     return "ready"
 
 
-def request_render(meeting, *, purpose, by) -> PackRender:
-    """Record the request and queue the work once the request's transaction commits."""
-    render = PackRender.objects.create(meeting=meeting, purpose=purpose, requested_by=by)
-    transaction.on_commit(lambda: render_pack.enqueue(render.pk))
-    return render
+def request_render(meeting, *, purpose, by) -> tuple[PackRender, bool]:
+    """(render, created): record the request (PackRender.objects.request: one draft in progress per
+    person) and, when it is new, queue the work once the request's transaction commits."""
+    render, created = PackRender.objects.request(meeting, purpose=purpose, by=by)
+    if created:
+        transaction.on_commit(lambda: render_pack.enqueue(render.pk))
+    return render, created
 
 
-def retry_render(render) -> None:
-    render.retry()
-    transaction.on_commit(lambda: render_pack.enqueue(render.pk))
+def retry_render(render) -> PackRender:
+    """Queue a failed render again; returns the render to show (another draft already in progress
+    when there is one, see PackRender.retry)."""
+    queued = render.retry()
+    if queued.pk == render.pk:
+        transaction.on_commit(lambda: render_pack.enqueue(render.pk))
+    return queued

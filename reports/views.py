@@ -53,7 +53,10 @@ def pack_generate(request, meeting_id):
     elif purpose != PackRender.Purpose.DRAFT:
         messages.error(request, "Choose whether to preview a draft or issue the pack.")
         return redirect("reports:pack_page", meeting.pk)
-    render_request = request_render(meeting, purpose=purpose, by=request.user)
+    render_request, created = request_render(meeting, purpose=purpose, by=request.user)
+    if not created:
+        messages.info(request, "You have already asked for a draft of this pack and it is being made: here it is. "
+                               "Once it is ready you can ask for a new one.")
     return redirect(render_request)
 
 
@@ -73,7 +76,11 @@ def render_retry(request, render_id):
     if render_request.status != PackRender.Status.FAILED:
         messages.error(request, "Only a failed render can be tried again.")
     else:
-        retry_render(render_request)
+        queued = retry_render(render_request)
+        if queued.pk != render_request.pk:
+            messages.info(request, "A newer draft of this pack is already being made for the same person: "
+                                   "here it is.")
+            return redirect(queued)
     return redirect(render_request)
 
 

@@ -118,7 +118,9 @@ def test_two_app_processes_and_two_workers_lose_nothing_and_do_nothing_twice(pac
         while time.monotonic() < deadline and PackRender.objects.exclude(status="ready").exists():
             time.sleep(0.5)
         renders = list(PackRender.objects.all())
-        assert len(renders) == 6
+        # A draft asked for while the same person's draft is still in progress is that draft.
+        assert sum(r.purpose == "issue" for r in renders) == 2
+        assert 1 <= sum(r.purpose == "draft" for r in renders) <= 4
         assert all(render.status == "ready" and render.attempts == 1 for render in renders), \
             [(r.pk, r.status, r.attempts, r.error) for r in renders]
         assert sorted(BoardPack.objects.values_list("version", flat=True)) == [1, 2]

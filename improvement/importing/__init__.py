@@ -7,15 +7,20 @@ from ..models import Organisation, Plan, RagScheme
 from . import engine
 from .readers import ReadError, read_upload
 
-__all__ = ["ReadError", "load", "new_plan", "run"]
+__all__ = ["ReadError", "load", "new_plan", "preview_sheets", "run", "run_sheets"]
 
 
 def load(name: str, data: bytes, plan, mapping: dict | None = None):
     """(sheets, mapping, preview) for a file; the mapping defaults to the proposed one."""
     sheets = read_upload(name, data)
+    return (sheets, *preview_sheets(sheets, plan, mapping))
+
+
+def preview_sheets(sheets, plan, mapping: dict | None = None):
+    """(mapping, preview) for sheets already read; the mapping defaults to the proposed one."""
     proposed, _headers = engine.proposed_mapping(sheets)
     chosen = {**proposed, **(mapping or {})}
-    return sheets, chosen, engine.preview(sheets, plan, chosen)
+    return chosen, engine.preview(sheets, plan, chosen)
 
 
 def new_plan(name: str, *, organisation: Organisation, scheme: RagScheme | None = None) -> Plan:
@@ -32,14 +37,19 @@ def new_plan(name: str, *, organisation: Organisation, scheme: RagScheme | None 
                 current_period=timezone.localdate().replace(day=1))
 
 
-@transaction.atomic
 def run(name: str, data: bytes, plan, mapping: dict, *, by, dry_run=False):
-    """Read, preview and (unless dry_run or blocked) apply in one transaction."""
-    _sheets, chosen, result = load(name, data, plan, mapping)
+    """Read a file, preview and (unless dry_run or blocked) apply in one transaction."""
+    return run_sheets(read_upload(name, data), plan, mapping, by=by, dry_run=dry_run)
+
+
+@transaction.atomic
+def run_sheets(sheets, plan, mapping: dict, *, by, dry_run=False):
+    """Preview sheets already read and (unless dry_run or blocked) apply them in one transaction."""
+    chosen, result = preview_sheets(sheets, plan, mapping)
     counts = None
     if not dry_run and not result.blocking:
         if plan.pk is None:
             plan.save()
-            result = engine.preview(_sheets, plan, chosen)
+            result = engine.preview(sheets, plan, chosen)
         counts = engine.apply(result, plan, by=by)
     return chosen, result, counts

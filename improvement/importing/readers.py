@@ -5,24 +5,79 @@ Nothing in a file is executed or fetched: XLSX formulas are read as their cached
 formula without one is reported, never evaluated), DOCX is read as table text only, and links
 are text like any other. The quote that our own exports put before text a spreadsheet would
 read as a formula ("'- note") is taken off again, so an exported plan re-imports as it was.
+
+Nor does a file cost out of proportion to its size (``Limits``, from the IMPORT_MAX_* settings):
+rows, cells per row, cells in all and sheets are counted while reading, which stops at the first
+limit passed; a CSV row is measured before it is split. An XLSX or DOCX is a zip package whose
+parts may unpack to thousands of times their size: each part's declared size is checked first,
+then every part is unpacked with a hard cap (a lying size is caught) into a package of stored
+parts, so that openpyxl and python-docx never unpack anything themselves. XML is never expanded:
+a part with a document type declaration (where entities are declared) is refused; besides,
+openpyxl parses with defusedxml and python-docx with entities off.
 """
 
 import csv
 import datetime
 import io
+import math
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from django.conf import settings
+
 from improvement.lib.spreadsheets import unquote_cell
 
 MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 5000
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# An Office package has tens of parts (sheets, styles, relationships); more is not a plan.
+MAX_PARTS = 1000
+# Entities (billion laughs, external files) can only be declared in a document type declaration,
+# which Excel and Word never write.
+_DOCTYPE = tuple("<!DOCTYPE".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
+_CHUNK = 64 * 1024
 
 
 class ReadError(ValueError):
     """The file cannot be read; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one file may hold (see the IMPORT_MAX_* settings)."""
+
+    rows: int  # in one sheet or CSV, or in all the tables of a DOCX
+    columns: int  # cells in one row
+    cells: int  # in the whole file
+    sheets: int  # sheets of an XLSX, tables of a DOCX
+    part_bytes: int  # one part of an XLSX or DOCX package, unpacked
+    unpacked_bytes: int  # all its parts together, unpacked
+
+    @classmethod
+    def from_settings(cls) -> "Limits":
+        return cls(rows=settings.IMPORT_MAX_ROWS, columns=settings.IMPORT_MAX_COLUMNS, cells=settings.IMPORT_MAX_CELLS,
+                   sheets=settings.IMPORT_MAX_SHEETS, part_bytes=settings.IMPORT_MAX_PART_BYTES,
+                   unpacked_bytes=settings.IMPORT_MAX_UNPACKED_BYTES)
+
+
+class _Counter:
+    """Counts the rows of a sheet and the cells of the file as they are read, refusing the first
+    one too many (before the row is kept)."""
+
+    def __init__(self, name: str, limits: Limits):
+        self.name, self.limits, self.cells = name, limits, 0
+
+    def row(self, sheet: str, row_number: int, width: int, *, where: str | None = None) -> None:
+        if row_number > self.limits.rows:
+            raise ReadError(_too_many_rows(self.name, sheet, self.limits))
+        if width > self.limits.columns:
+            raise ReadError(_too_many_columns(where or f"The sheet “{sheet}”", width, self.limits))
+        self.cells += width
+        if self.cells > self.limits.cells:
+            raise ReadError(f"“{self.name}” has more than {self.limits.cells:,} cells; an import reads at most "
+                            f"{self.limits.cells:,}. Delete the rows, columns and sheets that are not part of the "
+                            "plan, or split the file, and upload it again.")
 
 
 @dataclass
@@ -38,8 +93,65 @@ class Sheet:
     rows: list[list[Cell]] = field(default_factory=list)
 
 
-def read_upload(name: str, data: bytes) -> list[Sheet]:
+# Kept as JSON between upload and confirmation (PlanImport.sheets), so that a file is read once. A
+# cell is its text alone when it holds nothing else (CSV, DOCX, empty cells), [text] when its value
+# is that same text (a spreadsheet's text cell), else a small object: "t" text, "f" a formula with
+# no saved value, and its value as a JSON number, boolean or text ("v"), or as a date, date and
+# time, time or duration under its own key.
+_TYPED = {"d": datetime.date.fromisoformat, "dt": datetime.datetime.fromisoformat,
+          "tm": datetime.time.fromisoformat, "td": lambda seconds: datetime.timedelta(seconds=seconds),
+          "nf": float}
+
+
+def sheets_to_json(sheets: list[Sheet]) -> list:
+    return [{"name": sheet.name, "rows": [[_cell_to_json(cell) for cell in row] for row in sheet.rows]}
+            for sheet in sheets]
+
+
+def sheets_from_json(data: list) -> list[Sheet]:
+    return [Sheet(sheet["name"], [[_cell_from_json(cell) for cell in row] for row in sheet["rows"]])
+            for sheet in data]
+
+
+def _cell_to_json(cell: Cell):
+    value = cell.value
+    if value is None and not cell.is_formula:
+        return cell.text
+    if isinstance(value, str) and value == cell.text and not cell.is_formula:
+        return [cell.text]
+    data: dict = {"t": cell.text}
+    if cell.is_formula:
+        data["f"] = 1
+    if isinstance(value, datetime.datetime):
+        data["dt"] = value.isoformat()
+    elif isinstance(value, datetime.date):
+        data["d"] = value.isoformat()
+    elif isinstance(value, datetime.time):
+        data["tm"] = value.isoformat()
+    elif isinstance(value, datetime.timedelta):
+        data["td"] = value.total_seconds()
+    elif isinstance(value, float) and not math.isfinite(value):
+        data["nf"] = str(value)  # JSON (and PostgreSQL) have no infinity
+    elif value is not None:
+        data["v"] = value if isinstance(value, bool | int | float | str) else str(value)
+    return data
+
+
+def _cell_from_json(data) -> Cell:
+    if isinstance(data, str):
+        return Cell(data)
+    if isinstance(data, list):
+        return Cell(data[0], value=data[0])
+    value = data.get("v")
+    for key, parse in _TYPED.items():
+        if key in data:
+            value = parse(data[key])
+    return Cell(data["t"], is_formula=bool(data.get("f")), value=value)
+
+
+def read_upload(name: str, data: bytes, limits: Limits | None = None) -> list[Sheet]:
     """Sheets of the file, whatever its kind, or ReadError."""
+    limits = limits or Limits.from_settings()
     if not data:
         raise ReadError("The file is empty. Choose the file that holds the plan.")
     if len(data) > MAX_BYTES:
@@ -56,11 +168,11 @@ def read_upload(name: str, data: bytes) -> list[Sheet]:
                             "(File > Info > Protect), save it and upload it again.")
         raise ReadError(f"“{name}” is in the old Office 97–2003 format. Save it as .xlsx or .docx and try again.")
     if extension == ".xlsx":
-        return read_xlsx(name, data)
+        return read_xlsx(name, data, limits)
     if extension == ".docx":
-        return read_docx(name, data)
+        return read_docx(name, data, limits)
     if extension == ".csv":
-        return [read_csv(name, data)]
+        return [read_csv(name, data, limits)]
     raise ReadError(f"“{name}” is not an XLSX, CSV or DOCX file. Save the plan in one of those formats.")
 
 
@@ -78,27 +190,95 @@ def _zip_with(name: str, data: bytes, part: str, kind: str) -> zipfile.ZipFile:
     return archive
 
 
-def read_xlsx(name: str, data: bytes) -> list[Sheet]:
+def _unpacked(name: str, data: bytes, part: str, kind: str, limits: Limits) -> bytes:
+    """The package of ``data`` written again with every part stored as it is unpacked, each read
+    with a hard cap, so that whatever reads it next unpacks nothing."""
+    archive = _zip_with(name, data, part, kind)
+    members = [info for info in archive.infolist() if not info.is_dir()]
+    if len(members) > MAX_PARTS:
+        raise ReadError(f"“{name}” holds {len(members):,} parts; a real {kind} has tens. "
+                        f"Open it in Office, save it as {kind} and upload it again.")
+    for info in members:  # what the zip's directory declares, before unpacking anything
+        _check_part_size(name, info.filename, info.file_size, limits)
+    _check_total_size(name, sum(info.file_size for info in members), limits)
+    out = io.BytesIO()
+    total = 0
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as package:
+        for info in members:
+            content = _read_capped(name, archive, info, limits, already=total)
+            total += len(content)
+            if info.filename.lower().endswith((".xml", ".rels")) and any(mark in content for mark in _DOCTYPE):
+                raise ReadError(f"“{name}” holds XML that Excel and Word never write (a document type "
+                                f"declaration, in {info.filename}), so it was not read. Open it in Office, save "
+                                f"it as {kind} and upload it again.")
+            package.writestr(info.filename, content)
+    return out.getvalue()
+
+
+def _read_capped(name: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, *, already: int) -> bytes:
+    """One part, unpacked a chunk at a time and stopped past the limits whatever its header says."""
+    chunks, size = [], 0
+    try:
+        with archive.open(info) as member:
+            while chunk := member.read(_CHUNK):
+                size += len(chunk)
+                _check_part_size(name, info.filename, size, limits)
+                _check_total_size(name, already + size, limits)
+                chunks.append(chunk)
+    except ReadError:
+        raise
+    except Exception as error:  # a bad CRC, zlib.error, an encrypted or unknown compression method...
+        raise ReadError(f"“{name}” is damaged and cannot be opened ({info.filename}: {error}). "
+                        "Save it again and retry.") from None
+    return b"".join(chunks)
+
+
+def _check_part_size(name: str, part: str, size: int, limits: Limits) -> None:
+    if size > limits.part_bytes:
+        raise ReadError(f"“{name}” unpacks to more than {_megabytes(limits.part_bytes)} in one part ({part[:100]}); "
+                        f"an import reads at most {_megabytes(limits.part_bytes)} of a part. A sheet usually gets this "
+                        "big from formatting or formulas copied down to the end of the sheet: delete the rows "
+                        "and columns after the plan, save it and upload it again.")
+
+
+def _check_total_size(name: str, size: int, limits: Limits) -> None:
+    if size > limits.unpacked_bytes:
+        raise ReadError(f"“{name}” unpacks to more than {_megabytes(limits.unpacked_bytes)}; an import reads at "
+                        f"most {_megabytes(limits.unpacked_bytes)}. Delete the sheets, images and rows that are "
+                        "not part of the plan, save it and upload it again.")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:,.0f} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
+
+
+def read_xlsx(name: str, data: bytes, limits: Limits | None = None) -> list[Sheet]:
     import openpyxl
 
-    _zip_with(name, data, "xl/", "an Excel workbook (.xlsx)")
+    limits = limits or Limits.from_settings()
+    package = _unpacked(name, data, "xl/", "an Excel workbook (.xlsx)", limits)
     try:
-        # Cached values, never formulas to evaluate; the formulas themselves are read alongside.
-        values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        # Cached values, never formulas to evaluate; the formulas themselves are read alongside, in a
+        # second pass that only a workbook with formulas needs (most plans have none).
+        values = openpyxl.load_workbook(io.BytesIO(package), read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(package), read_only=True, data_only=False) \
+            if _has_formulas(package) else None
     except Exception as error:  # openpyxl raises many kinds on damaged files
         raise ReadError(f"“{name}” is damaged and cannot be opened as an Excel workbook ({error}).") from None
     sheets = []
+    counter = _Counter(name, limits)
     try:
-        for sheet_values, sheet_formulas in zip(values.worksheets, formulas.worksheets, strict=True):
+        if len(values.worksheets) > limits.sheets:
+            raise ReadError(_too_many_sheets(name, len(values.worksheets), "sheets", limits))
+        for number, sheet_values in enumerate(values.worksheets):
             sheet = Sheet(sheet_values.title)
-            for row_number, (row, raw) in enumerate(
-                    zip(sheet_values.iter_rows(values_only=True), sheet_formulas.iter_rows(values_only=True),
-                        strict=False), start=1):
-                if row_number > MAX_ROWS:
-                    raise ReadError(_too_many_rows(name, sheet.name))
+            formula_rows = iter(formulas.worksheets[number].iter_rows(values_only=True)) if formulas else None
+            for row_number, row in enumerate(sheet_values.iter_rows(values_only=True), start=1):
+                counter.row(sheet.name, row_number, len(row))
+                raw = next(formula_rows, ()) if formula_rows is not None else ()
                 cells = []
-                for value, formula in zip(row, raw, strict=False):
+                for index, value in enumerate(row):
+                    formula = raw[index] if index < len(raw) else None
                     is_formula = isinstance(formula, str) and formula.startswith("=")
                     cells.append(Cell(_text(value), is_formula=is_formula and value is None, value=value))
                 sheet.rows.append(cells)
@@ -109,8 +289,18 @@ def read_xlsx(name: str, data: bytes) -> list[Sheet]:
         raise ReadError(f"“{name}” is damaged and cannot be read ({error}).") from None
     finally:
         values.close()
-        formulas.close()
+        if formulas:
+            formulas.close()
     return sheets
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(package: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        return any(_FORMULA_TAG.search(archive.read(info)) for info in archive.infolist()
+                   if info.filename.startswith("xl/worksheets/"))
 
 
 def _text(value) -> str:
@@ -127,9 +317,19 @@ def _text(value) -> str:
     return str(value)
 
 
-def _too_many_rows(name, sheet) -> str:
-    return (f"Sheet “{sheet}” of “{name}” has more than {MAX_ROWS:,} rows. A plan has hundreds of actions at "
+def _too_many_rows(name, sheet, limits: Limits) -> str:
+    return (f"Sheet “{sheet}” of “{name}” has more than {limits.rows:,} rows. A plan has hundreds of actions at "
             "most: remove the rows that are not actions, or split the file, and try again.")
+
+
+def _too_many_columns(where: str, count: int, limits: Limits) -> str:
+    return (f"{where} has {count:,} columns; an import reads at most {limits.columns:,}. "
+            "Delete the empty columns and upload it again.")
+
+
+def _too_many_sheets(name, count: int, kind: str, limits: Limits) -> str:
+    return (f"“{name}” has {count:,} {kind}; an import reads at most {limits.sheets:,}. Delete the {kind} that "
+            "are not part of the plan, or split the file, and upload it again.")
 
 
 def decode_text(data: bytes) -> str:
@@ -144,7 +344,8 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def read_csv(name: str, data: bytes) -> Sheet:
+def read_csv(name: str, data: bytes, limits: Limits | None = None) -> Sheet:
+    limits = limits or Limits.from_settings()
     text = decode_text(data)
     if "\x00" in text:
         raise ReadError(f"“{name}” is not a text (CSV) file, whatever its name says. Save the plan as CSV.")
@@ -153,28 +354,63 @@ def read_csv(name: str, data: bytes) -> Sheet:
     except csv.Error:
         dialect = csv.excel
     sheet = Sheet(PurePath(name).stem or "CSV")
-    for row_number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-        if row_number > MAX_ROWS:
-            raise ReadError(_too_many_rows(name, sheet.name))
-        sheet.rows.append([Cell(unquote_cell(value)) for value in row])
+    counter = _Counter(name, limits)
+    lines = _measured_lines(name, io.StringIO(text), dialect, limits)
+    try:
+        for row_number, row in enumerate(csv.reader(lines, dialect), start=1):
+            counter.row(sheet.name, row_number, len(row), where=f"Row {row_number:,} of “{name}”")
+            sheet.rows.append([Cell(unquote_cell(value)) for value in row])
+    except csv.Error as error:
+        raise ReadError(f"“{name}” cannot be read as CSV ({error}). Open it in Excel, save it as CSV and "
+                        "try again.") from None
     return sheet
 
 
-def read_docx(name: str, data: bytes) -> list[Sheet]:
+def _measured_lines(name: str, lines, dialect, limits: Limits):
+    """The lines of a CSV, each refused before the csv module splits it if it holds more cells than
+    a row may: a line of a million commas would otherwise become a list of a million cells first.
+    Delimiters inside quotes are not counted; a line that starts inside a quoted cell (one cell
+    written over several lines) is left to the count of the whole row."""
+    delimiter, quote = dialect.delimiter, dialect.quotechar or '"'
+    quoted = re.compile(re.escape(quote) + "[^" + re.escape(quote) + "]*" + re.escape(quote))
+    inside = False
+    for number, line in enumerate(lines, start=1):
+        if not inside and line.count(delimiter) >= limits.columns:
+            unclosed = line.count(quote) % 2
+            counted = quoted.sub("", line[:line.rindex(quote)] if unclosed else line)
+            if counted.count(delimiter) >= limits.columns:
+                raise ReadError(_too_many_columns(f"Line {number:,} of “{name}”", counted.count(delimiter) + 1,
+                                                  limits))
+        if line.count(quote) % 2:
+            inside = not inside
+        yield line
+
+
+def read_docx(name: str, data: bytes, limits: Limits | None = None) -> list[Sheet]:
     """Every table of the document, in order. Merged cells are read once (python-docx repeats
     a merged cell in each grid position it covers); a table that continues on the next page as
     another table with the same header row is joined to the one before it."""
     import docx
 
-    _zip_with(name, data, "word/", "a Word document (.docx)")
+    limits = limits or Limits.from_settings()
+    package = _unpacked(name, data, "word/", "a Word document (.docx)", limits)
     try:
-        document = docx.Document(io.BytesIO(data))
+        document = docx.Document(io.BytesIO(package))
     except Exception as error:
         raise ReadError(f"“{name}” is damaged and cannot be opened as a Word document ({error}).") from None
     sheets: list[Sheet] = []
-    for number, table in enumerate(document.tables, start=1):
+    tables = document.tables
+    if len(tables) > limits.sheets:
+        raise ReadError(_too_many_sheets(name, len(tables), "tables", limits))
+    counter = _Counter(name, limits)
+    rows_read = 0
+    for number, table in enumerate(tables, start=1):
         rows = []
         for row in table.rows:
+            rows_read += 1
+            # Measured on the XML before python-docx makes an object of each cell.
+            width = sum(tc.grid_span for tc in row._tr.tc_lst)
+            counter.row(f"Table {number}", rows_read, width, where=f"Table {number} of “{name}”")
             cells, seen = [], set()
             for cell in row.cells:
                 if id(cell._tc) in seen:
@@ -190,8 +426,6 @@ def read_docx(name: str, data: bytes) -> list[Sheet]:
             previous.rows.extend(rows[1:])  # a continuation: drop its repeated header row
         else:
             sheets.append(Sheet(f"Table {number}", rows))
-        if sum(len(sheet.rows) for sheet in sheets) > MAX_ROWS:
-            raise ReadError(_too_many_rows(name, f"Table {number}"))
     if not sheets:
         raise ReadError(f"“{name}” has no tables. The importer reads the plan from the document's tables.")
     return sheets

@@ -7,6 +7,7 @@ is refused.
 """
 
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -39,20 +40,27 @@ ALLOWED_DESCRIPTION = "PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG, te
 _OOXML_PARTS = {"word/": DOCX, "xl/": XLSX, "ppt/": PPTX}
 
 
+# An OpenDocument's "mimetype" member is one short line; reading more than this could unpack a
+# member of any size, whatever the zip's directory says.
+_MIMETYPE_BYTES = 100
+
+
 def _zip_kind(handle) -> FileKind | None:
+    """The kind of a zip, from its directory and at most the first bytes of one member."""
     try:
         with zipfile.ZipFile(handle) as archive:
             names = archive.namelist()
             if "mimetype" in names:
-                mimetype = archive.read("mimetype").decode("ascii", "replace")
+                with archive.open("mimetype") as member:
+                    mimetype = member.read(_MIMETYPE_BYTES).decode("ascii", "replace")
                 return ODF if mimetype.startswith("application/vnd.oasis.opendocument") else None
             if "[Content_Types].xml" not in names:
                 return None
             for prefix, kind in _OOXML_PARTS.items():
                 if any(name.startswith(prefix) for name in names):
                     return kind
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError, zlib.error):
+        return None  # damaged, encrypted or compressed in a way zipfile does not know: not an allowed kind
     return None
 
 

@@ -453,3 +453,158 @@ def no_action_column_csv() -> tuple[str, bytes]:
             "Amber,At risk\r\n"
             "Green,On track\r\n")
     return "plan.csv", text.encode("utf-8")
+
+
+# --- Files that cost out of proportion to their size ----------------------------------------------------
+# Each is a few kilobytes that a reader without limits would unpack or split into far more.
+
+_SHEET_NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def _replaced_parts(data: bytes, parts: dict[str, bytes]) -> bytes:
+    """The zip ``data`` with the named parts' content replaced (deflated) and the rest as it was."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(2012, 12, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, parts.get(item.filename, source.read(item.filename)))
+    return out.getvalue()
+
+
+def _small_workbook(sheets: int = 1) -> bytes:
+    workbook = Workbook()
+    workbook.active.title = "Plan"
+    workbook.active.append(["Action No.", "Action"])
+    workbook.active.append(["1.1", "Review the thresholds"])
+    for number in range(2, sheets + 1):
+        workbook.create_sheet(f"Sheet {number}").append(["Action No.", "Action"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_with_sheet_xml(sheet_data: bytes, *, dimension: str = "A1:B2") -> tuple[str, bytes]:
+    """A workbook whose one sheet holds ``sheet_data`` (the inside of <sheetData>)."""
+    xml = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet ' + _SHEET_NS + b'><dimension ref="'
+           + dimension.encode() + b'"/><sheetData>' + sheet_data + b"</sheetData></worksheet>")
+    return "plan.xlsx", _replaced_parts(_small_workbook(), {"xl/worksheets/sheet1.xml": xml})
+
+
+def inflating_xlsx(megabytes: int = 30) -> tuple[str, bytes]:
+    """A sheet of two rows padded with ``megabytes`` MB of spaces: about 30 KB that unpacks to 30 MB."""
+    rows = b'<row r="1"><c r="A1" t="inlineStr"><is><t>Action</t></is></c></row>'
+    return xlsx_with_sheet_xml(rows + b" " * (megabytes * 1024 * 1024))
+
+
+def many_cells_xlsx(rows: int = 2000, columns: int = 200) -> tuple[str, bytes]:
+    """400,000 cells (with the defaults) in about 20 KB: the reproduced finding."""
+    row = b"<row>" + b"<c><v>1</v></c>" * columns + b"</row>"
+    return xlsx_with_sheet_xml(row * rows, dimension=f"A1:{_column_letter(columns)}{rows}")
+
+
+def wide_xlsx(columns: int = 16_384) -> tuple[str, bytes]:
+    """A sheet that reaches the last column Excel has (XFD), as a sheet formatted to its edge does."""
+    workbook = Workbook()
+    workbook.active.title = "Plan"
+    workbook.active.append(["Action No.", "Action"])
+    workbook.active.cell(row=2, column=columns, value="x")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return "plan.xlsx", buffer.getvalue()
+
+
+def many_sheets_xlsx(sheets: int) -> tuple[str, bytes]:
+    return "plan.xlsx", _small_workbook(sheets)
+
+
+def _column_letter(number: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(number)
+
+
+def commas_csv(megabytes: int = 2) -> tuple[str, bytes]:
+    """A header row, then one line of ``megabytes`` MB of commas: two million empty cells."""
+    return "plan.csv", b"Action No.,Action\r\n" + b"," * (megabytes * 1024 * 1024) + b"\r\n"
+
+
+def _small_document() -> docx.Document:
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    for cell, text in zip(table.rows[0].cells + table.rows[1].cells,
+                          ["Action No.", "Action", "1.1", "Review the thresholds"], strict=True):
+        cell.text = text
+    return document
+
+
+def _document_bytes(document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def docx_with_document_xml(xml: bytes) -> tuple[str, bytes]:
+    return "plan.docx", _replaced_parts(_document_bytes(_small_document()), {"word/document.xml": xml})
+
+
+_WORD_NS = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def billion_laughs_docx() -> tuple[str, bytes]:
+    """A table cell holding an entity that would expand to a thousand million "lol"s (3 GB)."""
+    entities = b'<!ENTITY lol "lol">' + b"".join(
+        b"<!ENTITY lol%d \"" % n + (b"&lol%d;" % (n - 1) if n > 1 else b"&lol;") * 10 + b'">' for n in range(1, 10))
+    return docx_with_document_xml(
+        b'<?xml version="1.0"?><!DOCTYPE lolz [' + entities + b"]><w:document " + _WORD_NS + b"><w:body><w:tbl>"
+        b"<w:tr><w:tc><w:p><w:r><w:t>Action</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>Timescale</w:t></w:r></w:p>"
+        b"</w:tc></w:tr><w:tr><w:tc><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:tc><w:tc><w:p/></w:tc></w:tr>"
+        b"</w:tbl></w:body></w:document>")
+
+
+def external_entity_docx(path: str) -> tuple[str, bytes]:
+    """A table cell holding an entity that names a file on the server (``path``)."""
+    return docx_with_document_xml(
+        b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY secret SYSTEM "file://' + path.encode() + b'">]><w:document '
+        + _WORD_NS + b"><w:body><w:tbl><w:tr><w:tc><w:p><w:r><w:t>Action</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r>"
+        b"<w:t>Timescale</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:p><w:r><w:t>&secret;</w:t></w:r></w:p></w:tc>"
+        b"<w:tc><w:p/></w:tc></w:tr></w:tbl></w:body></w:document>")
+
+
+def wide_docx(columns: int = 250) -> tuple[str, bytes]:
+    document = docx.Document()
+    document.add_table(rows=2, cols=columns).rows[0].cells[0].text = "Action"
+    return "plan.docx", _document_bytes(document)
+
+
+def lying_docx(megabytes: int = 100) -> tuple[str, bytes]:
+    """A document whose zip directory says word/document.xml is 1 KB; it unpacks to ``megabytes`` MB."""
+    name, data = docx_with_document_xml(b" " * (megabytes * 1024 * 1024))
+    return name, _with_declared_size(data, "word/document.xml", 1024)
+
+
+def _with_declared_size(data: bytes, member: str, size: int) -> bytes:
+    """The zip with ``member``'s uncompressed size rewritten to ``size`` in its local header and in the
+    central directory; its content and CRC are left as they were."""
+    data = bytearray(data)
+    archive = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    info = archive.getinfo(member)
+    struct.pack_into("<I", data, info.header_offset + 22, size)  # local file header
+    directory = data.rfind(b"PK\x05\x06")
+    offset = struct.unpack_from("<I", data, directory + 16)[0]
+    while data[offset:offset + 4] == b"PK\x01\x02":
+        name_length, extra_length, comment_length = struct.unpack_from("<HHH", data, offset + 28)
+        if data[offset + 46:offset + 46 + name_length].decode() == member:
+            struct.pack_into("<I", data, offset + 24, size)
+        offset += 46 + name_length + extra_length + comment_length
+    return bytes(data)
+
+
+def many_parts_xlsx(parts: int = 1001) -> tuple[str, bytes]:
+    data = _small_workbook()
+    out = io.BytesIO(data)
+    with zipfile.ZipFile(out, "a") as archive:
+        for number in range(parts):
+            archive.writestr(f"xl/media/part{number}.bin", b"")
+    return "plan.xlsx", out.getvalue()

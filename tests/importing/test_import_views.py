@@ -99,3 +99,38 @@ def test_plan_export_of_text_with_control_characters_still_opens(plan, action, v
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content))["Plan"].iter_rows(values_only=True))
     assert (rows[1][6], rows[1][12]) == ("Audit\ncore groups", "Line one\nline two")
 
+def test_the_file_is_read_once_at_upload_and_never_again(plan, manager):
+    client = client_for(manager)
+    upload(client, plan, "walsall.xlsx", builders.walsall_xlsx())
+    record = PlanImport.objects.get()
+    assert record.sheets[0]["name"] and len(record.sheets[0]["rows"]) > 58
+    PlanImport.objects.filter(pk=record.pk).update(data=b"no longer a workbook")  # a re-read would fail
+
+    page = client.get(record.get_absolute_url()).content.decode()
+    assert "Check the import of walsall.xlsx" in page and "New actions" in page
+    client.post(reverse("improvement:import_mapping", args=[record.pk]), {"column:Action": "description"})
+    assert client.get(record.get_absolute_url()).status_code == 200
+    client.post(reverse("improvement:import_confirm", args=[record.pk]))
+    assert Action.objects.filter(plan=plan).count() == 58
+
+
+def test_an_import_uploaded_before_sheets_were_kept_is_read_once_and_kept(plan, manager):
+    record = PlanImport.objects.create(plan=plan, uploaded_by=manager, filename="walsall.xlsx",
+                                       data=builders.walsall_xlsx())
+    assert record.sheets is None
+    client = client_for(manager)
+    assert "New actions" in client.get(record.get_absolute_url()).content.decode()
+    record.refresh_from_db()
+    assert record.sheets is not None
+    PlanImport.objects.filter(pk=record.pk).update(data=b"")
+    assert "New actions" in client.get(record.get_absolute_url()).content.decode()
+
+
+def test_a_file_over_a_limit_is_refused_on_the_upload_page_with_what_to_do(plan, manager):
+    name, data = builders.commas_csv()
+    response = upload(client_for(manager), plan, name, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Error: " in page and "has 2,097,153 columns; an import reads at most 200" in page
+    assert "Delete the empty columns and upload it again." in page
+    assert not PlanImport.objects.exists()

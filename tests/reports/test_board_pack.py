@@ -2,6 +2,7 @@ import hashlib
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from reports.models import BoardPack, PackRender
@@ -197,3 +198,134 @@ def test_board_pack_command_explains_a_bad_meeting(db, tmp_path):
 
     with pytest.raises(CommandError, match="no meeting with id 999"):
         call_command("board_pack", meeting=999, output=str(tmp_path / "x.pdf"))
+
+
+# --- One draft in progress per person and meeting ----------------------------------------------------
+
+def _ask_for_draft(client, meeting):
+    return client.post(reverse("reports:pack_generate", args=[meeting.pk]), {"purpose": "draft"})
+
+
+def test_a_second_draft_request_while_the_first_is_queued_returns_the_same_render(pack_meeting, viewer):
+    client = client_for(viewer)
+    first = _ask_for_draft(client, pack_meeting)
+    second = _ask_for_draft(client, pack_meeting)
+    render = PackRender.objects.get()
+    assert render.status == "queued"
+    assert first.url == second.url == render.get_absolute_url()
+    page = client.get(second.url).content.decode()
+    assert "You have already asked for a draft of this pack and it is being made" in page
+
+
+def test_a_running_draft_also_returns_the_same_render(pack_meeting, viewer):
+    client = client_for(viewer)
+    _ask_for_draft(client, pack_meeting)
+    render = PackRender.objects.get()
+    assert render.claim()
+    assert _ask_for_draft(client, pack_meeting).url == render.get_absolute_url()
+    assert PackRender.objects.count() == 1
+
+
+def test_another_person_gets_their_own_draft(pack_meeting, viewer, chair):
+    first = _ask_for_draft(client_for(viewer), pack_meeting)
+    second = _ask_for_draft(client_for(chair), pack_meeting)
+    assert first.url != second.url
+    assert sorted(PackRender.objects.values_list("requested_by__username", flat=True)) == sorted(
+        [viewer.username, chair.username])
+
+
+def test_a_draft_of_another_meeting_is_its_own(pack_meeting, viewer):
+    from boards.models import Meeting
+
+    other = Meeting.objects.create(board=pack_meeting.board, plan=pack_meeting.plan, round=pack_meeting.round,
+                                   date=pack_meeting.date.replace(day=pack_meeting.date.day + 1))
+    client = client_for(viewer)
+    _ask_for_draft(client, pack_meeting)
+    _ask_for_draft(client, other)
+    assert PackRender.objects.count() == 2
+
+
+def test_after_a_draft_is_ready_a_new_one_can_be_made(pack_meeting, viewer, on_commit):
+    client = client_for(viewer)
+    with on_commit():
+        first = _ask_for_draft(client, pack_meeting)
+    assert PackRender.objects.get().status == "ready"
+    second = _ask_for_draft(client, pack_meeting)
+    assert second.url != first.url and PackRender.objects.count() == 2
+
+
+def test_after_a_draft_failed_a_new_one_can_be_made(pack_meeting, viewer):
+    client = client_for(viewer)
+    _ask_for_draft(client, pack_meeting)
+    PackRender.objects.get().fail(RuntimeError("font file missing"))
+    _ask_for_draft(client, pack_meeting)
+    assert sorted(PackRender.objects.values_list("status", flat=True)) == ["failed", "queued"]
+
+
+def test_the_database_refuses_a_second_draft_in_progress_for_one_person(pack_meeting, viewer):
+    from django.db import IntegrityError, transaction
+
+    PackRender.objects.create(meeting=pack_meeting, purpose="draft", requested_by=viewer)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PackRender.objects.create(meeting=pack_meeting, purpose="draft", requested_by=viewer, status="running")
+    PackRender.objects.create(meeting=pack_meeting, purpose="draft", requested_by=viewer, status="ready")
+    PackRender.objects.create(meeting=pack_meeting, purpose="issue", requested_by=viewer)
+    assert PackRender.objects.count() == 3
+
+
+def test_each_issue_request_is_its_own_render_as_before(pack_meeting, manager):
+    client = client_for(manager)
+    _ask_for_draft(client, pack_meeting)
+    for _ in range(2):
+        client.post(reverse("reports:pack_generate", args=[pack_meeting.pk]), {"purpose": "issue"})
+    assert sorted(PackRender.objects.values_list("purpose", flat=True)) == ["draft", "issue", "issue"]
+
+
+def test_retrying_a_failed_draft_while_a_newer_one_is_in_progress_shows_the_newer(pack_meeting, viewer):
+    client = client_for(viewer)
+    _ask_for_draft(client, pack_meeting)
+    failed = PackRender.objects.get()
+    failed.fail(RuntimeError("font file missing"))
+    newer = PackRender.objects.get(pk=_ask_for_draft(client, pack_meeting).url.split("/")[-2])
+    response = client.post(reverse("reports:render_retry", args=[failed.pk]))
+    assert response.url == newer.get_absolute_url()
+    failed.refresh_from_db()
+    assert failed.status == "failed"
+    assert "A newer draft of this pack is already being made" in client.get(response.url).content.decode()
+
+
+def test_retrying_a_failed_draft_queues_it_again(pack_meeting, viewer, on_commit):
+    client = client_for(viewer)
+    _ask_for_draft(client, pack_meeting)
+    render = PackRender.objects.get()
+    render.fail(RuntimeError("font file missing"))
+    with on_commit():
+        response = client.post(reverse("reports:render_retry", args=[render.pk]))
+    assert response.url == render.get_absolute_url()
+    render.refresh_from_db()
+    assert render.status == "ready" and render.attempts == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers; the race needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_draft_requests_at_the_same_moment_make_one_render(pack_meeting, viewer):
+    import threading
+
+    barrier = threading.Barrier(2)
+    results = []
+
+    def ask():
+        barrier.wait()
+        try:
+            results.append(PackRender.objects.request(pack_meeting, purpose="draft", by=viewer))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert PackRender.objects.count() == 1
+    assert sorted(created for _render, created in results) == [False, True]
+    assert len({render.pk for render, _created in results}) == 1
