@@ -365,3 +365,11 @@ def test_marking_a_follow_up_done_never_redirects_elsewhere(meeting, action, lea
     response = client_for(lead).post(reverse("boards:follow_up_done", args=[follow_up.pk]),
                                      {"next": "//evil.example/phish"})
     assert response.status_code == 302 and response.url == meeting.get_absolute_url()
+
+
+def test_thread_times_are_valid_html_datetimes_without_microseconds(meeting, action, chair):
+    note = _note(meeting, action, chair)
+    ReviewNote.objects.filter(pk=note.pk).update(
+        created_at=datetime.datetime(2012, 12, 17, 11, 5, 7, 458111, tzinfo=datetime.UTC))
+    page = client_for(chair).get(reverse("boards:note_detail", args=[note.pk])).content.decode()
+    assert 'datetime="2012-12-17T11:05:07+0000"' in page
