@@ -141,7 +141,8 @@ def _walsall_board(plan, users):
             meeting=first, action=action["1.5"], author=users["member"], kind=ReviewNote.Kind.COMMENT,
             text="Illustrative: police will share learning from the most recent serious case review.",
             status=ReviewNote.Status.RESOLVED, created_at=_at(first.date, 11),
-            closed_at=_at(first.date, 12), closed_by=users["member"])
+            closed_at=_at(first.date, 12), closed_by=users["member"],
+            resolution="Illustrative: the learning was presented at the meeting; nothing further is needed.")
     Decision.objects.create(
         meeting=first, recorded_by=manager, created_at=_at(first.date, 12),
         text="The Board agreed to move from a three-rating RAG at objective level to the five-state key "

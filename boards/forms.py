@@ -121,6 +121,14 @@ class ResponseForm(forms.Form):
                            error_messages={"required": "Enter your answer"})
 
 
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(
+        label="Why is it resolved?", widget=forms.Textarea(attrs={"rows": 4}), max_length=10000,
+        help_text="For example, what the lead showed the board. This is shown on the thread.",
+        error_messages={"required": "Enter why the note is resolved"},
+    )
+
+
 class AttentionItemForm(forms.ModelForm):
     class Meta:
         model = AttentionItem

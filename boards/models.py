@@ -409,7 +409,7 @@ class Meeting(models.Model):
     def attention_list(self) -> list["AttentionEntry"]:
         """What needs the board's attention: actions flagged by the rules (a status needing the
         board's attention, overdue, missing update, declined since last period) and those a
-        member or officer added by hand."""
+        member or officer added by hand, most serious first (see AttentionEntry.rank)."""
         period = self.round.period
         actions = {
             action.pk: action
@@ -421,25 +421,29 @@ class Meeting(models.Model):
         before = statuses_as_of(list(actions), add_months(period, -1))
         entries: dict = {}
 
-        def flag(action, reason):
-            entries.setdefault(action.pk, AttentionEntry(action, now.get(action.pk))).reasons.append(reason)
+        def flag(action, reason, text):
+            entry = entries.setdefault(action.pk, AttentionEntry(action, now.get(action.pk)))
+            entry.reasons.append(text)
+            entry.kinds.add(reason)
 
+        Reason = AttentionEntry.Reason
         for action in actions.values():
             status = now.get(action.pk)
             complete = status is not None and status.is_complete
             if status is not None and status.needs_board_attention:
-                flag(action, f"{status.label}: {status.meaning}")
+                flag(action, Reason.STATUS, f"{status.label}: {status.meaning}")
             if action.is_overdue(self.date):
-                flag(action, f"Overdue: due {action.effective_due_date:%-d %B %Y}")
+                flag(action, Reason.OVERDUE, f"Overdue: due {action.effective_due_date:%-d %B %Y}")
             if not complete and not action.has_update_in_period:
-                flag(action, f"No update for {period_label(period)}")
+                flag(action, Reason.MISSING_UPDATE, f"No update for {period_label(period)}")
             if Movement.between(before.get(action.pk), status) == Movement.DECLINED:
-                flag(action, f"Declined since last period ({before[action.pk].label} to {status.label})")
+                flag(action, Reason.DECLINED,
+                     f"Declined since last period ({before[action.pk].label} to {status.label})")
         for item in self.attention_items.select_related("added_by"):
             action = actions.get(item.action_id)
             if action is not None:
-                flag(action, f"Added by {item.added_by}: {item.reason}")
-        return sorted(entries.values(), key=lambda e: e.action.number_sort)
+                flag(action, Reason.ADDED, f"Added by {item.added_by}: {item.reason}")
+        return sorted(entries.values(), key=AttentionEntry.rank)
 
     def open_notes_carried_in(self):
         """Review notes from earlier meetings of this board on this plan still open or carried
@@ -457,9 +461,30 @@ class Meeting(models.Model):
 
 @dataclass
 class AttentionEntry:
+    """One action on a meeting's attention list: why it is there (``reasons``, as sentences for
+    the page and the pack; ``kinds``, for the summary and its filters)."""
+
+    class Reason(models.TextChoices):
+        # In order of seriousness, most serious first: the ranking reads this order.
+        STATUS = "status", "Status needing attention"
+        OVERDUE = "overdue", "Overdue"
+        DECLINED = "declined", "Declined since last period"
+        ADDED = "added", "Added by hand"
+        MISSING_UPDATE = "missing", "Missing update"
+
     action: Action
     status: object
     reasons: list = field(default_factory=list)
+    kinds: set = field(default_factory=set)
+
+    def rank(self):
+        """Most serious first. An entry ranks by its most serious reason (the order of
+        ``Reason``: a status needing the board's attention, such as Red; overdue; declined since
+        last period; added by hand; missing update), then by how many reasons it has (more
+        first), then by the severity of its status (worse first), then by action number."""
+        order = list(self.Reason)
+        return (min(order.index(kind) for kind in self.kinds), -len(self.kinds),
+                -(self.status.severity if self.status is not None else 0), self.action.number_sort)
 
 
 class AttentionItem(models.Model):
@@ -505,6 +530,7 @@ class ReviewNote(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+")
+    resolution = models.TextField(blank=True, help_text="Why it was resolved, as the resolver wrote it.")
 
     class Meta:
         ordering = ["-created_at"]
@@ -519,6 +545,24 @@ class ReviewNote(models.Model):
     @property
     def is_open(self):
         return self.status != self.Status.RESOLVED
+
+    def resolve(self, *, by, reason: str):
+        """Close the thread: the board is assured. Who, when and why are shown on the thread."""
+        if not reason.strip():
+            raise ValidationError({"resolution": "Enter why the note is resolved"})
+        self._set_status(self.Status.RESOLVED, by=by, resolution=reason.strip())
+
+    def carry_forward(self, *, by):
+        self._set_status(self.Status.CARRIED_FORWARD, by=by)
+
+    def reopen(self):
+        self._set_status(self.Status.OPEN, by=None)
+
+    def _set_status(self, status, *, by, resolution=""):
+        self.status, self.resolution = status, resolution
+        self.closed_by = by
+        self.closed_at = timezone.now() if by is not None else None
+        self.save(update_fields=["status", "resolution", "closed_at", "closed_by"])
 
 
 class ReviewResponse(models.Model):

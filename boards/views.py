@@ -27,12 +27,13 @@ from .forms import (
     DecisionForm,
     FollowUpForm,
     MeetingForm,
+    ResolveForm,
     ResponseForm,
     ReviewNoteForm,
     RoundForm,
     ScrutinyReviewForm,
 )
-from .models import FollowUp, ReviewNote, ReviewResponse, UpdateRound
+from .models import AttentionEntry, FollowUp, ReviewNote, ReviewResponse, UpdateRound
 from .reminders import send_round_reminders
 
 
@@ -131,18 +132,28 @@ def round_send_reminders(request, round_id):
     return redirect(round_)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_close(request, round_id):
+    """Closing cannot be undone: GET says what it will fix, POST closes."""
     round_ = access.get_round_or_404(request.user, round_id)
     access.require(access.can_manage_rounds(request.user, round_.plan), "Only the plan's managers close rounds.")
-    try:
-        round_.close(by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Round closed: the updates recorded for {round_.period_label} are now fixed "
-                                  "for reporting.")
-    return redirect(round_)
+    if not round_.is_open:
+        messages.error(request, f"This round was already closed on {round_.closed_at:%-d %B %Y}.")
+        return redirect(round_)
+    if request.method == "POST":
+        try:
+            round_.close(by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Round closed: the updates recorded for {round_.period_label} are now fixed "
+                                      "for reporting.")
+        return redirect(round_)
+    submissions = round_.submissions(today())
+    outstanding = [submission for submission in submissions if submission.is_outstanding]
+    return render(request, "boards/round_close.html", {
+        "round": round_, "plan": round_.plan, "submitted": len(submissions) - len(outstanding),
+        "outstanding": len(outstanding)})
 
 
 # --- Meetings --------------------------------------------------------------------------------
@@ -161,7 +172,40 @@ def meeting_create(request, board_id):
                   status=400 if form.errors else 200)
 
 
-def _meeting_context(request, meeting, **forms):
+# The attention list's value is that it is short: the page shows the most serious entries
+# (Meeting.attention_list ranks them) and the rest on request.
+ATTENTION_SHOWN = 10
+
+
+def _attention(request, meeting) -> dict:
+    """The ranked attention list, its summary by reason and the filter in the URL
+    (``?reason=overdue``, ``?show=all``), so the filters are links that work without JavaScript."""
+    entries = meeting.attention_list()
+    Reason = AttentionEntry.Reason
+    attention_statuses = [status.label for status in meeting.plan.rag_scheme.statuses.order_by("-severity")
+                          if status.needs_board_attention]
+    labels = {**dict(Reason.choices),
+              Reason.STATUS: " or ".join(attention_statuses) or Reason.STATUS.label}
+    summary = [(reason, labels[reason], sum(reason in entry.kinds for entry in entries)) for reason in Reason]
+    reason = request.GET.get("reason")
+    if reason not in Reason.values:
+        reason = None  # an unknown filter shows the whole list
+    chosen = [entry for entry in entries if reason in entry.kinds] if reason else entries
+    show_all = request.GET.get("show") == "all"
+    return {
+        "attention": chosen if show_all else chosen[:ATTENTION_SHOWN],
+        "attention_total": len(entries),
+        "attention_chosen": len(chosen),
+        "attention_summary": summary,
+        "attention_reason": reason,
+        "attention_reason_label": labels.get(reason, ""),
+        "attention_hidden": 0 if show_all else max(len(chosen) - ATTENTION_SHOWN, 0),
+    }
+
+
+@require_GET
+def meeting_detail(request, meeting_id):
+    meeting = access.get_meeting_or_404(request.user, meeting_id)
     user = request.user
     notes = (meeting.review_notes.select_related("action", "author")
              .prefetch_related(Prefetch("responses", queryset=ReviewResponse.objects.select_related("author")))
@@ -170,45 +214,39 @@ def _meeting_context(request, meeting, **forms):
         "meeting": meeting,
         "board": meeting.board,
         "plan": meeting.plan,
-        "attention": meeting.attention_list(),
+        **_attention(request, meeting),
         "notes": notes,
         "carried_notes": meeting.open_notes_carried_in().order_by("created_at"),
-        "decisions": meeting.decisions.select_related("action"),
+        "decisions": meeting.decisions.select_related("action", "recorded_by"),
         "follow_ups": meeting.follow_ups.select_related("owner"),
         "carried_follow_ups": meeting.follow_ups_carried_in().order_by("due_date"),
         "papers": [line for line in meeting.papers.splitlines() if line.strip()],
         "can_manage": access.can_manage_meetings(user, meeting.board),
         "can_post": access.can_post_review_note(user, meeting),
-        "note_form": ReviewNoteForm(meeting=meeting, initial={"action": request.GET.get("action")}),
-        "attention_form": AttentionItemForm(meeting=meeting),
-        "decision_form": DecisionForm(meeting=meeting),
-        "follow_up_form": FollowUpForm(meeting=meeting),
         "as_of": today(),
     }
-    context.update(forms)
-    return context
+    return render(request, "boards/meeting_detail.html", context)
 
 
-@require_GET
-def meeting_detail(request, meeting_id):
-    meeting = access.get_meeting_or_404(request.user, meeting_id)
-    return render(request, "boards/meeting_detail.html", _meeting_context(request, meeting))
-
-
-def _meeting_post(request, meeting_id, form_class, context_name, allowed, denied, save, done):
+def _meeting_question(request, meeting_id, *, form_class, allowed, denied, save, done, section, page, initial=None):
+    """One of the meeting's forms on a page of its own (a GOV.UK question page). A valid POST
+    saves and returns to that section of the meeting; an invalid one shows this page again."""
     meeting = access.get_meeting_or_404(request.user, meeting_id)
     access.require(allowed(request.user, meeting), denied)
-    form = form_class(request.POST, meeting=meeting)
-    if form.is_valid():
-        save(form, meeting)
-        messages.success(request, done)
-        return redirect(meeting)
-    context = _meeting_context(request, meeting, **{context_name: form})
-    context["form_with_errors"] = form
-    return _bad_request(request, "boards/meeting_detail.html", context)
+    if request.method == "POST":
+        form = form_class(request.POST, meeting=meeting)
+        if form.is_valid():
+            save(form, meeting)
+            messages.success(request, done)
+            return redirect(f"{meeting.get_absolute_url()}#{section}")
+    else:
+        form = form_class(meeting=meeting, initial=initial)
+    context = {"meeting": meeting, "board": meeting.board, "plan": meeting.plan, "form": form,
+               "section": section, **page}
+    return render(request, "boards/meeting_question.html", context, status=400 if form.errors else 200)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def note_create(request, meeting_id):
     def save(form, meeting):
         note = form.save(commit=False)
@@ -216,45 +254,54 @@ def note_create(request, meeting_id):
         note.save()
         _notify_leads(request, note)
 
-    return _meeting_post(request, meeting_id, ReviewNoteForm, "note_form", access.can_post_review_note,
-                         "Only the board's chair, members and officers post review notes.", save,
-                         "Review note posted. The action's leads have been told.")
+    return _meeting_question(
+        request, meeting_id, form_class=ReviewNoteForm, allowed=access.can_post_review_note,
+        denied="Only the board's chair, members and officers post review notes.", save=save,
+        done="Review note posted. The action's leads have been told.", section="notes",
+        initial={"action": request.GET.get("action")},
+        page={"heading": "Post a review note", "button": "Post the note"})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def attention_add(request, meeting_id):
     def save(form, meeting):
         item = form.save(commit=False)
         item.added_by = request.user
         item.save()
 
-    return _meeting_post(request, meeting_id, AttentionItemForm, "attention_form", access.can_add_to_attention_list,
-                         "Only the board's chair, members and officers add to the list.", save,
-                         "Added to the list for the board's attention.")
+    return _meeting_question(
+        request, meeting_id, form_class=AttentionItemForm, allowed=access.can_add_to_attention_list,
+        denied="Only the board's chair, members and officers add to the list.", save=save,
+        done="Added to the list for the board's attention.", section="attention",
+        page={"heading": "Add an action to the board’s attention list", "button": "Add to the list"})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def decision_create(request, meeting_id):
     def save(form, meeting):
         decision = form.save(commit=False)
         decision.meeting, decision.recorded_by = meeting, request.user
         decision.save()
 
-    return _meeting_post(request, meeting_id, DecisionForm, "decision_form",
-                         lambda user, meeting: access.can_manage_meetings(user, meeting.board),
-                         "Only the board's officers and chair record decisions.", save, "Decision recorded.")
+    return _meeting_question(
+        request, meeting_id, form_class=DecisionForm,
+        allowed=lambda user, meeting: access.can_manage_meetings(user, meeting.board),
+        denied="Only the board's officers and chair record decisions.", save=save, done="Decision recorded.",
+        section="decisions", page={"heading": "Record a decision", "button": "Record the decision"})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def follow_up_create(request, meeting_id):
     def save(form, meeting):
         follow_up = form.save(commit=False)
         follow_up.meeting = meeting
         follow_up.save()
 
-    return _meeting_post(request, meeting_id, FollowUpForm, "follow_up_form",
-                         lambda user, meeting: access.can_manage_meetings(user, meeting.board),
-                         "Only the board's officers and chair record follow-ups.", save, "Follow-up recorded.")
+    return _meeting_question(
+        request, meeting_id, form_class=FollowUpForm,
+        allowed=lambda user, meeting: access.can_manage_meetings(user, meeting.board),
+        denied="Only the board's officers and chair record follow-ups.", save=save, done="Follow-up recorded.",
+        section="follow-ups", page={"heading": "Record a follow-up action", "button": "Record the follow-up"})
 
 
 @require_POST
@@ -325,21 +372,41 @@ def note_respond(request, note_id):
 
 @require_POST
 def note_close(request, note_id):
+    """Carry a note forward or reopen it. Resolving has a page of its own (note_resolve)."""
     note = access.get_note_or_404(request.user, note_id)
     access.require(access.can_close_note(request.user, note),
                    "Only the note's author or the board's officers and chair can do that.")
     status = request.POST.get("status")
-    if status not in (ReviewNote.Status.RESOLVED, ReviewNote.Status.CARRIED_FORWARD, ReviewNote.Status.OPEN):
-        messages.error(request, "Choose whether the note is resolved or carried forward.")
-        return redirect("boards:note_detail", note.pk)
-    note.status = status
-    note.closed_at = timezone.now() if status != ReviewNote.Status.OPEN else None
-    note.closed_by = request.user if status != ReviewNote.Status.OPEN else None
-    note.save(update_fields=["status", "closed_at", "closed_by"])
-    messages.success(request, {ReviewNote.Status.RESOLVED: "Marked resolved.",
-                               ReviewNote.Status.CARRIED_FORWARD: "Carried forward to the next meeting.",
-                               ReviewNote.Status.OPEN: "Reopened."}[status])
+    if status == ReviewNote.Status.RESOLVED:
+        return redirect("boards:note_resolve", note.pk)
+    if status == ReviewNote.Status.CARRIED_FORWARD:
+        note.carry_forward(by=request.user)
+        messages.success(request, "Carried forward to the next meeting.")
+    elif status == ReviewNote.Status.OPEN:
+        note.reopen()
+        messages.success(request, "Reopened.")
+    else:
+        messages.error(request, "Choose whether the note is resolved, carried forward or reopened.")
     return redirect("boards:note_detail", note.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def note_resolve(request, note_id):
+    """Resolving closes the thread: GET asks why (the reason is shown on the thread), POST does it."""
+    note = access.get_note_or_404(request.user, note_id)
+    access.require(access.can_close_note(request.user, note),
+                   "Only the note's author or the board's officers and chair resolve it.")
+    if note.status == ReviewNote.Status.RESOLVED:
+        messages.error(request, "This note is already resolved.")
+        return redirect("boards:note_detail", note.pk)
+    form = ResolveForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        note.resolve(by=request.user, reason=form.cleaned_data["resolution"])
+        messages.success(request, "Marked resolved.")
+        return redirect("boards:note_detail", note.pk)
+    context = {"note": note, "meeting": note.meeting, "action": note.action, "plan": note.meeting.plan,
+               "form": form, "answers": note.responses.count()}
+    return render(request, "boards/note_resolve.html", context, status=400 if form.errors else 200)
 
 
 # --- Scrutiny --------------------------------------------------------------------------------

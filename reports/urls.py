@@ -8,6 +8,7 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/pack/", views.pack_page, name="pack_page"),
     path("meetings/<int:meeting_id>/pack/html/", views.pack_html, name="pack_html"),
     path("meetings/<int:meeting_id>/pack/generate/", views.pack_generate, name="pack_generate"),
+    path("meetings/<int:meeting_id>/pack/issue/", views.pack_issue, name="pack_issue"),
     path("pack-renders/<int:render_id>/", views.render_detail, name="render_detail"),
     path("pack-renders/<int:render_id>/retry/", views.render_retry, name="render_retry"),
     path("pack-renders/<int:render_id>/pdf/", views.render_download, name="render_download"),

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from boards import access as board_access
 from improvement import access
@@ -45,12 +45,12 @@ def pack_html(request, meeting_id):
 
 @require_POST
 def pack_generate(request, meeting_id):
+    """A draft PDF, for anyone who may read the plan. Issuing has its own confirmation page."""
     meeting = board_access.get_meeting_or_404(request.user, meeting_id)
     purpose = request.POST.get("purpose", PackRender.Purpose.DRAFT)
     if purpose == PackRender.Purpose.ISSUE:
-        board_access.require(pack_access.can_issue_pack(request.user, meeting),
-                             "Only the plan's managers issue the board pack.")
-    elif purpose != PackRender.Purpose.DRAFT:
+        return redirect("reports:pack_issue", meeting.pk)
+    if purpose != PackRender.Purpose.DRAFT:
         messages.error(request, "Choose whether to preview a draft or issue the pack.")
         return redirect("reports:pack_page", meeting.pk)
     render_request, created = request_render(meeting, purpose=purpose, by=request.user)
@@ -58,6 +58,21 @@ def pack_generate(request, meeting_id):
         messages.info(request, "You have already asked for a draft of this pack and it is being made: here it is. "
                                "Once it is ready you can ask for a new one.")
     return redirect(render_request)
+
+
+@require_http_methods(["GET", "POST"])
+def pack_issue(request, meeting_id):
+    """Issuing cannot be undone: GET says what it will do, POST issues (records who and when)."""
+    meeting = board_access.get_meeting_or_404(request.user, meeting_id)
+    board_access.require(pack_access.can_issue_pack(request.user, meeting),
+                         "Only the plan's managers issue the board pack.")
+    if request.method == "POST":
+        render_request = request_render(meeting, purpose=PackRender.Purpose.ISSUE, by=request.user)
+        return redirect(render_request)
+    latest = meeting.packs.select_related("issued_by").defer("pdf").order_by("-version").first()
+    return render(request, "reports/pack_issue.html", {
+        "meeting": meeting, "plan": meeting.plan, "latest": latest,
+        "version": latest.version + 1 if latest else 1})
 
 
 @require_GET

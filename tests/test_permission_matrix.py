@@ -118,7 +118,7 @@ RULES = {
     "boards:review_create": ("GET", lambda w: [w["plan"].pk], only("scrutiny")),
     "boards:round_detail": ("GET", lambda w: [w["round"].pk], READ),
     "boards:round_send_reminders": ("POST", lambda w: [w["round"].pk], only("manager", ok=302)),
-    "boards:round_close": ("POST", lambda w: [w["round"].pk], only("manager", ok=302)),
+    "boards:round_close": ("POST", lambda w: [w["round"].pk], only("manager", ok=302)),  # GET: its confirmation
     "boards:meeting_detail": ("GET", lambda w: [w["meeting"].pk], READ),
     "boards:note_create": ("POST", lambda w: [w["meeting"].pk], only("manager", "chair", ok=400)),
     "boards:attention_add": ("POST", lambda w: [w["meeting"].pk], only("manager", "chair", ok=400)),
@@ -128,6 +128,8 @@ RULES = {
     "boards:note_detail": ("GET", lambda w: [w["note"].pk], READ),
     "boards:note_respond": ("POST", lambda w: [w["note"].pk], only("lead", ok=400)),
     "boards:note_close": ("POST", lambda w: [w["note"].pk], only("manager", "chair", ok=302)),
+    # Resolving needs a reason: an empty POST shows the page again with the error.
+    "boards:note_resolve": ("POST", lambda w: [w["note"].pk], only("manager", "chair", ok=400)),
     "boards:review_detail": ("GET", lambda w: [w["review"].pk], READ),
     "boards:assessment_create": ("GET", lambda w: [w["review"].pk], only("scrutiny")),
     "boards:assessment_edit": ("GET", lambda w: [w["review"].pk, w["assessment"].pk], only("scrutiny")),
@@ -135,6 +137,7 @@ RULES = {
     "reports:pack_html": ("GET", lambda w: [w["meeting"].pk], READ),
     "reports:pack_generate": ("POST", lambda w: [w["meeting"].pk],
                               {"anonymous": SIGN_IN, "outsider": 404, "default": 302}),
+    "reports:pack_issue": ("POST", lambda w: [w["meeting"].pk], only("manager", ok=302)),  # GET: its confirmation
     "reports:render_detail": ("GET", lambda w: [w["render"].pk], READ),
     "reports:render_retry": ("POST", lambda w: [w["render"].pk], only("manager", ok=302)),
     "reports:render_download": ("GET", lambda w: [w["pack_render"].pk], READ),

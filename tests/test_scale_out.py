@@ -106,9 +106,12 @@ def test_two_app_processes_and_two_workers_lose_nothing_and_do_nothing_twice(pac
         leads = [Browser(f"http://127.0.0.1:{port}", lead_session) for port in ports]
         pack_page = f"/meetings/{meeting.pk}/pack/"
         generate = f"/meetings/{meeting.pk}/pack/generate/"
+        issue = f"/meetings/{meeting.pk}/pack/issue/"
         for n in range(6):  # draft and issue requests, alternating between the two app processes
-            purpose = "issue" if n % 3 == 0 else "draft"
-            assert managers[n % 2].post(generate, {"purpose": purpose}, pack_page) == 302
+            if n % 3 == 0:
+                assert managers[n % 2].post(issue, {}, issue) == 302
+            else:
+                assert managers[n % 2].post(generate, {"purpose": "draft"}, pack_page) == 302
         update_page = f"/actions/{action.pk}/update/"
         status_id = action.plan.rag_scheme.statuses.get(code="G").pk
         for n in range(8):  # RAG updates through both app processes

@@ -117,6 +117,30 @@ def test_attention_list_follows_the_rules(plan, theme, lead, scheme, meeting, me
     assert entries["6"] == [f"Added by {member}: Deep dive"]
 
 
+def test_attention_list_puts_the_most_serious_first(theme, lead, scheme, meeting, member):
+    missing = make_action(theme, "1")
+    missing.record_update(status=status(scheme, "G"), note="old", by=lead, period=NOV)
+    added = make_action(theme, "2")
+    added.record_update(status=status(scheme, "G"), note="fine", by=lead)
+    AttentionItem.objects.create(meeting=meeting, action=added, reason="Deep dive", added_by=member)
+    declined = make_action(theme, "3")
+    declined.record_update(status=status(scheme, "G"), note="was fine", by=lead, period=NOV)
+    declined.record_update(status=status(scheme, "A"), note="slipping", by=lead)
+    overdue = make_action(theme, "4", due_date=datetime.date(2012, 12, 1))
+    overdue.record_update(status=status(scheme, "G"), note="late", by=lead)
+    overdue_and_missing = make_action(theme, "5", due_date=datetime.date(2012, 12, 1))
+    overdue_and_missing.record_update(status=status(scheme, "G"), note="old", by=lead, period=NOV)
+    red = make_action(theme, "6")
+    red.record_update(status=status(scheme, "R"), note="stuck", by=lead)
+
+    entries = meeting.attention_list()
+
+    # Red first; then overdue, with two reasons before one; declined; added by hand; missing update.
+    assert [entry.action.number for entry in entries] == ["6", "5", "4", "3", "2", "1"]
+    assert [sorted(entry.kinds) for entry in entries] == [
+        ["status"], ["missing", "overdue"], ["overdue"], ["declined"], ["added"], ["missing"]]
+
+
 def test_a_meeting_needs_a_round_of_its_own_plan(board, plan, open_round, council, scheme):
     from improvement.models import Plan
 

@@ -81,11 +81,53 @@ def test_manager_sends_reminders_and_closes_the_round(action, lead, open_round, 
     assert not open_round.is_open
 
 
-@pytest.mark.parametrize("name", ["round_send_reminders", "round_close"])
-def test_round_actions_refuse_get_and_non_managers(open_round, chair, viewer, name):
-    url = reverse(f"boards:{name}", args=[open_round.pk])
+def test_sending_reminders_refuses_get_and_non_managers(open_round, chair, viewer):
+    url = reverse("boards:round_send_reminders", args=[open_round.pk])
     assert client_for(viewer).get(url).status_code == 405
     assert client_for(chair).post(url).status_code == 403
+
+
+def test_closing_a_round_asks_first_and_changes_nothing_until_confirmed(action, shared_action, lead, scheme,
+                                                                         open_round, manager, frozen_today):
+    action.record_update(status=status(scheme, "G"), note="ok", by=lead)
+    round_page = client_for(manager).get(open_round.get_absolute_url()).content.decode()
+    close_url = reverse("boards:round_close", args=[open_round.pk])
+    assert f'href="{close_url}">Close the round</a>' in round_page  # a link to the confirmation, not a button
+    response = client_for(manager).get(close_url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Close the December 2012 update round?" in page
+    assert "1 open action has an update for December 2012." in page
+    assert "1 open action has none: it keeps its earlier status for the period." in page
+    assert "cannot be reopened" in page
+    open_round.refresh_from_db()
+    assert open_round.is_open
+
+
+def test_closing_a_round_records_who_and_when_and_shows_them(open_round, manager, frozen_today):
+    response = client_for(manager).post(reverse("boards:round_close", args=[open_round.pk]))
+    assert response.status_code == 302 and response.url == open_round.get_absolute_url()
+    open_round.refresh_from_db()
+    assert open_round.closed_by == manager and open_round.closed_at.date() == frozen_today
+    page = client_for(manager).get(open_round.get_absolute_url()).content.decode()
+    assert f"Closed on 20 December 2012 by {manager}" in page
+
+
+def test_a_closed_round_has_no_confirmation_page(open_round, manager):
+    open_round.close(by=manager)
+    response = client_for(manager).get(reverse("boards:round_close", args=[open_round.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == open_round.get_absolute_url()
+    assert "This round was already closed" in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["chair", "viewer", "lead"])
+def test_only_managers_close_rounds(request, action, open_round, persona):
+    client = client_for(request.getfixturevalue(persona))
+    url = reverse("boards:round_close", args=[open_round.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
+    open_round.refresh_from_db()
+    assert open_round.is_open
 
 
 def test_round_page_uses_the_same_queries_for_10_and_500_actions(theme, lead_post, open_round, manager):

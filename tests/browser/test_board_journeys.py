@@ -43,10 +43,20 @@ def test_chair_challenges_lead_answers_and_chair_resolves(page, sign_in, assert_
     sign_in("chair")
     page.goto(f"/notes/{note.pk}/")
     assert "fully staffed from 1 March" in page.locator(".moj-timeline").inner_text()
+    page.get_by_role("link", name="Mark resolved").click()
+    page.get_by_role("heading", name="Resolve the challenge on action 2.13").wait_for()
+    page.get_by_role("button", name="Mark resolved").click()
+    page.get_by_text("Enter why the note is resolved").first.wait_for()
+    assert_accessible(page)
+    page.get_by_label("Why is it resolved?").fill("The staffing figures from 1 March satisfy the Board.")
     page.get_by_role("button", name="Mark resolved").click()
     page.get_by_text("Marked resolved").wait_for()
+    headers = page.locator(".moj-timeline__header").all_text_contents()
+    assert headers[0] == "Challenge by Demo Chair" and headers[-1] == "Resolved by Demo Chair"
+    assert "The staffing figures from 1 March satisfy the Board." in page.locator(".moj-timeline").inner_text()
+    page.get_by_role("heading", name="Reopen the thread").wait_for()
     note.refresh_from_db()
-    assert note.status == "resolved"
+    assert note.status == "resolved" and note.resolution.startswith("The staffing figures")
 
 
 def test_manager_runs_a_round(page, sign_in, assert_accessible):
@@ -59,6 +69,8 @@ def test_manager_runs_a_round(page, sign_in, assert_accessible):
     assert_accessible(page)
     page.get_by_role("button", name="Send reminders now").click()
     page.get_by_text(re.compile("Reminders sent to")).wait_for()
+    page.get_by_role("link", name="Close the round").click()
+    page.get_by_role("heading", name="Close the December 2012 update round?").wait_for()
     page.get_by_role("button", name="Close the round").click()
     page.get_by_text("Round closed").wait_for()
     assert_accessible(page)

@@ -10,13 +10,17 @@ from reports.models import BoardPack
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_manager_issues_a_pack_and_downloads_it(page, sign_in, assert_accessible):
+def test_manager_issues_a_pack_through_its_confirmation_page_and_downloads_it(page, sign_in, assert_accessible,
+                                                                              assert_page_ok):
     meeting = Meeting.objects.get(date="2012-12-17")
     sign_in("manager")
     page.goto(f"/meetings/{meeting.pk}/")
     page.get_by_role("link", name="Board pack for this meeting").click()
     page.get_by_role("heading", name="Board pack for 17 December 2012").wait_for()
     assert_accessible(page)
+    page.get_by_role("link", name="Issue the pack").click()
+    page.get_by_role("heading", name="Issue version 1 of the board pack for 17 December 2012?").wait_for()
+    assert_page_ok(page)
     page.get_by_role("button", name="Issue the pack").click()
     page.get_by_role("heading", name="Version 1 issued").wait_for()
     assert_accessible(page)

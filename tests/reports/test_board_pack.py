@@ -82,7 +82,7 @@ def test_emoji_font_is_only_loaded_when_needed():
 def test_manager_issues_the_pack_and_the_pdf_never_changes(pack_meeting, manager, lead, scheme, on_commit):
     client = client_for(manager)
     with on_commit():
-        response = client.post(reverse("reports:pack_generate", args=[pack_meeting.pk]), {"purpose": "issue"})
+        response = client.post(reverse("reports:pack_issue", args=[pack_meeting.pk]))
     render = PackRender.objects.get()
     assert response.status_code == 302 and response.url == render.get_absolute_url()
     assert render.status == "ready" and render.issued_pack is not None
@@ -100,7 +100,7 @@ def test_manager_issues_the_pack_and_the_pdf_never_changes(pack_meeting, manager
     assert "A later update" not in pdf_text(again.content)
 
     with on_commit():
-        client.post(reverse("reports:pack_generate", args=[pack_meeting.pk]), {"purpose": "issue"})
+        client.post(reverse("reports:pack_issue", args=[pack_meeting.pk]))
     versions = list(BoardPack.objects.order_by("version").values_list("version", flat=True))
     assert versions == [1, 2]
     assert "A later update" in pdf_text(bytes(BoardPack.objects.get(version=2).pdf))
@@ -133,10 +133,41 @@ def test_anyone_with_access_previews_a_draft(pack_meeting, viewer, on_commit):
 
 @pytest.mark.parametrize("persona", ["viewer", "chair", "lead"])
 def test_only_plan_managers_issue(request, pack_meeting, persona):
-    response = client_for(request.getfixturevalue(persona)).post(
-        reverse("reports:pack_generate", args=[pack_meeting.pk]), {"purpose": "issue"})
-    assert response.status_code == 403
-    assert not BoardPack.objects.exists()
+    client = client_for(request.getfixturevalue(persona))
+    url = reverse("reports:pack_issue", args=[pack_meeting.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
+    assert not BoardPack.objects.exists() and not PackRender.objects.exists()
+    assert "Issue the pack" not in client.get(reverse("reports:pack_page", args=[pack_meeting.pk])).content.decode()
+
+
+def test_issuing_asks_first_and_says_what_will_happen(pack_meeting, manager):
+    client = client_for(manager)
+    pack_page = client.get(reverse("reports:pack_page", args=[pack_meeting.pk])).content.decode()
+    issue_url = reverse("reports:pack_issue", args=[pack_meeting.pk])
+    assert f'href="{issue_url}">Issue the pack</a>' in pack_page  # a link to the confirmation, not a button
+    page = client.get(issue_url).content.decode()
+    assert "Issue version 1 of the board pack for 17 December 2012?" in page
+    assert "cannot be withdrawn or changed" in page
+    assert not PackRender.objects.exists()
+
+    BoardPack.issue(meeting=pack_meeting, pdf=b"%PDF-1.7 x", pages=1, by=manager)
+    page = client.get(issue_url).content.decode()
+    assert "Issue version 2 of the board pack" in page
+    assert "Version 1 was issued on" in page and f"by {manager}" in page
+
+
+def test_the_old_one_click_issue_goes_to_the_confirmation_page(pack_meeting, manager):
+    response = client_for(manager).post(reverse("reports:pack_generate", args=[pack_meeting.pk]), {"purpose": "issue"})
+    assert response.status_code == 302 and response.url == reverse("reports:pack_issue", args=[pack_meeting.pk])
+    assert not PackRender.objects.exists()
+
+
+def test_issuing_records_who_asked(pack_meeting, manager):
+    response = client_for(manager).post(reverse("reports:pack_issue", args=[pack_meeting.pk]))
+    render = PackRender.objects.get()
+    assert response.url == render.get_absolute_url()
+    assert (render.purpose, render.requested_by) == ("issue", manager) and render.requested_at is not None
 
 
 def test_pack_pages_are_404_for_an_outsider(pack_meeting, manager, outsider):
@@ -163,7 +194,7 @@ def test_a_failed_render_shows_why_and_can_be_retried(pack_meeting, manager, mon
     monkeypatch.setattr(tasks, "render_pack_pdf", broken)
     client = client_for(manager)
     with on_commit():
-        response = client.post(reverse("reports:pack_generate", args=[pack_meeting.pk]), {"purpose": "issue"})
+        response = client.post(reverse("reports:pack_issue", args=[pack_meeting.pk]))
     render = PackRender.objects.get()
     assert render.status == "failed"
     page = client.get(response.url).content.decode()
