@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from improvement import access as core_access
+from improvement.clock import today
 from improvement.lib.charts import stacked_bars
 from improvement.models import (
     Action,
@@ -34,10 +35,6 @@ from .forms import (
 )
 from .models import FollowUp, ReviewNote, ReviewResponse, UpdateRound
 from .reminders import send_round_reminders
-
-
-def today():
-    return timezone.localdate()
 
 
 def _bad_request(request, template, context):
