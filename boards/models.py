@@ -371,6 +371,10 @@ class Meeting(models.Model):
             raise ValidationError({"round": "The round belongs to another plan."})
         if self.board_id and self.plan_id and not self.board.plans.filter(pk=self.plan_id).exists():
             raise ValidationError({"plan": "The board does not oversee this plan."})
+        # A meeting reviews its round's updates, so it cannot come before the round's period.
+        if self.round_id and self.date and self.date < self.round.period:
+            raise ValidationError({"date": f"The meeting must be on or after the start of the round it reviews "
+                                           f"({self.round.period:%-d %B %Y}), not {self.date:%-d %B %Y}"})
 
     def previous(self):
         return (Meeting.objects.filter(board=self.board, plan=self.plan, date__lt=self.date)
@@ -538,6 +542,11 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return self.description[:80]
+
+    def clean(self):
+        if self.meeting_id and self.due_date and self.due_date < self.meeting.date:
+            raise ValidationError({"due_date": f"The follow-up must be due on or after its meeting "
+                                               f"({self.meeting.date:%-d %B %Y}), not {self.due_date:%-d %B %Y}"})
 
 
 # --- Scrutiny --------------------------------------------------------------------------------

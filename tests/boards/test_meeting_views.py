@@ -192,3 +192,40 @@ def test_marking_a_follow_up_done_never_redirects_elsewhere(meeting, action, lea
     response = client_for(lead).post(reverse("boards:follow_up_done", args=[follow_up.pk]),
                                      {"next": "//evil.example/phish"})
     assert response.status_code == 302 and response.url == meeting.get_absolute_url()
+
+
+def test_a_meeting_before_its_rounds_period_is_refused(board, plan, open_round, officer):
+    response = client_for(officer).post(reverse("boards:meeting_create", args=[board.pk]), {
+        "plan": plan.pk, "round": open_round.pk, "date_0": "5", "date_1": "3", "date_2": "2010"})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["date"] == [
+        "The meeting must be on or after the start of the round it reviews (1 December 2012), not 5 March 2010"]
+    assert not Meeting.objects.exists()
+
+
+def follow_up(owner, day, month, year, **extra):
+    return {"description": "Report back", "owner": owner.pk, "due_date_0": str(day), "due_date_1": str(month),
+            "due_date_2": str(year), **extra}
+
+
+def test_a_follow_up_due_before_its_meeting_is_refused(meeting, action, officer, lead, frozen_today):
+    response = client_for(officer).post(reverse("boards:follow_up_create", args=[meeting.pk]),
+                                        follow_up(lead, 1, 12, 2012))
+
+    assert response.status_code == 400
+    assert response.context["follow_up_form"].errors["due_date"] == [
+        "The follow-up must be due on or after its meeting (17 December 2012), not 1 December 2012"]
+    assert not FollowUp.objects.exists()
+
+
+def test_a_follow_up_due_years_ahead_is_recorded_only_once_confirmed(meeting, action, officer, lead, frozen_today):
+    client = client_for(officer)
+    url = reverse("boards:follow_up_create", args=[meeting.pk])
+    response = client.post(url, follow_up(lead, 14, 1, 2031))
+
+    assert response.status_code == 400
+    assert "The due date is more than 5 years ahead (14 January 2031)" in response.content.decode()
+    assert not FollowUp.objects.exists()
+    assert client.post(url, follow_up(lead, 14, 1, 2031, confirm_unusual="on")).status_code == 302
+    assert FollowUp.objects.get().due_date == datetime.date(2031, 1, 14)

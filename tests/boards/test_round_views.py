@@ -12,7 +12,7 @@ def rounds_url(plan):
     return reverse("boards:round_list", args=[plan.pk])
 
 
-def test_manager_opens_a_round(plan, manager):
+def test_manager_opens_a_round(plan, manager, frozen_today):
     response = client_for(manager).post(rounds_url(plan), {
         "period": "2013-01-01", "deadline_0": "10", "deadline_1": "1", "deadline_2": "2013"})
     round_ = UpdateRound.objects.get()
@@ -123,3 +123,20 @@ def test_action_needing_update_is_listed_in_reminder_with_vacant_post_ignored(th
     response = client_for(manager).post(reverse("boards:round_send_reminders", args=[open_round.pk]))
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+def test_a_deadline_already_passed_is_opened_only_once_confirmed(plan, manager, frozen_today):
+    client = client_for(manager)
+    data = {"period": "2012-12-01", "deadline_0": "10", "deadline_1": "12", "deadline_2": "2012"}
+    response = client.post(rounds_url(plan), data)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The deadline (10 December 2012) has already passed: every action without an update will be late" in page
+    assert "govuk-warning-text" in page and "Yes, the date is right" in page
+    assert page.count("There is a problem") == 1
+    assert not UpdateRound.objects.exists()
+
+    response = client.post(rounds_url(plan), {**data, "confirm_unusual": "on"})
+    assert response.status_code == 302
+    assert UpdateRound.objects.get().deadline == datetime.date(2012, 12, 10)
