@@ -200,19 +200,26 @@ class UpdateRound(models.Model):
                     summary.add(submission)
         return sorted(leads.values(), key=lambda s: (-s.outstanding, s.name))
 
-    def leads_missing_updates(self) -> dict:
-        """{user: [open actions they lead with no update in this round's period]}."""
+    def who_to_remind(self) -> tuple[dict, list[Action]]:
+        """The open actions with no update in this round's period, as ({user: [the actions they
+        lead]}, [the actions that no one holding a lead post can be reminded about])."""
         missing = (
             Action.objects.filter(plan=self.plan).missing_update(self.period)
             .prefetch_related("lead_posts__holders").order_by("number_sort")
         )
         by_user: dict = {}
+        no_one: list[Action] = []
         for action in missing:
-            for post in action.lead_posts.all():
-                for holder in post.holders.all():
-                    if holder.is_active and action not in by_user.setdefault(holder, []):
-                        by_user[holder].append(action)
-        return by_user
+            holders = action.lead_holders()
+            if not holders:
+                no_one.append(action)
+            for holder in holders:
+                by_user.setdefault(holder, []).append(action)
+        return by_user, no_one
+
+    def leads_missing_updates(self) -> dict:
+        """{user: [open actions they lead with no update in this round's period]}."""
+        return self.who_to_remind()[0]
 
     @transaction.atomic
     def close(self, *, by):
@@ -311,11 +318,14 @@ class LeadSummary:
 
 
 class Reminder(models.Model):
-    """One email to one lead for one round and rule; what makes reminders go out once."""
+    """One email to one lead (or, about actions no one can be reminded of, to one plan manager)
+    for one round and rule; what makes reminders go out once."""
 
     class Kind(models.TextChoices):
         REMINDER = "reminder", "Reminder before the deadline"
         CHASER = "chaser", "Chaser after the deadline"
+        # To a plan manager: actions missing an update have no one holding their lead posts.
+        NO_ONE_TO_REMIND = "no_one_to_remind", "No one to remind: lead posts to fill"
 
     class Status(models.TextChoices):
         SENT = "sent", "Sent"

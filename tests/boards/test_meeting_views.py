@@ -81,6 +81,41 @@ def test_leads_get_an_email_about_a_new_note(board, plan, theme, lead, lead_post
     assert "/notes/" in mail.outbox[0].body
 
 
+def test_posting_a_note_says_which_leads_were_told(meeting, action, member, lead, on_commit):
+    lead.email = "lead@example.org"
+    lead.save()
+    with on_commit():
+        response = client_for(member).post(reverse("boards:note_create", args=[meeting.pk]),
+                                           {"action": action.pk, "kind": "challenge", "text": "Where is the audit?"},
+                                           follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["Review note posted. Told by email: Lead."]
+    assert [m.to for m in mail.outbox] == [["lead@example.org"]]
+
+
+def test_a_note_on_an_action_no_one_leads_tells_the_plans_managers_instead(
+        meeting, theme, council, member, manager, on_commit):
+    from improvement.models import Post
+    from tests.conftest import make_action
+
+    manager.email = "manager@example.org"
+    manager.save()
+    post = Post.objects.create(organisation=council, title="Head of Service")
+    action = make_action(theme, "2.1", leads=[post])
+    with on_commit():
+        response = client_for(member).post(reverse("boards:note_create", args=[meeting.pk]),
+                                           {"action": action.pk, "kind": "question", "text": "Who leads this now?"},
+                                           follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "Review note posted. No lead was told: no one holds the action’s lead posts (“Head of Service”); "
+        "the plan’s managers were told instead: Manager."]
+    assert [m.to for m in mail.outbox] == [["manager@example.org"]]
+    notice = mail.outbox[0]
+    assert "No one leads action 2.1" in notice.subject
+    assert "Who leads this now?" in notice.body and "Head of Service:" in notice.body
+    assert "/notes/" in notice.body
+
+
 def test_an_empty_review_note_is_refused(meeting, action, member):
     response = client_for(member).post(reverse("boards:note_create", args=[meeting.pk]),
                                        {"action": action.pk, "kind": "comment", "text": "   "})

@@ -19,5 +19,10 @@ class Command(BaseCommand):
             failures += result.failed
             self.stdout.write(f"{round_}: {result.sent} sent, {result.failed} failed, "
                               f"{result.skipped} already sent")
+            if result.no_one_to_remind:
+                told = ", ".join(str(user) for user in result.managers_told) or "none now (told before, or failed)"
+                self.stdout.write(f"  No one to remind (no one holds their lead posts): "
+                                  f"{', '.join(a.number for a in result.no_one_to_remind)}; "
+                                  f"plan managers told: {told}")
         if failures:
             self.stderr.write(f"{failures} email(s) failed; they will be retried on the next run.")
