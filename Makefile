@@ -32,10 +32,11 @@ demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo
 
-# The demo plans are from 2012: `make run` shows them as at the day after the open round's
-# deadline (10 December 2012) and before the board meets on it (17 December 2012), so what is
-# late or overdue reads as it did then (SITE_AS_AT; improvement/clock.py). Empty: today.
-DEMO_AS_AT ?= 2012-12-12
+# The demo plans are from 2012: `make run` shows them as at 10 December 2012, the date of the
+# Walsall plan's version in the seed and its open round's deadline, a week before the board
+# meets on it (17 December), so what is due, late or overdue reads as it did then
+# (SITE_AS_AT; improvement/clock.py). Empty: today.
+DEMO_AS_AT ?= 2012-12-10
 
 # The task worker (board packs) runs beside the server and stops with it.
 run: demo

@@ -20,8 +20,8 @@ from improvement.signals import demo_loaded
 DEFAULT_PASSWORD = "improvement-demo-2012"  # noqa: S105 - printed for the demo only
 
 # `make run` shows the demo as at this date (SITE_AS_AT; the Makefile's DEMO_AS_AT must agree):
-# the day after the Walsall December round's deadline, before its board meets on 17 December.
-DEMO_AS_AT = datetime.date(2012, 12, 12)
+# the Walsall plan version's date and its December round's deadline, a week before the board.
+DEMO_AS_AT = datetime.date(2012, 12, 10)
 
 WALSALL = "walsall-sip-2012"
 ALL_PLANS = ["walsall-sip-2012", "wiltshire-sip-2012", "southampton-qip-2012"]
