@@ -15,6 +15,8 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 
+from improvement.models import Action
+
 from .models import Reminder, UpdateRound
 
 logger = logging.getLogger(__name__)
@@ -156,3 +158,43 @@ def send_round_reminders(round_, *, as_of, manual=False, base_url=None) -> Resul
         if result.no_one_to_remind:
             _tell_managers(round_, result.no_one_to_remind, base_url, result)
     return result
+
+
+def notify_about_note(note, *, base_url, send) -> str:
+    """Email the action's leads about a new review note, or, when no one holds its lead posts,
+    the plan's managers (``send(message)`` sends, e.g. once the note is committed). Returns a
+    sentence saying who was told."""
+    action = Action.objects.prefetch_related("lead_posts__holders").select_related("plan").get(pk=note.action_id)
+    base = base_url.rstrip("/")
+    kind = note.get_kind_display().lower()
+    link = f"{base}{reverse('boards:note_detail', args=[note.pk])}"
+    holders = action.lead_holders()
+    leads = [user for user in holders if user.email]
+    if leads:
+        body = (f"{note.author} posted a {kind} on action {action.number} ({action.plan.name}) at the "
+                f"{note.meeting}:\n\n{note.text}\n\nAnswer it here: {link}\n")
+        send(EmailMessage(f"{note.get_kind_display()} on action {action.number}", body,
+                          to=[user.email for user in leads]))
+        no_email = [user for user in holders if not user.email]
+        return (f"Told by email: {names_of(leads)}."
+                + (f" Not told (no email address recorded): {names_of(no_email)}." if no_email else ""))
+    if holders:
+        return f"No one was told: the action’s leads have no email address recorded ({names_of(holders)})."
+    posts = action.unheld_lead_posts()
+    why = (f"no one holds the action’s lead posts ({', '.join(f'“{post}”' for post in posts)})" if posts
+           else "the action has no lead post")
+    managers = [user for user in action.plan.managers() if user.email]
+    if not managers:
+        return f"No lead was told: {why}, and the plan has no manager with an email address to tell."
+    fixes = "\n".join(f"  {post}: {base}{holder_url(action, post)}" for post in posts) \
+        or f"  Choose a lead: {base}{holder_url(action)}"
+    body = (f"{note.author} posted a {kind} on action {action.number} ({action.plan.name}) at the {note.meeting}, "
+            f"but {why}, so no lead was told:\n\n{note.text}\n\n"
+            f"Give each post a holder, so that a lead can answer it:\n{fixes}\n\nThe note: {link}\n")
+    send(EmailMessage(f"No one leads action {action.number}: a {kind} no lead has seen", body,
+                      to=[user.email for user in managers]))
+    return f"No lead was told: {why}; the plan’s managers were told instead: {names_of(managers)}."
+
+
+def names_of(users) -> str:
+    return ", ".join(str(user) for user in users)

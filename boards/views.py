@@ -1,11 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -34,7 +32,7 @@ from .forms import (
     ScrutinyReviewForm,
 )
 from .models import FollowUp, ReviewNote, ReviewResponse, UpdateRound
-from .reminders import holder_url, send_round_reminders
+from .reminders import names_of, notify_about_note, send_round_reminders
 
 
 def _bad_request(request, template, context):
@@ -125,18 +123,18 @@ def round_send_reminders(request, round_id):
                                 "the next run (see “Reminders sent” below).")
     if result.no_one_to_remind:
         numbers = ", ".join(action.number for action in result.no_one_to_remind)
-        told = (f" The plan’s managers have been told by email: {_names(result.managers_told)}."
+        told = (f" The plan’s managers have been told by email: {names_of(result.managers_told)}."
                 if result.managers_told else
-                f" The plan’s managers were told earlier: {_names(result.managers_told_before)}."
+                f" The plan’s managers were told earlier: {names_of(result.managers_told_before)}."
                 if result.managers_told_before else "")
         messages.warning(request, f"No one to remind about {_count(len(result.no_one_to_remind), 'action')} "
                                   f"({numbers}): no one holds their lead posts.{told} Give each post a holder: "
                                   "see “No one to remind” below.")
     done = []
     if result.reminded:
-        done.append(f"Reminders sent to {_count(len(result.reminded), 'lead')}: {_names(result.reminded)}.")
+        done.append(f"Reminders sent to {_count(len(result.reminded), 'lead')}: {names_of(result.reminded)}.")
     if result.already_reminded:
-        done.append(f"Already reminded for this round, so not sent again: {_names(result.already_reminded)}.")
+        done.append(f"Already reminded for this round, so not sent again: {names_of(result.already_reminded)}.")
     if not (result.reminded or result.already_reminded or result.no_one_to_remind or result.failed):
         done.append(f"No one to remind: every open action has its update for {round_.period_label}.")
     if done:
@@ -146,10 +144,6 @@ def round_send_reminders(request, round_id):
 
 def _count(number, noun):
     return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-def _names(users):
-    return ", ".join(str(user) for user in users)
 
 
 @require_POST
@@ -234,7 +228,9 @@ def note_create(request, meeting_id):
         note = form.save(commit=False)
         note.meeting, note.author = meeting, request.user
         note.save()
-        return f"Review note posted. {_notify_leads(request, note)}"
+        told = notify_about_note(note, base_url=request.build_absolute_uri("/"),
+                                 send=lambda message: transaction.on_commit(lambda: _send_quietly(message)))
+        return f"Review note posted. {told}"
 
     return _meeting_post(request, meeting_id, ReviewNoteForm, "note_form", access.can_post_review_note,
                          "Only the board's chair, members and officers post review notes.", save, "")
@@ -284,44 +280,6 @@ def follow_up_done(request, follow_up_id):
     FollowUp.objects.filter(pk=follow_up.pk).update(done=True, done_at=timezone.now())
     messages.success(request, "Follow-up marked done.")
     return redirect(follow_up.meeting)
-
-
-def _notify_leads(request, note) -> str:
-    """Tell the action's leads about a new review note, or, when no one holds its lead posts,
-    the plan's managers; say who was told. A failure to send never loses the note."""
-    action = Action.objects.prefetch_related("lead_posts__holders").select_related("plan").get(pk=note.action_id)
-    kind = note.get_kind_display().lower()
-    link = request.build_absolute_uri(reverse("boards:note_detail", args=[note.pk]))
-    holders = action.lead_holders()
-    leads = [user for user in holders if user.email]
-    if leads:
-        body = (f"{note.author} posted a {kind} on action {action.number} ({action.plan.name}) at the "
-                f"{note.meeting}:\n\n{note.text}\n\nAnswer it here: {link}\n")
-        _send_on_commit(EmailMessage(f"{note.get_kind_display()} on action {action.number}", body,
-                                     to=[user.email for user in leads]))
-        unreachable = [user for user in holders if not user.email]
-        return (f"Told by email: {_names(leads)}." +
-                (f" Not told (no email address recorded): {_names(unreachable)}." if unreachable else ""))
-    if holders:
-        return f"No one was told: the action’s leads have no email address recorded ({_names(holders)})."
-    managers = [user for user in action.plan.managers() if user.email]
-    posts = action.unheld_lead_posts()
-    named = ", ".join(f"“{post}”" for post in posts) or "none"
-    if managers:
-        fixes = "\n".join(f"  {post}: {request.build_absolute_uri(holder_url(action, post))}" for post in posts) \
-            or f"  Choose a lead: {request.build_absolute_uri(holder_url(action))}"
-        body = (f"{note.author} posted a {kind} on action {action.number} ({action.plan.name}) at the "
-                f"{note.meeting}, but no one holds its lead posts ({named}), so no lead was told:\n\n{note.text}\n\n"
-                f"Give each post a holder, so that the lead can answer it:\n{fixes}\n\nThe note: {link}\n")
-        _send_on_commit(EmailMessage(f"No one leads action {action.number}: {kind} not seen by a lead", body,
-                                     to=[user.email for user in managers]))
-    told = f"the plan’s managers were told instead: {_names(managers)}" if managers else \
-        "and the plan has no manager with an email address to tell"
-    return f"No lead was told: no one holds the action’s lead posts ({named}); {told}."
-
-
-def _send_on_commit(message):
-    transaction.on_commit(lambda: _send_quietly(message))
 
 
 def _send_quietly(message):
