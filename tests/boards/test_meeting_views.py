@@ -116,6 +116,21 @@ def test_a_note_on_an_action_no_one_leads_tells_the_plans_managers_instead(
     assert "/notes/" in notice.body
 
 
+def test_a_note_on_an_action_without_a_lead_post_says_so(meeting, theme, member, manager, on_commit):
+    from tests.conftest import make_action
+
+    manager.email = "manager@example.org"
+    manager.save()
+    action = make_action(theme, "2.2")
+    with on_commit():
+        response = client_for(member).post(reverse("boards:note_create", args=[meeting.pk]),
+                                           {"action": action.pk, "kind": "comment", "text": "Noted."}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Review note posted. No lead was told: the action has no lead post; the plan’s managers were told "
+        "instead: Manager."]
+    assert f"Choose a lead: http://testserver/actions/{action.pk}/edit/" in mail.outbox[0].body
+
+
 def test_an_empty_review_note_is_refused(meeting, action, member):
     response = client_for(member).post(reverse("boards:note_create", args=[meeting.pk]),
                                        {"action": action.pk, "kind": "comment", "text": "   "})
