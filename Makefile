@@ -32,10 +32,17 @@ demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo
 
+# The demo plans are from 2012: `make run` shows them as at 10 December 2012, the date of the
+# Walsall plan's version in the seed and its open round's deadline, a week before the board
+# meets on it (17 December), so what is due, late or overdue reads as it did then
+# (SITE_AS_AT; improvement/clock.py). Empty: today.
+DEMO_AS_AT ?= 2012-12-10
+
 # The task worker (board packs) runs beside the server and stops with it.
 run: demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (sign in with the demo accounts above)"
-	@$(PY) manage.py db_worker --interval 1 --no-reload & worker=$$!; \
+	@export SITE_AS_AT=$(DEMO_AS_AT); \
+		$(PY) manage.py db_worker --interval 1 --no-reload & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from improvement import access as core_access
-from improvement.forms_rendering import GovukDateField, GovukRadioSelect
+from improvement.clock import today
+from improvement.forms_rendering import ConfirmsUnusualValues, GovukDateField, GovukRadioSelect
 from improvement.models import Action, Plan, Recommendation, add_months, period_label
 from improvement.people_forms import PersonForm
 
@@ -31,7 +32,7 @@ def action_choice(plan, **kwargs):
     return field
 
 
-class RoundForm(forms.Form):
+class RoundForm(ConfirmsUnusualValues, forms.Form):
     period = forms.TypedChoiceField(
         label="Reporting period", coerce=datetime.date.fromisoformat,
         error_messages={"required": "Select the reporting period", "invalid_choice": "Select the reporting period"},
@@ -56,6 +57,9 @@ class RoundForm(forms.Form):
         if period and deadline and deadline < period:
             self.add_error("deadline", "The deadline must be on or after the first day of the period "
                                        f"({period:%-d %B %Y})")
+        elif deadline and deadline < today():
+            self.warn(f"The deadline ({deadline:%-d %B %Y}) has already passed: every action without an update "
+                      "will be late as soon as the round opens, and leads will be chased, not reminded.")
         return cleaned
 
 
@@ -163,7 +167,7 @@ class DecisionForm(forms.ModelForm):
         self.fields["text"].widget.attrs["rows"] = 3
 
 
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(ConfirmsUnusualValues, forms.ModelForm):
     due_date = GovukDateField(label="Due date", error_messages={"required": "Enter the due date"})
 
     class Meta:
@@ -175,6 +179,7 @@ class FollowUpForm(forms.ModelForm):
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
+        self.instance.meeting = meeting  # FollowUp.clean() compares the due date with the meeting's
         # Owners: the board's members and the plan's leads and managers.
         users = get_user_model().objects.filter(
             Q(board_memberships__board=meeting.board)
@@ -184,6 +189,11 @@ class FollowUpForm(forms.ModelForm):
         self.fields["owner"].empty_label = "Choose a person"
         self.fields["owner"].label_from_instance = lambda u: f"{u} ({u.job_title})" if u.job_title else str(u)
         self.fields["description"].widget.attrs["rows"] = 3
+
+    def clean(self):
+        cleaned = super().clean()
+        self.warn_if_far_ahead(cleaned.get("due_date"), "due date", today())
+        return cleaned
 
 
 class ScrutinyReviewForm(forms.ModelForm):

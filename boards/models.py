@@ -230,19 +230,26 @@ class UpdateRound(models.Model):
                     summary.add(submission)
         return sorted(leads.values(), key=lambda s: (-s.outstanding, s.name))
 
-    def leads_missing_updates(self) -> dict:
-        """{user: [open actions they lead with no update in this round's period]}."""
+    def who_to_remind(self) -> tuple[dict, list[Action]]:
+        """The open actions with no update in this round's period, as ({user: [the actions they
+        lead]}, [the actions that no one holding a lead post can be reminded about])."""
         missing = (
             Action.objects.filter(plan=self.plan).missing_update(self.period)
             .prefetch_related("lead_posts__holders").order_by("number_sort")
         )
         by_user: dict = {}
+        no_one: list[Action] = []
         for action in missing:
-            for post in action.lead_posts.all():
-                for holder in post.holders.all():
-                    if holder.is_active and action not in by_user.setdefault(holder, []):
-                        by_user[holder].append(action)
-        return by_user
+            holders = action.lead_holders()
+            if not holders:
+                no_one.append(action)
+            for holder in holders:
+                by_user.setdefault(holder, []).append(action)
+        return by_user, no_one
+
+    def leads_missing_updates(self) -> dict:
+        """{user: [open actions they lead with no update in this round's period]}."""
+        return self.who_to_remind()[0]
 
     @transaction.atomic
     def close(self, *, by):
@@ -341,11 +348,14 @@ class LeadSummary:
 
 
 class Reminder(models.Model):
-    """One email to one lead for one round and rule; what makes reminders go out once."""
+    """One email to one lead (or, about actions no one can be reminded of, to one plan manager)
+    for one round and rule; what makes reminders go out once."""
 
     class Kind(models.TextChoices):
         REMINDER = "reminder", "Reminder before the deadline"
         CHASER = "chaser", "Chaser after the deadline"
+        # To a plan manager: actions missing an update have no one holding their lead posts.
+        NO_ONE_TO_REMIND = "no_one_to_remind", "No one to remind: lead posts to fill"
 
     class Status(models.TextChoices):
         SENT = "sent", "Sent"
@@ -401,6 +411,10 @@ class Meeting(models.Model):
             raise ValidationError({"round": "The round belongs to another plan."})
         if self.board_id and self.plan_id and not self.board.plans.filter(pk=self.plan_id).exists():
             raise ValidationError({"plan": "The board does not oversee this plan."})
+        # A meeting reviews its round's updates, so it cannot come before the round's period.
+        if self.round_id and self.date and self.date < self.round.period:
+            raise ValidationError({"date": f"The meeting must be on or after the start of the round it reviews "
+                                           f"({self.round.period:%-d %B %Y}), not {self.date:%-d %B %Y}"})
 
     def previous(self):
         return (Meeting.objects.filter(board=self.board, plan=self.plan, date__lt=self.date)
@@ -612,6 +626,11 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return self.description[:80]
+
+    def clean(self):
+        if self.meeting_id and self.due_date and self.due_date < self.meeting.date:
+            raise ValidationError({"due_date": f"The follow-up must be due on or after its meeting "
+                                               f"({self.meeting.date:%-d %B %Y}), not {self.due_date:%-d %B %Y}"})
 
 
 # --- Scrutiny --------------------------------------------------------------------------------

@@ -1,18 +1,21 @@
 """Reminder and chaser emails for an update round, each sent at most once per lead and rule.
 
 A reminder goes a few days before the deadline, a chaser after it, to each lead with open
-actions still missing this period's update, listing them with links. Every attempt is
-recorded; a failed one is recorded as failed and tried again on the next run, never reported
-as sent.
+actions still missing this period's update, listing them with links. An action whose lead
+posts no one holds has no one to remind: the plan's managers are told instead (once per
+round), with a link to where each post gets a holder. Every attempt is recorded; a failed one
+is recorded as failed and tried again on the next run, never reported as sent.
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+
+from improvement.models import Action
 
 from .models import Reminder, UpdateRound
 
@@ -24,6 +27,22 @@ class Result:
     sent: int = 0
     failed: int = 0
     skipped: int = 0
+    reminded: list = field(default_factory=list)  # leads emailed now
+    already_reminded: list = field(default_factory=list)  # leads emailed on an earlier run
+    no_one_to_remind: list = field(default_factory=list)  # actions whose lead posts no one holds
+    managers_told: list = field(default_factory=list)  # managers emailed about them now
+    managers_told_before: list = field(default_factory=list)
+
+
+def holder_url(action, post=None) -> str:
+    """Where a plan manager gives a lead post a holder (the plan's post page, or the action
+    while there is none), or chooses a lead for an action that has no lead post."""
+    if post is None:
+        return reverse("improvement:action_edit", args=[action.pk])
+    try:
+        return reverse("improvement:post_edit", args=[action.plan_id, post.pk])
+    except NoReverseMatch:
+        return reverse("improvement:action_detail", args=[action.pk])
 
 
 def due_kind(round_, as_of, *, manual=False) -> str | None:
@@ -55,6 +74,52 @@ def _message(round_, user, actions, kind, base_url):
     return EmailMessage(subject, body, to=[user.email])
 
 
+def _no_one_message(round_, manager, actions, base_url):
+    base = base_url.rstrip("/")
+    lines = []
+    for action in actions:
+        posts = action.unheld_lead_posts()
+        fixes = [f"  No one holds the lead post “{post}”: give it a holder at {base}{holder_url(action, post)}"
+                 for post in posts] or [f"  It has no lead post: choose one at {base}{holder_url(action)}"]
+        lines.append(f"  {action.number}  {_short(action.description)}\n" + "\n".join(fixes))
+    count = len(actions)
+    subject = f"{round_.plan.name}: {count} action{'s' if count != 1 else ''} with no one to remind"
+    body = (f"Dear {manager.get_full_name() or manager.username},\n\n"
+            f"Updates for {round_.period_label} are due by {round_.deadline:%A %-d %B %Y}, but no one can be "
+            f"reminded about these actions, because no one holds their lead posts:\n\n" + "\n\n".join(lines)
+            + f"\n\nThe round: {base}{round_.get_absolute_url()}\n")
+    return EmailMessage(subject, body, to=[manager.email])
+
+
+def _short(text, limit=90):
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def _tell_managers(round_, actions, base_url, result):
+    """Tell each of the plan's managers, once per round, which actions have no one to remind."""
+    kind = Reminder.Kind.NO_ONE_TO_REMIND
+    told = set(Reminder.objects.filter(round=round_, kind=kind, status=Reminder.Status.SENT)
+               .values_list("user_id", flat=True))
+    numbers = ", ".join(a.number for a in actions)
+    for manager in round_.plan.managers():
+        if manager.pk in told:
+            result.managers_told_before.append(manager)
+            continue
+        error = "" if manager.email else "No email address recorded"
+        if not error:
+            try:
+                _no_one_message(round_, manager, actions, base_url).send()
+            except Exception as failure:  # noqa: BLE001 - any mail failure is recorded and retried
+                logger.warning("Notice to %s failed: %s", manager, failure)
+                error = str(failure)[:2000]
+        Reminder.objects.create(round=round_, user=manager, kind=kind, action_numbers=numbers, error=error,
+                                status=Reminder.Status.FAILED if error else Reminder.Status.SENT)
+        if error:
+            result.failed += 1
+        else:
+            result.managers_told.append(manager)
+
+
 def send_round_reminders(round_, *, as_of, manual=False, base_url=None) -> Result:
     result = Result()
     kind = due_kind(round_, as_of, manual=manual)
@@ -66,9 +131,11 @@ def send_round_reminders(round_, *, as_of, manual=False, base_url=None) -> Resul
         UpdateRound.objects.select_for_update().filter(pk=round_.pk).first()
         already = set(Reminder.objects.filter(round=round_, kind=kind, status=Reminder.Status.SENT)
                       .values_list("user_id", flat=True))
-        for user, actions in round_.leads_missing_updates().items():
+        by_user, result.no_one_to_remind = round_.who_to_remind()
+        for user, actions in by_user.items():
             if user.pk in already:
                 result.skipped += 1
+                result.already_reminded.append(user)
                 continue
             numbers = ", ".join(a.number for a in actions)
             if not user.email:
@@ -87,4 +154,47 @@ def send_round_reminders(round_, *, as_of, manual=False, base_url=None) -> Resul
                 Reminder.objects.create(round=round_, user=user, kind=kind, status=Reminder.Status.SENT,
                                         action_numbers=numbers)
                 result.sent += 1
+                result.reminded.append(user)
+        if result.no_one_to_remind:
+            _tell_managers(round_, result.no_one_to_remind, base_url, result)
     return result
+
+
+def notify_about_note(note, *, base_url, send) -> str:
+    """Email the action's leads about a new review note, or, when no one holds its lead posts,
+    the plan's managers (``send(message)`` sends, e.g. once the note is committed). Returns a
+    sentence saying who was told."""
+    action = Action.objects.prefetch_related("lead_posts__holders").select_related("plan").get(pk=note.action_id)
+    base = base_url.rstrip("/")
+    kind = note.get_kind_display().lower()
+    link = f"{base}{reverse('boards:note_detail', args=[note.pk])}"
+    holders = action.lead_holders()
+    leads = [user for user in holders if user.email]
+    if leads:
+        body = (f"{note.author} posted a {kind} on action {action.number} ({action.plan.name}) at the "
+                f"{note.meeting}:\n\n{note.text}\n\nAnswer it here: {link}\n")
+        send(EmailMessage(f"{note.get_kind_display()} on action {action.number}", body,
+                          to=[user.email for user in leads]))
+        no_email = [user for user in holders if not user.email]
+        return (f"Told by email: {names_of(leads)}."
+                + (f" Not told (no email address recorded): {names_of(no_email)}." if no_email else ""))
+    if holders:
+        return f"No one was told: the action’s leads have no email address recorded ({names_of(holders)})."
+    posts = action.unheld_lead_posts()
+    why = (f"no one holds the action’s lead posts ({', '.join(f'“{post}”' for post in posts)})" if posts
+           else "the action has no lead post")
+    managers = [user for user in action.plan.managers() if user.email]
+    if not managers:
+        return f"No lead was told: {why}, and the plan has no manager with an email address to tell."
+    fixes = "\n".join(f"  {post}: {base}{holder_url(action, post)}" for post in posts) \
+        or f"  Choose a lead: {base}{holder_url(action)}"
+    body = (f"{note.author} posted a {kind} on action {action.number} ({action.plan.name}) at the {note.meeting}, "
+            f"but {why}, so no lead was told:\n\n{note.text}\n\n"
+            f"Give each post a holder, so that a lead can answer it:\n{fixes}\n\nThe note: {link}\n")
+    send(EmailMessage(f"No one leads action {action.number}: a {kind} no lead has seen", body,
+                      to=[user.email for user in managers]))
+    return f"No lead was told: {why}; the plan’s managers were told instead: {names_of(managers)}."
+
+
+def names_of(users) -> str:
+    return ", ".join(str(user) for user in users)

@@ -1,15 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from improvement import access as core_access
+from improvement.clock import today
 from improvement.lib.charts import stacked_bars
 from improvement.models import (
     Action,
@@ -34,11 +33,7 @@ from .forms import (
     ScrutinyReviewForm,
 )
 from .models import AttentionEntry, FollowUp, ReviewNote, ReviewResponse, UpdateRound
-from .reminders import send_round_reminders
-
-
-def today():
-    return timezone.localdate()
+from .reminders import names_of, notify_about_note, send_round_reminders
 
 
 def _bad_request(request, template, context):
@@ -107,6 +102,8 @@ def round_detail(request, round_id):
         "round": round_,
         "plan": round_.plan,
         "submissions": submissions,
+        "no_one_to_remind": [s.action for s in submissions if s.is_outstanding and not s.action.lead_holders()]
+        if round_.is_open else [],
         "leads": round_.by_lead(submissions),
         "counts": counts,
         "can_manage": access.can_manage_rounds(request.user, round_.plan),
@@ -125,11 +122,31 @@ def round_send_reminders(request, round_id):
         return redirect(round_)
     result = send_round_reminders(round_, as_of=today(), manual=True, base_url=request.build_absolute_uri("/"))
     if result.failed:
-        messages.error(request, f"{result.failed} reminder{'s' if result.failed != 1 else ''} could not be sent; "
-                                "they will be retried on the next run.")
-    messages.success(request, f"Reminders sent to {result.sent} lead{'s' if result.sent != 1 else ''}"
-                              f"{'' if result.sent else ' (everyone is up to date or was reminded already)'}.")
+        messages.error(request, f"{_count(result.failed, 'email')} could not be sent; they will be retried on "
+                                "the next run (see “Reminders sent” below).")
+    if result.no_one_to_remind:
+        numbers = ", ".join(action.number for action in result.no_one_to_remind)
+        told = (f" The plan’s managers have been told by email: {names_of(result.managers_told)}."
+                if result.managers_told else
+                f" The plan’s managers were told earlier: {names_of(result.managers_told_before)}."
+                if result.managers_told_before else "")
+        messages.warning(request, f"No one to remind about {_count(len(result.no_one_to_remind), 'action')} "
+                                  f"({numbers}): no one holds their lead posts.{told} Give each post a holder: "
+                                  "see “No one to remind” below.")
+    done = []
+    if result.reminded:
+        done.append(f"Reminders sent to {_count(len(result.reminded), 'lead')}: {names_of(result.reminded)}.")
+    if result.already_reminded:
+        done.append(f"Already reminded for this round, so not sent again: {names_of(result.already_reminded)}.")
+    if not (result.reminded or result.already_reminded or result.no_one_to_remind or result.failed):
+        done.append(f"No one to remind: every open action has its update for {round_.period_label}.")
+    if done:
+        messages.success(request, " ".join(done))
     return redirect(round_)
+
+
+def _count(number, noun):
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 @require_http_methods(["GET", "POST"])
@@ -236,8 +253,7 @@ def _meeting_question(request, meeting_id, *, form_class, allowed, denied, save,
     if request.method == "POST":
         form = form_class(request.POST, meeting=meeting)
         if form.is_valid():
-            save(form, meeting)
-            messages.success(request, done)
+            messages.success(request, save(form, meeting) or done)
             return redirect(f"{meeting.get_absolute_url()}#{section}")
     else:
         form = form_class(meeting=meeting, initial=initial)
@@ -252,12 +268,14 @@ def note_create(request, meeting_id):
         note = form.save(commit=False)
         note.meeting, note.author = meeting, request.user
         note.save()
-        _notify_leads(request, note)
+        told = notify_about_note(note, base_url=request.build_absolute_uri("/"),
+                                 send=lambda message: transaction.on_commit(lambda: _send_quietly(message)))
+        return f"Review note posted. {told}"
 
     return _meeting_question(
         request, meeting_id, form_class=ReviewNoteForm, allowed=access.can_post_review_note,
         denied="Only the board's chair, members and officers post review notes.", save=save,
-        done="Review note posted. The action's leads have been told.", section="notes",
+        done="Review note posted.", section="notes",
         initial={"action": request.GET.get("action")},
         page={"heading": "Post a review note", "button": "Post the note"})
 
@@ -312,19 +330,6 @@ def follow_up_done(request, follow_up_id):
     FollowUp.objects.filter(pk=follow_up.pk).update(done=True, done_at=timezone.now())
     messages.success(request, "Follow-up marked done.")
     return redirect(follow_up.meeting)
-
-
-def _notify_leads(request, note):
-    """Tell the action's leads about a new review note. A failure to send never loses the note."""
-    recipients = sorted({user.email for post in note.action.lead_posts.prefetch_related("holders")
-                         for user in post.holders.all() if user.email and user.is_active})
-    if not recipients:
-        return
-    link = request.build_absolute_uri(reverse("boards:note_detail", args=[note.pk]))
-    body = (f"{note.author} posted a {note.get_kind_display().lower()} on action {note.action.number} "
-            f"({note.action.plan.name}) at the {note.meeting}:\n\n{note.text}\n\nAnswer it here: {link}\n")
-    message = EmailMessage(f"{note.get_kind_display()} on action {note.action.number}", body, to=recipients)
-    transaction.on_commit(lambda: _send_quietly(message))
 
 
 def _send_quietly(message):

@@ -1,4 +1,4 @@
-from . import panels
+from . import clock, panels
 
 
 def service(request):
@@ -7,4 +7,5 @@ def service(request):
     return {
         "header_organisation": organisation.name if organisation else "",
         "plan_tabs": panels.plan_tabs,
+        "site_as_at": clock.as_at(),
     }

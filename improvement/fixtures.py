@@ -22,9 +22,11 @@ from .models import (
     Recommendation,
     Source,
     Theme,
-    add_months,
     parse_period,
 )
+
+# The day of its period on which a fixture's update is dated as written.
+WRITTEN_ON_DAY = 5
 
 
 class FixtureError(ValueError):
@@ -181,9 +183,10 @@ def _load_updates(action, updates, statuses, author, where):
         if code not in statuses:
             raise FixtureError(f"{where}: status {code!r} is not in the plan's RAG scheme")
         period = _period(update_data["period"], where)
-        # Date the entry as if written near the end of its period, as a lead would.
+        # Date the entry as if written early in its period, before the update round's deadline
+        # (the demo's rounds close on the 10th or 12th), as a lead who is on time would.
         written = timezone.make_aware(datetime.datetime.combine(
-            add_months(period, 1) - datetime.timedelta(days=7), datetime.time(10, 0)
+            period + datetime.timedelta(days=WRITTEN_ON_DAY - 1), datetime.time(10, 0)
         ))
         action.record_update(
             status=statuses[code], note=update_data.get("note", ""), by=author, period=period,

@@ -5,7 +5,8 @@ from django.core.validators import URLValidator
 from django.template.defaultfilters import filesizeformat
 
 from . import access
-from .forms_rendering import GovukDateField, GovukRadioSelect
+from .clock import today
+from .forms_rendering import ConfirmsUnusualValues, GovukDateField, GovukRadioSelect
 from .lib.filetypes import ALLOWED_DESCRIPTION, check_upload
 from .models import Action, Evidence, Objective, RagStatus
 from .versioning import VersionedModelForm
@@ -31,7 +32,7 @@ class LinkField(forms.URLField):
             raise forms.ValidationError(self.error_messages["scheme"], code="scheme")
 
 
-class UpdateForm(forms.Form):
+class UpdateForm(ConfirmsUnusualValues, forms.Form):
     """A lead's progress update for the plan's current reporting period."""
 
     status = forms.ModelChoiceField(
@@ -53,6 +54,7 @@ class UpdateForm(forms.Form):
     )
     revised_date_reason = forms.CharField(
         label="Reason for the revised date",
+        help_text="Required if you give a revised due date.",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
@@ -78,6 +80,9 @@ class UpdateForm(forms.Form):
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
+        self.plan = plan
+        # Not marked "(optional)": clean() asks for a reason whenever a revised date is given.
+        self.fields["revised_date_reason"].required_if = "revised_due_date"
         statuses = list(plan.rag_scheme.statuses.order_by("position"))
         field = self.fields["status"]
         field.queryset = plan.rag_scheme.statuses.order_by("position")
@@ -114,11 +119,29 @@ class UpdateForm(forms.Form):
             self.add_error("note", "Enter a review note: a completed action needs one")
         if cleaned.get("revised_due_date") and not (cleaned.get("revised_date_reason") or "").strip():
             self.add_error("revised_date_reason", "Enter a reason for the revised date")
+        self._check_revised_date(cleaned.get("revised_due_date"))
         if cleaned.get("evidence_title") and not (
             cleaned.get("evidence_file") or cleaned.get("evidence_link")
         ):
             self.add_error("evidence_file", "Choose a file or enter a link for the evidence")
         return cleaned
+
+    def _check_revised_date(self, revised):
+        """A revised date before the current reporting period is impossible: the periods before
+        it are closed, and the plan did not run then. One already passed, or years ahead, is
+        possible but unusual."""
+        if not revised:
+            return
+        period = self.plan.current_period
+        if revised < period:
+            self.add_error("revised_due_date", "The revised due date must be in or after the current reporting "
+                                               f"period ({self.plan.current_period_label}), not {revised:%-d %B %Y}")
+            return
+        as_of = today()
+        if revised < as_of:
+            self.warn(f"The revised due date ({revised:%-d %B %Y}) has already passed: the action will show "
+                      "as overdue at once.")
+        self.warn_if_far_ahead(revised, "revised due date", as_of)
 
     def evidence(self) -> list[Evidence]:
         """Unsaved evidence records for record_update() to attach to the update."""
@@ -136,7 +159,7 @@ class UpdateForm(forms.Form):
         return items
 
 
-class ActionForm(VersionedModelForm):
+class ActionForm(ConfirmsUnusualValues, VersionedModelForm):
     """A plan manager's create or edit of an action's details (not its status: that is an update).
 
     Everything offered is the plan's own: its themes and objectives, the posts that may lead it
@@ -181,6 +204,11 @@ class ActionForm(VersionedModelForm):
         self.fields["lead_posts"].queryset = access.lead_post_choices(plan)
         self.fields["lead_posts"].help_text = "Leads are posts: whoever holds the post sees the action."
         self.fields["recommendations"].queryset = access.recommendation_choices(plan)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.warn_if_far_ahead(cleaned.get("due_date"), "due date", today())
+        return cleaned
 
     def clean_number(self):
         number = self.cleaned_data["number"].strip()

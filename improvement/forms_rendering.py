@@ -81,7 +81,9 @@ class GovukBoundField(BoundField):
 
     @property
     def is_optional(self) -> bool:
-        return not self.field.required
+        """Shown with " (optional)". A field that is required only when another is given
+        (``field.required_if = "other_field"``) is not optional, and says when in its hint."""
+        return not self.field.required and not getattr(self.field, "required_if", None)
 
     @property
     def error_target_id(self) -> str:
@@ -333,3 +335,51 @@ class GovukDateField(forms.DateField):
             if not re.fullmatch(r"[0-9]{4}", parts[2]):
                 return "Year must include 4 numbers"
         return f"{subject} must be a real date"
+
+
+class ConfirmsUnusualValues:
+    """A form mixin for values that are possible but unusual (a deadline already passed, a due
+    date years ahead): ``clean()`` calls ``self.warn(message)``, and the form is then invalid
+    until the user ticks a checkbox, shown after the form's fields with each warning as GOV.UK
+    warning text. Sending again with the box ticked (and the same unusual value) saves.
+    Impossible values are errors, not warnings.
+    """
+
+    confirm_name = "confirm_unusual"
+    confirm_label = "Yes, the date is right"
+    confirm_error = "Check the date: tick ‘Yes, the date is right’ if it is, or change it"
+
+    # A due date further ahead than this is more often a typing slip (2031 for 2013) than a plan.
+    FAR_AHEAD_YEARS = 5
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    @property
+    def confirm_field(self):
+        """The confirmation checkbox as a bound field, when there is something to confirm (for
+        templates that render fields one by one; ``{{ form }}`` shows it last by itself)."""
+        return self[self.confirm_name] if self.confirm_name in self.fields else None
+
+    def warn_if_far_ahead(self, value: datetime.date | None, what: str, today: datetime.date) -> None:
+        if value and value > _years_after(today, self.FAR_AHEAD_YEARS):
+            self.warn(f"The {what} is more than {self.FAR_AHEAD_YEARS} years ahead ({value:%-d %B %Y}).")
+
+    def full_clean(self):
+        self.warnings: list[str] = []
+        self.fields.pop(self.confirm_name, None)
+        super().full_clean()
+        if not self.is_bound or not self.warnings:
+            return
+        confirm = forms.BooleanField(label=self.confirm_label, required=False)
+        confirm.warnings = self.warnings
+        self.fields[self.confirm_name] = confirm
+        if not confirm.widget.value_from_datadict(self.data, self.files, self.add_prefix(self.confirm_name)):
+            self.add_error(self.confirm_name, self.confirm_error)
+
+
+def _years_after(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)

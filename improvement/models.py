@@ -245,6 +245,11 @@ class Plan(models.Model):
     def previous_period(self) -> datetime.date:
         return add_months(self.current_period, -1)
 
+    def managers(self):
+        """The plan's active managers: told when something about the plan reaches no one else."""
+        return User.objects.filter(plan_roles__plan=self, plan_roles__role=PlanRole.Role.MANAGER,
+                                   is_active=True).distinct().order_by("first_name", "last_name", "username")
+
     @property
     def current_period_label(self) -> str:
         return period_label(self.current_period)
@@ -614,6 +619,20 @@ class Action(models.Model):
         if self.evidence.exists():
             reasons.append("It has evidence attached.")
         return reasons
+    def lead_holders(self) -> list["User"]:
+        """The active people who hold the action's lead posts: who is told about it. Reads
+        ``lead_posts__holders`` (prefetch it for many actions)."""
+        people: dict = {}
+        for post in self.lead_posts.all():
+            for holder in post.holders.all():
+                if holder.is_active:
+                    people.setdefault(holder.pk, holder)
+        return list(people.values())
+
+    def unheld_lead_posts(self) -> list["Post"]:
+        """The action's lead posts that no active person holds (vacant, or held only by people
+        who have left)."""
+        return [post for post in self.lead_posts.all() if not any(h.is_active for h in post.holders.all())]
 
     def is_overdue(self, as_of: datetime.date) -> bool:
         due = self.effective_due_date

@@ -39,6 +39,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
+def env_date(name: str) -> datetime.date | None:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a date like 2012-12-12, not {value!r}") from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if value is None or value == "":
@@ -54,6 +64,14 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     # Development only: a fixed, obviously unsafe key so sessions survive restarts.
     SECRET_KEY = "django-insecure-development-key-do-not-use-in-production"  # noqa: S105
+
+# Show every date rule (overdue, late, deadlines) as at this date instead of today: for a demo of
+# old plans only (improvement/clock.py). A real site must never run on a pretend date.
+SITE_AS_AT = env_date("SITE_AS_AT")
+if SITE_AS_AT and not DEBUG and not env_bool("THIS_IS_A_DEMO_SITE", False):
+    raise ImproperlyConfigured(
+        "SITE_AS_AT is set but DEBUG is off, so this looks like a real site: its dates would be wrong. "
+        "Unset SITE_AS_AT, or set THIS_IS_A_DEMO_SITE=true if it really is a demo.")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -3,13 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_GET, require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from . import access, exports, panels
+from .clock import today
 from .exports import export_response, table_actions
 from .filters import ActionFilter
 from .forms import ActionForm, PasswordChangeForm, UpdateForm
@@ -19,10 +19,6 @@ from .tables import ActionTable
 from .versioning import StaleEdit
 
 ACTIONS_PER_PAGE = 50
-
-
-def today():
-    return timezone.localdate()
 
 
 @require_GET

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from boards import access as board_access
 from boards.models import Assessment, UpdateRound
 from improvement import access
+from improvement.clock import today
 from improvement.filters import ActionFilter
 from improvement.lib.spreadsheets import XLSX_TYPE, csv_lines, xlsx_bytes
 from improvement.models import Action, Movement, Update, add_months, parse_period, period_label, statuses_as_of
@@ -31,7 +32,7 @@ class ExportError(ValueError):
 def rag_summary(plan, *, period=None, query=None, as_of=None):
     """(about rows, header, action rows, summary rows) for a plan and period, with the action
     table's filters given as ``query`` (a QueryDict or dict)."""
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or today()
     period = period or plan.current_period
     previous = add_months(period, -1)
     queryset = Action.objects.filter(plan=plan).for_table(period, as_of)

@@ -67,7 +67,7 @@ def pack_issue(request, meeting_id):
     board_access.require(pack_access.can_issue_pack(request.user, meeting),
                          "Only the plan's managers issue the board pack.")
     if request.method == "POST":
-        render_request = request_render(meeting, purpose=PackRender.Purpose.ISSUE, by=request.user)
+        render_request, _created = request_render(meeting, purpose=PackRender.Purpose.ISSUE, by=request.user)
         return redirect(render_request)
     latest = meeting.packs.select_related("issued_by").defer("pdf").order_by("-version").first()
     return render(request, "reports/pack_issue.html", {

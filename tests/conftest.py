@@ -49,6 +49,13 @@ def _private_storage(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _real_clock(settings):
+    """Tests run on the real (or frozen) clock even from a shell where a demo's SITE_AS_AT is set;
+    a test that wants a demo date sets ``settings.SITE_AS_AT`` itself."""
+    settings.SITE_AS_AT = None
+
+
 @pytest.fixture
 def on_commit(django_capture_on_commit_callbacks):
     """Run on-commit work (queuing background tasks) as the request's transaction would on commit."""

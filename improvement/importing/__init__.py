@@ -1,8 +1,8 @@
 """Importing plans from XLSX, CSV and DOCX (readers, parsers, engine) and exporting them."""
 
 from django.db import transaction
-from django.utils import timezone
 
+from ..clock import today
 from ..models import Organisation, Plan, RagScheme
 from . import engine
 from .readers import ReadError, read_upload
@@ -34,7 +34,7 @@ def new_plan(name: str, *, organisation: Organisation, scheme: RagScheme | None 
         n += 1
         slug = f"{base}-{n}"
     return Plan(organisation=organisation, name=name, slug=slug, rag_scheme=scheme,
-                current_period=timezone.localdate().replace(day=1))
+                current_period=today().replace(day=1))
 
 
 def run(name: str, data: bytes, plan, mapping: dict, *, by, dry_run=False):

@@ -191,6 +191,56 @@ def test_leads_get_an_email_about_a_new_note(board, plan, theme, lead, lead_post
     assert "/notes/" in mail.outbox[0].body
 
 
+def test_posting_a_note_says_which_leads_were_told(meeting, action, member, lead, on_commit):
+    lead.email = "lead@example.org"
+    lead.save()
+    with on_commit():
+        response = client_for(member).post(reverse("boards:note_create", args=[meeting.pk]),
+                                           {"action": action.pk, "kind": "challenge", "text": "Where is the audit?"},
+                                           follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["Review note posted. Told by email: Lead."]
+    assert [m.to for m in mail.outbox] == [["lead@example.org"]]
+
+
+def test_a_note_on_an_action_no_one_leads_tells_the_plans_managers_instead(
+        meeting, theme, council, member, manager, on_commit):
+    from improvement.models import Post
+    from tests.conftest import make_action
+
+    manager.email = "manager@example.org"
+    manager.save()
+    post = Post.objects.create(organisation=council, title="Head of Service")
+    action = make_action(theme, "2.1", leads=[post])
+    with on_commit():
+        response = client_for(member).post(reverse("boards:note_create", args=[meeting.pk]),
+                                           {"action": action.pk, "kind": "question", "text": "Who leads this now?"},
+                                           follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "Review note posted. No lead was told: no one holds the action’s lead posts (“Head of Service”); "
+        "the plan’s managers were told instead: Manager."]
+    assert [m.to for m in mail.outbox] == [["manager@example.org"]]
+    notice = mail.outbox[0]
+    assert "No one leads action 2.1" in notice.subject
+    assert "Who leads this now?" in notice.body and "Head of Service:" in notice.body
+    assert "/notes/" in notice.body
+
+
+def test_a_note_on_an_action_without_a_lead_post_says_so(meeting, theme, member, manager, on_commit):
+    from tests.conftest import make_action
+
+    manager.email = "manager@example.org"
+    manager.save()
+    action = make_action(theme, "2.2")
+    with on_commit():
+        response = client_for(member).post(reverse("boards:note_create", args=[meeting.pk]),
+                                           {"action": action.pk, "kind": "comment", "text": "Noted."}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Review note posted. No lead was told: the action has no lead post; the plan’s managers were told "
+        "instead: Manager."]
+    assert f"Choose a lead: http://testserver/actions/{action.pk}/edit/" in mail.outbox[0].body
+
+
 def test_an_empty_review_note_is_refused(meeting, action, member):
     response = client_for(member).post(reverse("boards:note_create", args=[meeting.pk]),
                                        {"action": action.pk, "kind": "comment", "text": "   "})
@@ -373,3 +423,38 @@ def test_thread_times_are_valid_html_datetimes_without_microseconds(meeting, act
         created_at=datetime.datetime(2012, 12, 17, 11, 5, 7, 458111, tzinfo=datetime.UTC))
     page = client_for(chair).get(reverse("boards:note_detail", args=[note.pk])).content.decode()
     assert 'datetime="2012-12-17T11:05:07+0000"' in page
+def test_a_meeting_before_its_rounds_period_is_refused(board, plan, open_round, officer):
+    response = client_for(officer).post(reverse("boards:meeting_create", args=[board.pk]), {
+        "plan": plan.pk, "round": open_round.pk, "date_0": "5", "date_1": "3", "date_2": "2010"})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["date"] == [
+        "The meeting must be on or after the start of the round it reviews (1 December 2012), not 5 March 2010"]
+    assert not Meeting.objects.exists()
+
+
+def follow_up(owner, day, month, year, **extra):
+    return {"description": "Report back", "owner": owner.pk, "due_date_0": str(day), "due_date_1": str(month),
+            "due_date_2": str(year), **extra}
+
+
+def test_a_follow_up_due_before_its_meeting_is_refused(meeting, action, officer, lead, frozen_today):
+    response = client_for(officer).post(reverse("boards:follow_up_create", args=[meeting.pk]),
+                                        follow_up(lead, 1, 12, 2012))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["due_date"] == [
+        "The follow-up must be due on or after its meeting (17 December 2012), not 1 December 2012"]
+    assert not FollowUp.objects.exists()
+
+
+def test_a_follow_up_due_years_ahead_is_recorded_only_once_confirmed(meeting, action, officer, lead, frozen_today):
+    client = client_for(officer)
+    url = reverse("boards:follow_up_create", args=[meeting.pk])
+    response = client.post(url, follow_up(lead, 14, 1, 2031))
+
+    assert response.status_code == 400
+    assert "The due date is more than 5 years ahead (14 January 2031)" in response.content.decode()
+    assert not FollowUp.objects.exists()
+    assert client.post(url, follow_up(lead, 14, 1, 2031, confirm_unusual="on")).status_code == 302
+    assert FollowUp.objects.get().due_date == datetime.date(2031, 1, 14)

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from boards.models import UpdateRound
 from tests.conftest import client_for, count_queries, make_action, make_many_actions, status
@@ -12,7 +12,7 @@ def rounds_url(plan):
     return reverse("boards:round_list", args=[plan.pk])
 
 
-def test_manager_opens_a_round(plan, manager):
+def test_manager_opens_a_round(plan, manager, frozen_today):
     response = client_for(manager).post(rounds_url(plan), {
         "period": "2013-01-01", "deadline_0": "10", "deadline_1": "1", "deadline_2": "2013"})
     round_ = UpdateRound.objects.get()
@@ -156,12 +156,78 @@ def test_my_actions_query_count_is_unchanged_by_rounds_and_notes(theme, lead, le
     assert count_queries(client, reverse("improvement:my_actions")) == with_10
 
 
-def test_action_needing_update_is_listed_in_reminder_with_vacant_post_ignored(theme, council, open_round, manager,
-                                                                              frozen_today):
+def fix_link(action, post):
+    try:
+        return reverse("improvement:post_edit", args=[action.plan_id, post.pk])
+    except NoReverseMatch:  # until plan managers have their post pages
+        return action.get_absolute_url()
+
+
+@pytest.fixture
+def vacant_action(theme, council):
     from improvement.models import Post
 
-    vacant = Post.objects.create(organisation=council, title="Vacant post")
-    make_action(theme, "9.9", leads=[vacant])
-    response = client_for(manager).post(reverse("boards:round_send_reminders", args=[open_round.pk]))
-    assert response.status_code == 302
+    return make_action(theme, "9.9", leads=[Post.objects.create(organisation=council, title="Head of Service (vacant)")])
+
+
+def test_reminders_say_who_was_reminded_and_which_actions_have_no_one_to_remind(
+        action, vacant_action, lead, open_round, manager, frozen_today):
+    lead.email, manager.email = "lead@example.org", "manager@example.org"
+    lead.save()
+    manager.save()
+    client = client_for(manager)
+
+    response = client.post(reverse("boards:round_send_reminders", args=[open_round.pk]), follow=True)
+
+    shown = [str(m) for m in response.context["messages"]]
+    assert "Reminders sent to 1 lead: Lead." in shown
+    assert ("No one to remind about 1 action (9.9): no one holds their lead posts. The plan’s managers have been "
+            "told by email: Manager. Give each post a holder: see “No one to remind” below.") in shown
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    assert set(by_recipient) == {"lead@example.org", "manager@example.org"}
+    notice = by_recipient["manager@example.org"]
+    post = vacant_action.lead_posts.get()
+    assert "1 action with no one to remind" in notice.subject
+    assert "9.9" in notice.body and "Head of Service (vacant)" in notice.body
+    assert fix_link(vacant_action, post) in notice.body
+    assert "9.9" not in by_recipient["lead@example.org"].body
+    page = response.content.decode()
+    assert 'id="no-one-to-remind"' in page
+    assert f'href="{fix_link(vacant_action, post)}">Give “Head of Service (vacant)” a holder</a>' in page
+
+    response = client.post(reverse("boards:round_send_reminders", args=[open_round.pk]), follow=True)
+    shown = " ".join(str(m) for m in response.context["messages"])
+    assert "Already reminded for this round, so not sent again: Lead." in shown
+    assert "The plan’s managers were told earlier: Manager." in shown
+    assert len(mail.outbox) == 2
+
+
+def test_reminders_say_so_when_everyone_has_updated(action, lead, scheme, open_round, manager, frozen_today):
+    action.record_update(status=status(scheme, "G"), note="ok", by=lead)
+    response = client_for(manager).post(reverse("boards:round_send_reminders", args=[open_round.pk]), follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "No one to remind: every open action has its update for December 2012."]
     assert mail.outbox == []
+
+
+def test_readers_see_which_actions_have_no_one_to_remind_without_fix_links(vacant_action, open_round, viewer):
+    page = client_for(viewer).get(open_round.get_absolute_url()).content.decode()
+    assert 'id="no-one-to-remind"' in page and "Head of Service (vacant)" in page
+    assert "a holder</a>" not in page
+
+
+def test_a_deadline_already_passed_is_opened_only_once_confirmed(plan, manager, frozen_today):
+    client = client_for(manager)
+    data = {"period": "2012-12-01", "deadline_0": "10", "deadline_1": "12", "deadline_2": "2012"}
+    response = client.post(rounds_url(plan), data)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The deadline (10 December 2012) has already passed: every action without an update will be late" in page
+    assert "govuk-warning-text" in page and "Yes, the date is right" in page
+    assert page.count("There is a problem") == 1
+    assert not UpdateRound.objects.exists()
+
+    response = client.post(rounds_url(plan), {**data, "confirm_unusual": "on"})
+    assert response.status_code == 302
+    assert UpdateRound.objects.get().deadline == datetime.date(2012, 12, 10)

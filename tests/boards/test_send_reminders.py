@@ -98,3 +98,25 @@ def test_a_closed_round_sends_nothing(leads_with_actions, open_round, manager):
     open_round.close(by=manager)
     run_on(datetime.date(2012, 12, 11))
     assert mail.outbox == []
+
+
+def test_the_plans_managers_are_told_once_about_actions_no_one_can_be_reminded_of(
+        leads_with_actions, theme, council, manager):
+    from improvement.models import Post
+
+    manager.email = "manager@example.org"
+    manager.save()
+    make_action(theme, "2.1", leads=[Post.objects.create(organisation=council, title="Head of Service")])
+    make_action(theme, "2.2")  # no lead post at all
+
+    output = run_on(datetime.date(2012, 12, 7))
+
+    notices = [message for message in mail.outbox if message.to == ["manager@example.org"]]
+    assert len(notices) == 1
+    assert "2.1" in notices[0].body and "No one holds the lead post “Head of Service”" in notices[0].body
+    assert "2.2" in notices[0].body and "It has no lead post: choose one at" in notices[0].body
+    assert "No one to remind (no one holds their lead posts): 2.1, 2.2; plan managers told: Manager" in output
+    assert Reminder.objects.get(user=manager).get_kind_display() == "No one to remind: lead posts to fill"
+
+    run_on(datetime.date(2012, 12, 11))  # the chaser run tells the managers nothing new
+    assert len([message for message in mail.outbox if message.to == ["manager@example.org"]]) == 1

@@ -151,9 +151,13 @@ def assert_page_ok(assert_accessible, assert_valid_html):
 
 @pytest.fixture
 def demo(transactional_db, settings):
+    """The demo as `make run` serves it: its data, and its dates judged as at the demo's date."""
     from django.core.management import call_command
 
+    from improvement.management.commands.demo import DEMO_AS_AT
+
     settings.DEBUG = True
+    settings.SITE_AS_AT = DEMO_AS_AT
     call_command("demo", stdout=io.StringIO())
     return "improvement-demo-2012"
 

@@ -106,3 +106,18 @@ def test_simultaneous_stale_saves_have_exactly_one_winner(plan, theme, manager, 
         action.refresh_from_db()
         assert action.description == f"round {round_number} writer {winners[0]}"
         assert Action.objects.get(pk=action.pk).version == read["read_version"] + 1
+
+
+def test_a_due_date_years_ahead_is_saved_only_once_confirmed(action, manager, frozen_today):
+    client = client_for(manager)
+    data = form_data(action, due_date_0="30", due_date_1="6", due_date_2="2031")
+    response = client.post(url(action), data)
+
+    assert response.status_code == 400
+    assert "The due date is more than 5 years ahead (30 June 2031)" in response.content.decode()
+    action.refresh_from_db()
+    assert action.due_date.year == 2013
+
+    assert client.post(url(action), {**data, "confirm_unusual": "on"}).status_code == 302
+    action.refresh_from_db()
+    assert action.due_date.year == 2031

@@ -168,3 +168,51 @@ def test_a_second_update_in_the_period_is_explained_and_kept(action, lead, schem
     assert "already has an update for December 2012" in page
     client.post(url(action), form_data(scheme, "A"))
     assert action.updates.count() == 2
+
+
+def revised(day, month, year, reason="Recruitment took longer than planned"):
+    return {"revised_due_date_0": str(day), "revised_due_date_1": str(month), "revised_due_date_2": str(year),
+            "revised_date_reason": reason}
+
+
+def test_a_revised_date_before_the_current_period_is_refused(action, lead, scheme, frozen_today):
+    response = client_for(lead).post(url(action), form_data(scheme, **revised(1, 1, 2010)))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["revised_due_date"] == [
+        "The revised due date must be in or after the current reporting period (December 2012), not 1 January 2010"]
+    assert "Yes, the date is right" not in response.content.decode()  # an error, not a warning
+    assert not Update.objects.exists()
+
+
+@pytest.mark.parametrize(("date", "warning"), [
+    ((5, 12, 2012), "The revised due date (5 December 2012) has already passed"),
+    ((31, 3, 2031), "The revised due date is more than 5 years ahead (31 March 2031)"),
+])
+def test_an_unusual_revised_date_is_saved_only_once_confirmed(action, lead, scheme, frozen_today, date, warning):
+    client = client_for(lead)
+    response = client.post(url(action), form_data(scheme, **revised(*date)))
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "govuk-warning-text" in page and warning in page
+    assert "Yes, the date is right" in page
+    assert "Check the date: tick ‘Yes, the date is right’ if it is, or change it" in page
+    assert not Update.objects.exists()
+
+    response = client.post(url(action), form_data(scheme, **revised(*date), confirm_unusual="on"))
+    assert response.status_code == 302
+    assert Update.objects.get().revised_due_date.year == date[2]
+
+
+def test_a_usual_revised_date_needs_no_confirmation(action, lead, scheme, frozen_today):
+    response = client_for(lead).post(url(action), form_data(scheme, **revised(31, 3, 2013)))
+    assert response.status_code == 302
+
+
+def test_the_revised_date_reason_says_when_it_is_required_instead_of_optional(action, lead):
+    page = client_for(lead).get(url(action)).content.decode()
+    label = page.split('for="id_revised_date_reason"', 1)[1].split("</label>", 1)[0]
+    assert "Reason for the revised date" in label and "(optional)" not in label
+    assert "Required if you give a revised due date." in page
+    assert "Revised due date (optional)" in page  # the date itself is optional

@@ -308,7 +308,7 @@ def test_each_issue_request_is_its_own_render_as_before(pack_meeting, manager):
     client = client_for(manager)
     _ask_for_draft(client, pack_meeting)
     for _ in range(2):
-        client.post(reverse("reports:pack_generate", args=[pack_meeting.pk]), {"purpose": "issue"})
+        client.post(reverse("reports:pack_issue", args=[pack_meeting.pk]))
     assert sorted(PackRender.objects.values_list("purpose", flat=True)) == ["draft", "issue", "issue"]
 
 

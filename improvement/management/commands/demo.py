@@ -4,18 +4,24 @@ Safe to run again: existing plans and accounts are kept (passwords are reset to 
 password, so the printed sign-in details always work).
 """
 
+import datetime
 import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from improvement import clock
 from improvement.fixtures import load_plan_file
 from improvement.models import Organisation, Plan, PlanRole, Post, RagScheme, RagStatus, User
 from improvement.rag import create_presets
 from improvement.signals import demo_loaded
 
 DEFAULT_PASSWORD = "improvement-demo-2012"  # noqa: S105 - printed for the demo only
+
+# `make run` shows the demo as at this date (SITE_AS_AT; the Makefile's DEMO_AS_AT must agree):
+# the Walsall plan version's date and its December round's deadline, a week before the board.
+DEMO_AS_AT = datetime.date(2012, 12, 10)
 
 WALSALL = "walsall-sip-2012"
 ALL_PLANS = ["walsall-sip-2012", "wiltshire-sip-2012", "southampton-qip-2012"]
@@ -72,6 +78,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password: {password}):")
         for username, (_, _, title, organisation, *_rest) in ACCOUNTS.items():
             self.stdout.write(f"  {username:<9} {title}, {organisation}")
+        as_at = clock.as_at()
+        self.stdout.write("")
+        if as_at:
+            self.stdout.write(f"Dates are shown as at {as_at:%-d %B %Y} (SITE_AS_AT).")
+        else:
+            self.stdout.write(f"The demo plans are from 2012: set SITE_AS_AT={DEMO_AS_AT.isoformat()} (as `make run` "
+                              "does) to see them as at the time, not as long overdue.")
 
     def create_accounts(self, password):
         plans = {plan.slug: plan for plan in Plan.objects.filter(slug__in=ALL_PLANS)}
