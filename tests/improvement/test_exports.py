@@ -125,3 +125,12 @@ def test_each_row_joins_the_actions_leads_and_references_in_order(plan, theme, l
     assert rows[1][4] == "Assistant Director Specialist Services; Early Help Lead"
     assert rows[1][13] == "OIS 2012 1.1; OIS 2012 1.2"
     assert rows[2][4] == "" and rows[2][13] == "" and rows[2][9] == "No update yet"
+
+
+def test_the_action_table_workbook_has_a_frozen_filtered_header_and_date_cells(plan, action, viewer):
+    response = client_for(viewer).get(table_url(plan, "?export=xlsx"))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Actions"]
+    header = [cell.value for cell in sheet[1]]
+    due = sheet.cell(row=2, column=header.index("Due date") + 1)
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:P2" and sheet["A1"].font.b
+    assert due.is_date and due.value == datetime.datetime(2013, 1, 31) and due.number_format == "d mmm yyyy"
