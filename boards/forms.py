@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from improvement.forms_rendering import GovukDateField, GovukRadioSelect
+from improvement.lib.text import shorten
 from improvement.models import Action, Recommendation, add_months, period_label
 
 from .models import Assessment, AttentionItem, Board, Decision, FollowUp, Meeting, ReviewNote, ScrutinyReview
@@ -15,7 +16,7 @@ def action_choice(plan, **kwargs):
         queryset=Action.objects.filter(plan=plan).order_by("number_sort"),
         empty_label="Choose an action", **kwargs,
     )
-    field.label_from_instance = lambda action: f"{action.number} – {action.description[:90]}"
+    field.label_from_instance = lambda action: f"{action.number} – {shorten(action.description, 90)}"
     return field
 
 
@@ -202,7 +203,8 @@ class AssessmentForm(forms.ModelForm):
         recommendation.queryset = Recommendation.objects.filter(source__plan=plan).select_related("source")
         recommendation.empty_label = "None"
         self.fields["actions"].queryset = Action.objects.filter(plan=plan).order_by("number_sort")
-        self.fields["actions"].label_from_instance = lambda action: f"{action.number} – {action.description[:80]}"
+        self.fields["actions"].label_from_instance = (
+            lambda action: f"{action.number} – {shorten(action.description, 80)}")
         self.fields["actions"].help_text = "Hold Ctrl (or Cmd) to choose more than one."
         self.fields["conclusion"].widget = GovukRadioSelect(hints={
             Assessment.Conclusion.PARTIALLY_COMPLETE: "Needs a comment.",

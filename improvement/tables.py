@@ -3,6 +3,7 @@ from django.db.models import F
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from .lib.text import shorten
 from .models import Action
 
 
@@ -37,7 +38,7 @@ class ActionTable(tables.Table):
         return queryset.order_by(ordering, "number_sort"), True
 
     def render_description(self, value):
-        return value if len(value) <= 200 else value[:197].rstrip() + "…"
+        return shorten(value, 200)
 
     def render_leads(self, record):
         return format_html_join(", ", "{}", ((post.title,) for post in record.lead_posts.all())) or "–"

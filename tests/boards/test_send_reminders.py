@@ -98,3 +98,17 @@ def test_a_closed_round_sends_nothing(leads_with_actions, open_round, manager):
     open_round.close(by=manager)
     run_on(datetime.date(2012, 12, 11))
     assert mail.outbox == []
+
+
+def test_a_long_action_is_cut_at_a_word_with_an_ellipsis_in_the_reminder(theme, lead, lead_post, open_round):
+    lead.email = "lead@example.org"
+    lead.save()
+    description = ("Ensure that all child protection plans are outcome focused and that the core group "
+                   "monitors the progress of each plan against its outcomes")
+    make_action(theme, "2.4", leads=[lead_post], description=description)
+    run_on(datetime.date(2012, 12, 7))
+
+    line = next(line for line in mail.outbox[0].body.splitlines() if "2.4" in line)
+    shown = line.split("2.4", 1)[1].strip()
+    assert shown.endswith("…") and len(shown) <= 90
+    assert description.startswith(shown[:-1]) and description[len(shown) - 1] == " "
