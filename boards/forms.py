@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from improvement.forms_rendering import GovukDateField, GovukRadioSelect
+from improvement.forms_rendering import GovukCheckboxes, GovukDateField, GovukRadioSelect
 from improvement.lib.text import shorten
 from improvement.models import Action, Recommendation, add_months, period_label
 
@@ -185,6 +185,28 @@ class ScrutinyReviewForm(forms.ModelForm):
         self.fields["scope"].widget.attrs["rows"] = 3
 
 
+def actions_by_recommendation(plan):
+    """The plan's actions as grouped choices, one group per recommendation in reading order
+    ("1, 2, 10"), then the actions that answer none; an action answering several is listed under
+    the first, with a hint naming them all. Returns (groups, hints by action id)."""
+    actions = list(Action.objects.filter(plan=plan).prefetch_related("recommendations__source")
+                   .order_by("number_sort"))
+    groups: dict = {}
+    hints = {}
+    for action in actions:
+        recommendations = sorted(action.recommendations.all(),
+                                 key=lambda r: (r.source.key, r.reference_sort))
+        first = recommendations[0] if recommendations else None
+        groups.setdefault(first, []).append((action.pk, f"{action.number} – {shorten(action.description, 80)}"))
+        if len(recommendations) > 1:
+            hints[action.pk] = "Answers " + ", ".join(str(r) for r in recommendations)
+    ordered = sorted((r for r in groups if r is not None), key=lambda r: (r.source.key, r.reference_sort))
+    choices = [(f"{r} – {shorten(r.text, 100)}" if r.text else str(r), groups[r]) for r in ordered]
+    if None in groups:
+        choices.append(("Not linked to a recommendation" if ordered else "", groups[None]))
+    return choices, hints
+
+
 class AssessmentForm(forms.ModelForm):
     class Meta:
         model = Assessment
@@ -202,13 +224,14 @@ class AssessmentForm(forms.ModelForm):
         recommendation = self.fields["recommendation"]
         recommendation.queryset = Recommendation.objects.filter(source__plan=plan).select_related("source")
         recommendation.empty_label = "None"
-        self.fields["actions"].queryset = Action.objects.filter(plan=plan).order_by("number_sort")
-        self.fields["actions"].label_from_instance = (
-            lambda action: f"{action.number} – {shorten(action.description, 80)}")
-        self.fields["actions"].help_text = "Hold Ctrl (or Cmd) to choose more than one."
+        actions = self.fields["actions"]
+        actions.queryset = Action.objects.filter(plan=plan).order_by("number_sort")
+        groups, hints = actions_by_recommendation(plan)
+        actions.widget = GovukCheckboxes(choices=groups, hints=hints, filter_label="Filter actions")
+        actions.help_text = "Choose the actions this item looks at. They are grouped by the recommendation they answer."
         self.fields["conclusion"].widget = GovukRadioSelect(hints={
-            Assessment.Conclusion.PARTIALLY_COMPLETE: "Needs a comment.",
-            Assessment.Conclusion.UNKNOWN: "No evidence received. Needs a comment.",
+            conclusion: ("No evidence received. " if conclusion == Assessment.Conclusion.UNKNOWN else "")
+            + "Needs a comment." for conclusion in Assessment.NEEDS_COMMENT
         })
         self.fields["conclusion"].widget.choices = self.fields["conclusion"].choices = \
             Assessment.Conclusion.choices

@@ -290,16 +290,18 @@ class Recommendation(models.Model):
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="recommendations")
     reference = models.CharField(max_length=40)
+    # Sorts references as people read them ("1, 2, 10"; see number_sort_key), kept by save().
+    reference_sort = models.CharField(max_length=100, editable=False, default="")
     text = models.TextField(blank=True)
     urgency = models.CharField(max_length=20, choices=Urgency.choices, default=Urgency.OTHER)
     due_date = models.DateField(
         null=True, blank=True, help_text="Leave empty to derive it from the urgency."
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["reference_sort"])
 
     class Meta:
-        ordering = ["source", "reference"]
+        ordering = ["source", "reference_sort"]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "reference"], name="recommendation_reference_unique_in_source"
@@ -308,6 +310,10 @@ class Recommendation(models.Model):
 
     def __str__(self):
         return f"{self.source.key} {self.reference}"
+
+    def save(self, *args, **kwargs):
+        self.reference_sort = number_sort_key(self.reference)
+        super().save(*args, **kwargs)
 
     @property
     def due(self) -> datetime.date | None:
