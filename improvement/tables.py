@@ -10,10 +10,11 @@ from .models import Action
 class ActionTable(tables.Table):
     number = tables.Column(
         verbose_name="No.", linkify=True, order_by=("number_sort",),
-        attrs={"td": {"class": "govuk-table__cell app-nowrap"}},
+        attrs={"td": {"class": "app-nowrap"}},
     )
     theme = tables.Column(accessor="theme__code", verbose_name="Theme", order_by=("theme__position",))
-    description = tables.Column(verbose_name="Action")
+    description = tables.Column(verbose_name="Action",
+                                attrs={"td": {"class": "app-table__description"}})
     leads = tables.Column(empty_values=(), verbose_name="Leads", orderable=False)
     lead_agency = tables.Column(verbose_name="Lead agency")
     due = tables.Column(accessor="due_as_revised", verbose_name="Due", order_by=("due_as_revised",))
