@@ -32,12 +32,14 @@ demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo
 
-# The task worker (board packs) runs beside the server and stops with it.
+# The task worker (board packs) runs beside the server and stops with it. A missing page shows
+# the project's own page, not Django's debug page (DEBUG_ERROR_PAGES=true make run for that).
+DEBUG_ERROR_PAGES ?= false
 run: demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (sign in with the demo accounts above)"
 	@$(PY) manage.py db_worker --interval 1 --no-reload & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-		$(PY) manage.py runserver 127.0.0.1:$(PORT)
+		DEBUG_ERROR_PAGES=$(DEBUG_ERROR_PAGES) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The production configuration locally: gunicorn, whitenoise, the task worker (scripts/serve.sh).
 serve: install

@@ -5,5 +5,5 @@ class BoardsConfig(AppConfig):
     name = "boards"
 
     def ready(self):
-        # Registers the board-member plan-reader rule and the panels on core pages.
-        from . import access, demo, panels  # noqa: F401
+        # Registers the board-member plan-reader rule, the landing rules and the panels on core pages.
+        from . import access, demo, landing, panels  # noqa: F401

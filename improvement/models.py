@@ -29,6 +29,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 
@@ -89,6 +90,11 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    @cached_property
+    def holds_a_post(self) -> bool:
+        """Whether they hold any post, so that "My actions" can ever list anything for them."""
+        return self.pk is not None and self.posts.exists()
 
 
 class Post(models.Model):

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -8,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from . import access, exports, panels
+from . import access, exports, landing, panels
 from .exports import export_response, table_actions
 from .filters import ActionFilter
 from .forms import ActionForm, UpdateForm
@@ -315,3 +316,22 @@ def action_edit(request, action_id):
     context = {"plan": action.plan, "action": action, "form": form, "stale": stale}
     status_code = 409 if stale else (400 if form.errors else 200)
     return render(request, "improvement/action_edit.html", context, status=status_code)
+
+
+class SignInView(auth_views.LoginView):
+    """Sign in, then go where ``next`` says or else where the person's work is (``landing``)."""
+
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return landing.landing_url(self.request.user)
+
+
+class SignOutView(auth_views.LogoutView):
+    """Sign out (POST only), then the sign-in page says so."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # The session has gone; the message travels in the messages cookie.
+        messages.success(request, "You have signed out.")
+        return response
