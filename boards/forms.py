@@ -185,6 +185,10 @@ class ScrutinyReviewForm(forms.ModelForm):
         self.fields["scope"].widget.attrs["rows"] = 3
 
 
+def _reading_order(recommendation):
+    return recommendation.source.key, recommendation.reference_sort
+
+
 def actions_by_recommendation(plan):
     """The plan's actions as grouped choices, one group per recommendation in reading order
     ("1, 2, 10"), then the actions that answer none; an action answering several is listed under
@@ -194,13 +198,12 @@ def actions_by_recommendation(plan):
     groups: dict = {}
     hints = {}
     for action in actions:
-        recommendations = sorted(action.recommendations.all(),
-                                 key=lambda r: (r.source.key, r.reference_sort))
+        recommendations = sorted(action.recommendations.all(), key=_reading_order)
         first = recommendations[0] if recommendations else None
         groups.setdefault(first, []).append((action.pk, f"{action.number} – {shorten(action.description, 80)}"))
         if len(recommendations) > 1:
             hints[action.pk] = "Answers " + ", ".join(str(r) for r in recommendations)
-    ordered = sorted((r for r in groups if r is not None), key=lambda r: (r.source.key, r.reference_sort))
+    ordered = sorted((r for r in groups if r is not None), key=_reading_order)
     choices = [(f"{r} – {shorten(r.text, 100)}" if r.text else str(r), groups[r]) for r in ordered]
     if None in groups:
         choices.append(("Not linked to a recommendation" if ordered else "", groups[None]))
