@@ -38,13 +38,15 @@ demo: install
 # (SITE_AS_AT; improvement/clock.py). Empty: today.
 DEMO_AS_AT ?= 2012-12-10
 
-# The task worker (board packs) runs beside the server and stops with it.
+# The task worker (board packs) runs beside the server and stops with it. A missing page shows
+# the project's own page, not Django's debug page (DEBUG_ERROR_PAGES=true make run for that).
+DEBUG_ERROR_PAGES ?= false
 run: demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (sign in with the demo accounts above)"
 	@export SITE_AS_AT=$(DEMO_AS_AT); \
 		$(PY) manage.py db_worker --interval 1 --no-reload & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-		$(PY) manage.py runserver 127.0.0.1:$(PORT)
+		DEBUG_ERROR_PAGES=$(DEBUG_ERROR_PAGES) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The production configuration locally: gunicorn, whitenoise, the task worker (scripts/serve.sh).
 serve: install

@@ -73,21 +73,21 @@ def get_board_member_or_404(board, pk) -> BoardMember:
 def get_meeting_or_404(user, pk) -> Meeting:
     return get_object_or_404(
         Meeting.objects.filter(plan__in=access.visible_plans(user))
-        .select_related("board", "plan__rag_scheme", "round"),
+        .select_related("board", "plan__rag_scheme", "plan__organisation", "round"),
         pk=pk,
     )
 
 
 def get_round_or_404(user, pk) -> UpdateRound:
     return get_object_or_404(
-        UpdateRound.objects.filter(plan__in=access.visible_plans(user)).select_related("plan"), pk=pk
+        UpdateRound.objects.filter(plan__in=access.visible_plans(user)).select_related("plan__organisation"), pk=pk
     )
 
 
 def get_note_or_404(user, pk) -> ReviewNote:
     return get_object_or_404(
         ReviewNote.objects.filter(meeting__plan__in=access.visible_plans(user))
-        .select_related("meeting__board", "meeting__plan", "action__plan", "author"),
+        .select_related("meeting__board", "meeting__plan__organisation", "action__plan", "author"),
         pk=pk,
     )
 
@@ -95,7 +95,7 @@ def get_note_or_404(user, pk) -> ReviewNote:
 def get_review_or_404(user, pk) -> ScrutinyReview:
     return get_object_or_404(
         ScrutinyReview.objects.filter(plan__in=access.visible_plans(user))
-        .select_related("board", "plan__rag_scheme"),
+        .select_related("board", "plan__rag_scheme", "plan__organisation"),
         pk=pk,
     )
 

@@ -6,7 +6,8 @@ from django.db.models import Q
 
 from improvement import access as core_access
 from improvement.clock import today
-from improvement.forms_rendering import ConfirmsUnusualValues, GovukDateField, GovukRadioSelect
+from improvement.forms_rendering import ConfirmsUnusualValues, GovukCheckboxes, GovukDateField, GovukRadioSelect
+from improvement.lib.text import shorten
 from improvement.models import Action, Plan, Recommendation, add_months, period_label
 from improvement.people_forms import PersonForm
 
@@ -28,7 +29,7 @@ def action_choice(plan, **kwargs):
         queryset=Action.objects.filter(plan=plan).order_by("number_sort"),
         empty_label="Choose an action", **kwargs,
     )
-    field.label_from_instance = lambda action: f"{action.number} – {action.description[:90]}"
+    field.label_from_instance = lambda action: f"{action.number} – {shorten(action.description, 90)}"
     return field
 
 
@@ -214,6 +215,31 @@ class ScrutinyReviewForm(forms.ModelForm):
         self.fields["scope"].widget.attrs["rows"] = 3
 
 
+def _reading_order(recommendation):
+    return recommendation.source.key, recommendation.reference_sort
+
+
+def actions_by_recommendation(plan):
+    """The plan's actions as grouped choices, one group per recommendation in reading order
+    ("1, 2, 10"), then the actions that answer none; an action answering several is listed under
+    the first, with a hint naming them all. Returns (groups, hints by action id)."""
+    actions = list(Action.objects.filter(plan=plan).prefetch_related("recommendations__source")
+                   .order_by("number_sort"))
+    groups: dict = {}
+    hints = {}
+    for action in actions:
+        recommendations = sorted(action.recommendations.all(), key=_reading_order)
+        first = recommendations[0] if recommendations else None
+        groups.setdefault(first, []).append((action.pk, f"{action.number} – {shorten(action.description, 80)}"))
+        if len(recommendations) > 1:
+            hints[action.pk] = "Answers " + ", ".join(str(r) for r in recommendations)
+    ordered = sorted((r for r in groups if r is not None), key=_reading_order)
+    choices = [(f"{r} – {shorten(r.text, 100)}" if r.text else str(r), groups[r]) for r in ordered]
+    if None in groups:
+        choices.append(("Not linked to a recommendation" if ordered else "", groups[None]))
+    return choices, hints
+
+
 class AssessmentForm(forms.ModelForm):
     class Meta:
         model = Assessment
@@ -231,12 +257,14 @@ class AssessmentForm(forms.ModelForm):
         recommendation = self.fields["recommendation"]
         recommendation.queryset = Recommendation.objects.filter(source__plan=plan).select_related("source")
         recommendation.empty_label = "None"
-        self.fields["actions"].queryset = Action.objects.filter(plan=plan).order_by("number_sort")
-        self.fields["actions"].label_from_instance = lambda action: f"{action.number} – {action.description[:80]}"
-        self.fields["actions"].help_text = "Hold Ctrl (or Cmd) to choose more than one."
+        actions = self.fields["actions"]
+        actions.queryset = Action.objects.filter(plan=plan).order_by("number_sort")
+        groups, hints = actions_by_recommendation(plan)
+        actions.widget = GovukCheckboxes(choices=groups, hints=hints, filter_label="Filter actions")
+        actions.help_text = "Choose the actions this item looks at. They are grouped by the recommendation they answer."
         self.fields["conclusion"].widget = GovukRadioSelect(hints={
-            Assessment.Conclusion.PARTIALLY_COMPLETE: "Needs a comment.",
-            Assessment.Conclusion.UNKNOWN: "No evidence received. Needs a comment.",
+            conclusion: ("No evidence received. " if conclusion == Assessment.Conclusion.UNKNOWN else "")
+            + "Needs a comment." for conclusion in Assessment.NEEDS_COMMENT
         })
         self.fields["conclusion"].widget.choices = self.fields["conclusion"].choices = \
             Assessment.Conclusion.choices

@@ -672,7 +672,9 @@ class Assessment(models.Model):
         NOT_COMPLETE = "not_complete", "Not complete"
         UNKNOWN = "unknown", "Unknown (no evidence received)"
 
-    NEEDS_COMMENT = {Conclusion.PARTIALLY_COMPLETE, Conclusion.UNKNOWN}
+    # Every conclusion short of Complete says why in a comment (the form's hints, README and
+    # clean() all read this).
+    NEEDS_COMMENT = [Conclusion.PARTIALLY_COMPLETE, Conclusion.NOT_COMPLETE, Conclusion.UNKNOWN]
 
     review = models.ForeignKey(ScrutinyReview, on_delete=models.CASCADE, related_name="assessments")
     number = models.CharField(max_length=20)

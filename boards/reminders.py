@@ -15,6 +15,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 
+from improvement.lib.text import shorten
 from improvement.models import Action
 
 from .models import Reminder, UpdateRound
@@ -59,7 +60,7 @@ def due_kind(round_, as_of, *, manual=False) -> str | None:
 
 def _message(round_, user, actions, kind, base_url):
     base = base_url.rstrip("/")
-    lines = [f"  {a.number}  {a.description[:90]}\n  {base}{reverse('improvement:record_update', args=[a.pk])}"
+    lines = [f"  {a.number}  {shorten(a.description, 90)}\n  {base}{reverse('improvement:record_update', args=[a.pk])}"
              for a in actions]
     if kind == Reminder.Kind.REMINDER:
         subject = f"Reminder: {round_.plan.name} updates due {round_.deadline:%-d %B %Y}"

@@ -66,7 +66,7 @@ def get_plan_or_404(user, pk) -> Plan:
 def get_action_or_404(user, pk) -> Action:
     return get_object_or_404(
         visible_actions(user).select_related(
-            "plan__rag_scheme", "theme__lead", "objective", "current_status"
+            "plan__rag_scheme", "plan__organisation", "theme__lead", "objective", "current_status"
         ),
         pk=pk,
     )

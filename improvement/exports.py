@@ -47,7 +47,7 @@ def export_rows(actions):
                     .order_by("post__title", "post_id").values_list("action_id", "post__title"))
     references = _joined(
         Action.recommendations.through.objects.filter(action_id__in=chosen)
-        .order_by("recommendation__source__key", "recommendation__reference", "recommendation_id")
+        .order_by("recommendation__source__key", "recommendation__reference_sort", "recommendation_id")
         .values_list("action_id", Concat("recommendation__source__key", Value(" "), "recommendation__reference")))
     rows = actions.prefetch_related(None).values_list(*ROW_FIELDS).iterator(chunk_size=CHUNK)
     for (pk, number, theme_code, theme_title, objective_code, objective_title, description, agency, timescale,

@@ -51,7 +51,7 @@ _CONTROL_CLASSES = {
 }
 
 # Widgets whose error-summary link goes to the first of several inputs.
-_FIRST_OF_MANY = {"radioselect", "checkboxselectmultiple", "govukradioselect", "govukdate"}
+_FIRST_OF_MANY = {"radioselect", "checkboxselectmultiple", "govukradioselect", "govukcheckboxes", "govukdate"}
 
 
 class GovukBoundField(BoundField):
@@ -89,6 +89,9 @@ class GovukBoundField(BoundField):
     def error_target_id(self) -> str:
         """The id an error summary link should point at (the first input)."""
         if self.widget_type in _FIRST_OF_MANY:
+            if isinstance(self.field.widget, forms.widgets.ChoiceWidget):
+                # The first option's own id: grouped options are numbered id_<name>_0_0.
+                return self.subwidgets[0].data["attrs"].get("id", "") if self.subwidgets else ""
             return f"{self.govuk_id}_0" if self.govuk_id else ""
         return self.id_for_label or self.govuk_id
 
@@ -145,6 +148,41 @@ def select_html(widget) -> str:
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
 
+class GovukCheckboxes(forms.CheckboxSelectMultiple):
+    """GOV.UK small checkboxes; grouped choices (``[(group label, [(value, label), ...]), ...]``)
+    are shown in groups, each labelled by its heading.
+
+    ``hints`` maps an option value to hint text shown under that option. With ``filter_label``,
+    JavaScript adds a text box of that label above the list that hides the options (and groups)
+    whose text does not match (``static/src/app.js``); without JavaScript every option is listed.
+    """
+
+    template_name = "govuk/widgets/checkboxes.html"
+
+    def __init__(self, attrs=None, choices=(), *, hints: dict[str, str] | None = None, filter_label: str = ""):
+        super().__init__(attrs, choices)
+        self.hints = {str(k): v for k, v in (hints or {}).items()}
+        self.filter_label = filter_label
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["filter_label"] = self.filter_label
+        return context
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        _add_hint(option, self.hints.get("" if value is None else str(value)))
+        return option
+
+
+def _add_hint(option, hint):
+    option["hint"] = hint or ""
+    option["hint_id"] = ""
+    if hint and option["attrs"].get("id"):
+        option["hint_id"] = f"{option['attrs']['id']}-item-hint"
+        option["attrs"]["aria-describedby"] = option["hint_id"]
+
+
 class GovukRadioSelect(forms.RadioSelect):
     """GOV.UK radios, with an optional hint and coloured tag per option.
 
@@ -171,12 +209,7 @@ class GovukRadioSelect(forms.RadioSelect):
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         key = "" if value is None else str(value)
-        hint = self.hints.get(key)
-        option["hint"] = hint or ""
-        option["hint_id"] = ""
-        if hint and option["attrs"].get("id"):
-            option["hint_id"] = f"{option['attrs']['id']}-item-hint"
-            option["attrs"]["aria-describedby"] = option["hint_id"]
+        _add_hint(option, self.hints.get(key))
         tag = self.tags.get(key)
         option["tag_class"], option["tag_label"] = tag if tag else ("", "")
         return option

@@ -29,6 +29,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from .lib.text import normalise_text
@@ -95,6 +96,11 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    @cached_property
+    def holds_a_post(self) -> bool:
+        """Whether they hold any post, so that "My actions" can ever list anything for them."""
+        return self.pk is not None and self.posts.exists()
 
 
 class PostQuerySet(models.QuerySet):
@@ -357,16 +363,18 @@ class Recommendation(models.Model):
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="recommendations")
     reference = models.CharField(max_length=40)
+    # Sorts references as people read them ("1, 2, 10"; see number_sort_key), kept by save().
+    reference_sort = models.CharField(max_length=100, editable=False, default="")
     text = models.TextField(blank=True)
     urgency = models.CharField(max_length=20, choices=Urgency.choices, default=Urgency.OTHER)
     due_date = models.DateField(
         null=True, blank=True, help_text="Leave empty to derive it from the urgency."
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["reference_sort"])
 
     class Meta:
-        ordering = ["source", "reference"]
+        ordering = ["source", "reference_sort"]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "reference"], name="recommendation_reference_unique_in_source"
@@ -375,6 +383,10 @@ class Recommendation(models.Model):
 
     def __str__(self):
         return f"{self.source.key} {self.reference}"
+
+    def save(self, *args, **kwargs):
+        self.reference_sort = number_sort_key(self.reference)
+        super().save(*args, **kwargs)
 
     def deletion_blockers(self) -> list[str]:
         """Why the recommendation cannot be deleted (empty if it can): actions answer it."""

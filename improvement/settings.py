@@ -57,6 +57,10 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", True)
+# Under DEBUG, whether a missing page shows Django's technical 404 page (the default) or the
+# project's own (improvement.middleware.NotFoundPageMiddleware): `make run`, the demo that
+# newcomers see, sets it to false.
+DEBUG_ERROR_PAGES = env_bool("DEBUG_ERROR_PAGES", DEBUG)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -101,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "improvement.middleware.NotFoundPageMiddleware",  # the project's 404 page under `make run`
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -159,7 +164,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "improvement.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "improvement:plan_list"
+LOGIN_REDIRECT_URL = "improvement:plan_list"  # unused: SignInView lands people by improvement/landing.py
 LOGOUT_REDIRECT_URL = "login"
 
 PASSWORD_HASHERS = [

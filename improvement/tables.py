@@ -3,16 +3,18 @@ from django.db.models import F
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from .lib.text import shorten
 from .models import Action
 
 
 class ActionTable(tables.Table):
     number = tables.Column(
         verbose_name="No.", linkify=True, order_by=("number_sort",),
-        attrs={"td": {"class": "govuk-table__cell app-nowrap"}},
+        attrs={"td": {"class": "app-nowrap"}},
     )
     theme = tables.Column(accessor="theme__code", verbose_name="Theme", order_by=("theme__position",))
-    description = tables.Column(verbose_name="Action")
+    description = tables.Column(verbose_name="Action",
+                                attrs={"td": {"class": "app-table__description"}})
     leads = tables.Column(empty_values=(), verbose_name="Leads", orderable=False)
     lead_agency = tables.Column(verbose_name="Lead agency")
     due = tables.Column(accessor="due_as_revised", verbose_name="Due", order_by=("due_as_revised",))
@@ -37,7 +39,7 @@ class ActionTable(tables.Table):
         return queryset.order_by(ordering, "number_sort"), True
 
     def render_description(self, value):
-        return value if len(value) <= 200 else value[:197].rstrip() + "…"
+        return shorten(value, 200)
 
     def render_leads(self, record):
         return format_html_join(", ", "{}", ((post.title,) for post in record.lead_posts.all())) or "–"

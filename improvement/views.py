@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from . import access, exports, panels
+from . import access, exports, landing, panels
 from .clock import today
 from .exports import export_response, table_actions
 from .filters import ActionFilter
@@ -324,3 +324,20 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
+class SignInView(auth_views.LoginView):
+    """Sign in, then go where ``next`` says or else where the person's work is (``landing``)."""
+
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return landing.landing_url(self.request.user)
+
+
+class SignOutView(auth_views.LogoutView):
+    """Sign out (POST only), then the sign-in page says so."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # The session has gone; the message travels in the messages cookie.
+        messages.success(request, "You have signed out.")
+        return response

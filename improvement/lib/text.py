@@ -6,6 +6,8 @@ character (a lone surrogate). None of them means anything in a note, and several
 made from the note later: openpyxl refuses to write a workbook that holds one, and a lone
 surrogate cannot be encoded as UTF-8 at all. Since an update is never changed once written, such
 a note would break its period's exports for good, so text is normalised before it is stored.
+
+Also: shortening text for places with little room (``shorten``), at a word with an ellipsis.
 """
 
 import re
@@ -23,3 +25,20 @@ def normalise_text(value: str) -> str:
     if _UNCLEAN.search(value) is None:
         return value
     return _DROPPED.sub("", _LINE_BREAKS.sub("\n", value))
+
+
+# Shortening text for places with little room (email lines, table cells, option labels).
+ELLIPSIS = "…"
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` on one line, whole if it fits in ``limit`` characters, else cut after the last
+    whole word that fits, with an ellipsis (the result, ellipsis included, fits in ``limit``).
+    Only a single word longer than the limit is cut inside the word."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    room = text[:limit - len(ELLIPSIS) + 1]  # one more character: is the cut at a word's end?
+    words = room.rsplit(" ", 1)
+    kept = words[0] if len(words) == 2 else room[:-1]
+    return kept.rstrip(" ,;:.–-") + ELLIPSIS

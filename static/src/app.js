@@ -10,3 +10,59 @@ initGovukFrontend()
 if (typeof MOJFrontend.initAll === 'function') {
   MOJFrontend.initAll()
 }
+
+// A filter box above a long list of checkboxes (templates/govuk/widgets/checkboxes.html, e.g.
+// the scrutiny item's actions): typing hides the options, and the groups, whose text does not
+// contain every word typed. Hidden options keep their ticks and are still sent. Without
+// JavaScript the box is never added and every option is listed.
+function initCheckboxFilters () {
+  document.querySelectorAll('[data-module="app-checkbox-filter"]').forEach((list) => {
+    const items = Array.from(list.querySelectorAll('.govuk-checkboxes__item'))
+    const groups = Array.from(list.querySelectorAll('[data-filter-group]'))
+    const texts = new Map(items.map((item) => {
+      const group = item.closest('[data-filter-group]')
+      const heading = group ? group.querySelector('p').textContent : ''
+      return [item, `${item.textContent} ${heading}`.toLowerCase()]
+    }))
+
+    const field = document.createElement('div')
+    field.className = 'govuk-form-group app-checkbox-filter'
+    const label = document.createElement('label')
+    label.className = 'govuk-label'
+    label.htmlFor = list.dataset.filterId
+    label.textContent = list.dataset.filterLabel
+    const input = document.createElement('input')
+    input.className = 'govuk-input govuk-!-width-two-thirds'
+    input.type = 'search'
+    input.id = list.dataset.filterId
+    input.autocomplete = 'off'
+    input.spellcheck = false
+    const status = document.createElement('p')
+    status.className = 'govuk-hint govuk-!-margin-top-1 govuk-!-margin-bottom-0'
+    status.setAttribute('aria-live', 'polite')
+    status.id = `${list.dataset.filterId}-status`
+    input.setAttribute('aria-describedby', status.id)
+    field.append(label, input, status)
+    list.prepend(field)
+
+    // Enter in the box would submit the whole form.
+    input.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') event.preventDefault()
+    })
+    input.addEventListener('input', () => {
+      const words = input.value.toLowerCase().split(/\s+/).filter(Boolean)
+      let shown = 0
+      for (const item of items) {
+        const match = words.every((word) => texts.get(item).includes(word))
+        item.hidden = !match
+        if (match) shown += 1
+      }
+      for (const group of groups) {
+        group.hidden = !group.querySelector('.govuk-checkboxes__item:not([hidden])')
+      }
+      status.textContent = words.length ? `${shown} of ${items.length} shown` : ''
+    })
+  })
+}
+
+initCheckboxFilters()

@@ -88,3 +88,73 @@ def test_review_is_404_for_an_outsider(review, outsider):
 
 def test_review_page_refuses_post(review, viewer):
     assert client_for(viewer).post(review.get_absolute_url()).status_code == 405
+
+
+def assessment_page(client, review):
+    return client.get(reverse("boards:assessment_create", args=[review.pk])).content.decode()
+
+
+def test_every_conclusion_short_of_complete_needs_a_comment_and_says_so(review, scrutiny):
+    assert Assessment.NEEDS_COMMENT == ["partially_complete", "not_complete", "unknown"]
+    page = assessment_page(client_for(scrutiny), review)
+    assert page.count("Needs a comment.") == 3
+    response = client_for(scrutiny).post(reverse("boards:assessment_create", args=[review.pk]), {
+        "number": "1", "requirement": "Audit", "conclusion": "not_complete", "comment": "  "})
+    assert response.status_code == 400
+    assert "a conclusion of “Not complete” needs one" in response.content.decode()
+
+
+def test_every_error_is_shown_at_once(review, scrutiny):
+    Assessment.objects.create(review=review, number="1", requirement="r", conclusion="complete")
+    response = client_for(scrutiny).post(reverse("boards:assessment_create", args=[review.pk]), {
+        "number": "1", "requirement": "", "conclusion": "unknown", "comment": "", "actions": ["999999"]})
+    page = response.content.decode()
+    assert response.status_code == 400
+    for message in ("already in this review", "Enter the requirement examined", "needs one",
+                    "Select a valid choice"):
+        assert message in page, message
+
+
+def test_actions_are_checkboxes_grouped_by_recommendation_in_reading_order(review, plan, theme, scrutiny):
+    from improvement.models import Recommendation, Source
+    from tests.conftest import make_action
+
+    source = Source.objects.create(plan=plan, key="OIS 2012", kind="ofsted_inspection", title="Ofsted")
+    recommendations = {ref: Recommendation.objects.create(source=source, reference=ref, text=f"Recommendation {ref}")
+                       for ref in ("10", "2", "1")}
+    for number, refs in (("1.1", ["1"]), ("1.10", ["10"]), ("1.2", ["2", "10"]), ("4", [])):
+        make_action(theme, number, description=f"Action {number}").recommendations.set(
+            [recommendations[ref] for ref in refs])
+    page = assessment_page(client_for(scrutiny), review)
+
+    assert "Hold Ctrl" not in page and "<select name=\"actions\"" not in page
+    assert page.count('type="checkbox" name="actions"') == 4
+    assert 'data-module="app-checkbox-filter"' in page
+    positions = [page.index(text) for text in ("OIS 2012 1 – Recommendation 1", "1.1 – Action 1.1",
+                                               "OIS 2012 2 – Recommendation 2", "1.2 – Action 1.2",
+                                               "OIS 2012 10 – Recommendation 10", "1.10 – Action 1.10",
+                                               "Not linked to a recommendation", "4 – Action 4")]
+    assert positions == sorted(positions)
+    assert "Answers OIS 2012 2, OIS 2012 10" in page
+
+
+def test_recommendations_are_listed_in_reading_order(review, plan, scrutiny):
+    from improvement.models import Recommendation, Source
+
+    source = Source.objects.create(plan=plan, key="IN", kind="improvement_notice", title="Notice")
+    for ref in ("3.10", "3.2", "10", "2"):
+        Recommendation.objects.create(source=source, reference=ref)
+    assert [r.reference for r in Recommendation.objects.filter(source=source)] == ["2", "3.2", "3.10", "10"]
+    page = assessment_page(client_for(scrutiny), review)
+    positions = [page.index(f">IN {ref}<") for ref in ("2", "3.2", "3.10", "10")]
+    assert positions == sorted(positions)
+
+
+def test_chosen_actions_are_saved_and_shown_checked_again(review, action, scrutiny):
+    client = client_for(scrutiny)
+    client.post(reverse("boards:assessment_create", args=[review.pk]), {
+        "number": "1", "requirement": "Audit", "conclusion": "complete", "actions": [action.pk]})
+    assessment = Assessment.objects.get()
+    assert list(assessment.actions.all()) == [action]
+    page = client.get(reverse("boards:assessment_edit", args=[review.pk, assessment.pk])).content.decode()
+    assert f'value="{action.pk}" id="id_actions_0" checked' in page or f'value="{action.pk}"' in page and "checked" in page

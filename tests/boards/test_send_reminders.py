@@ -120,3 +120,15 @@ def test_the_plans_managers_are_told_once_about_actions_no_one_can_be_reminded_o
 
     run_on(datetime.date(2012, 12, 11))  # the chaser run tells the managers nothing new
     assert len([message for message in mail.outbox if message.to == ["manager@example.org"]]) == 1
+def test_a_long_action_is_cut_at_a_word_with_an_ellipsis_in_the_reminder(theme, lead, lead_post, open_round):
+    lead.email = "lead@example.org"
+    lead.save()
+    description = ("Ensure that all child protection plans are outcome focused and that the core group "
+                   "monitors the progress of each plan against its outcomes")
+    make_action(theme, "2.4", leads=[lead_post], description=description)
+    run_on(datetime.date(2012, 12, 7))
+
+    line = next(line for line in mail.outbox[0].body.splitlines() if "2.4" in line)
+    shown = line.split("2.4", 1)[1].strip()
+    assert shown.endswith("…") and len(shown) <= 90
+    assert description.startswith(shown[:-1]) and description[len(shown) - 1] == " "

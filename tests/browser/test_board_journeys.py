@@ -117,3 +117,35 @@ def test_boards_pages_pass_the_accessibility_check(page, sign_in, assert_accessi
     page.get_by_role("button", name="Save the conclusion").click()
     page.get_by_text("There is a problem").wait_for()
     assert_accessible(page)
+
+
+def test_scrutiny_officer_ticks_actions_found_with_the_filter(page, sign_in, assert_page_ok):
+    from boards.models import Assessment
+
+    review = ScrutinyReview.objects.get()
+    sign_in("scrutiny")
+    page.goto(f"/scrutiny/{review.pk}/items/new/")
+    boxes = page.locator('input[name="actions"]')
+    total = boxes.count()
+    assert total == review.plan.actions.count() and total > 20
+    groups = page.locator("[data-filter-group]")
+    assert groups.count() > 1
+    assert_page_ok(page)
+
+    action = review.plan.actions.order_by("number_sort").last()
+    page.get_by_label("Filter actions").fill(f"{action.number} {action.description.split()[-1]}")
+    page.get_by_text(f"1 of {total} shown").wait_for()
+    visible = page.locator('input[name="actions"]:visible')
+    assert visible.count() == 1
+    assert sum(1 for index in range(groups.count()) if groups.nth(index).is_visible()) == 1
+    visible.first.check()
+    assert_page_ok(page)
+
+    page.get_by_label("Filter actions").fill("")
+    assert page.locator('input[name="actions"]:visible').count() == total
+    page.get_by_label("Item number").fill("26")
+    page.get_by_label("Requirement examined").fill("A new requirement")
+    page.get_by_label("Complete", exact=True).check()
+    page.get_by_role("button", name="Save the conclusion").click()
+    page.get_by_text("Conclusion recorded for item 26").wait_for()
+    assert list(Assessment.objects.get(review=review, number="26").actions.all()) == [action]

@@ -74,3 +74,25 @@ def test_demo_boards_hold_the_wiltshire_review_as_written(db, debug):
     walsall_board = Board.objects.get(kind="improvement_board")
     assert walsall_board.members.filter(role="observer").count() == 2
     assert UpdateRound.objects.filter(closed_at__isnull=False).count() == 1
+
+
+def test_each_demo_account_lands_where_their_work_is(db, debug, client, frozen_today):
+    from django.urls import reverse
+
+    run_demo()
+    walsall = Plan.objects.get(slug="walsall-sip-2012")
+    wiltshire = Plan.objects.get(slug="wiltshire-sip-2012")
+    december = Meeting.objects.get(plan=walsall, date="2012-12-17")  # the latest: none is ahead of the clock
+    expected = {
+        "lead": reverse("improvement:my_actions"),
+        "lead2": reverse("improvement:my_actions"),
+        "chair": december.get_absolute_url(),
+        "member": december.get_absolute_url(),
+        "scrutiny": reverse("boards:review_list", args=[wiltshire.pk]),
+        "manager": reverse("improvement:plan_list"),  # manages all three
+        "viewer": reverse("improvement:plan_list"),
+    }
+    for username, url in expected.items():
+        response = client.post(reverse("login"), {"username": username, "password": "improvement-demo-2012"})
+        assert (username, response.url) == (username, url)
+        client.logout()

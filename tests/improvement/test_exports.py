@@ -157,3 +157,10 @@ def test_a_csv_export_of_text_with_control_characters_is_normalised(plan, action
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[1][3] == "Audit\ncore groups"
 
+def test_the_action_table_workbook_has_a_frozen_filtered_header_and_date_cells(plan, action, viewer):
+    response = client_for(viewer).get(table_url(plan, "?export=xlsx"))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Actions"]
+    header = [cell.value for cell in sheet[1]]
+    due = sheet.cell(row=2, column=header.index("Due date") + 1)
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:P2" and sheet["A1"].font.b
+    assert due.is_date and due.value == datetime.datetime(2013, 1, 31) and due.number_format == "d mmm yyyy"

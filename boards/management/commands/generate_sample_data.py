@@ -109,7 +109,8 @@ class Command(BaseCommand):
             source = Source.objects.create(plan=plan, key="OIS", kind=Source.Kind.OFSTED_INSPECTION,
                                            title="Ofsted inspection", published=start)
             recommendations = Recommendation.objects.bulk_create(
-                Recommendation(source=source, reference=str(n), text=f"Recommendation {n}",
+                Recommendation(source=source, reference=str(n), reference_sort=number_sort_key(str(n)),
+                               text=f"Recommendation {n}",
                                urgency=rng.choice(["immediately", "within_3_months", "within_6_months", "other"]))
                 for n in range(1, 21))
             themes = Theme.objects.bulk_create(Theme(plan=plan, code=str(n), title=title, position=n)
