@@ -230,10 +230,17 @@ def stored_file_response(field_file, filename, content_type):
     return response
 
 
+def job_page_template(request, template_name: str) -> str:
+    """A background job's page, or only its status partial when the page's script asks for it
+    (`?part=status`) to refresh the status without reloading the page."""
+    return f"{template_name}#status" if request.GET.get("part") == "status" else template_name
+
+
 @require_GET
 def export_detail(request, export_id):
     export = access.get_export_or_404(request.user, export_id)
-    return render(request, "improvement/export_detail.html", {"export": export, "plan": export.plan})
+    return render(request, job_page_template(request, "improvement/export_detail.html"),
+                  {"export": export, "plan": export.plan})
 
 
 @require_GET
