@@ -24,6 +24,9 @@ improvement_patterns = [
     path("imports/<int:import_id>/mapping/", import_views.import_mapping, name="import_mapping"),
     path("imports/<int:import_id>/confirm/", import_views.import_confirm, name="import_confirm"),
     path("import-template.xlsx", import_views.import_template, name="import_template"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
+    path("privacy/", views.privacy_notice, name="privacy"),
+    path("cookies/", views.cookies, name="cookies"),
 ]
 
 urlpatterns = [

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -322,3 +324,33 @@ def action_edit(request, action_id):
     context = {"plan": action.plan, "action": action, "form": form, "stale": stale}
     status_code = 409 if stale else (400 if form.errors else 200)
     return render(request, "improvement/action_edit.html", context, status=status_code)
+
+
+# The pages a council must publish for any service it runs, linked from every page's footer and
+# readable without signing in.
+
+@login_not_required
+@require_GET
+def accessibility_statement(request):
+    return render(request, "improvement/site/accessibility.html", {"contact": settings.ACCESSIBILITY_CONTACT})
+
+
+@login_not_required
+@require_GET
+def privacy_notice(request):
+    return render(request, "improvement/site/privacy.html", {
+        "contact": settings.PRIVACY_CONTACT,
+        "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+        "max_hours": settings.SESSION_MAX_HOURS,
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "export_hours": int(Export.KEPT_FOR.total_seconds() // 3600),
+    })
+
+
+@login_not_required
+@require_GET
+def cookies(request):
+    return render(request, "improvement/site/cookies.html", {
+        "session_cookie": settings.SESSION_COOKIE_NAME, "csrf_cookie": settings.CSRF_COOKIE_NAME,
+        "idle_minutes": settings.SESSION_COOKIE_AGE // 60, "max_hours": settings.SESSION_MAX_HOURS})
