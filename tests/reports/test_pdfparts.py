@@ -63,6 +63,24 @@ def test_a_pack_in_parts_numbers_every_page_of_the_whole(long_pack):
     assert "This theme has no actions." in whole
 
 
+def test_the_plan_flows_on_from_one_part_to_the_next_as_in_one_document(long_pack, theme, scheme, lead, monkeypatch):
+    for number in range(8, 30):  # theme 1: 27 actions of different lengths, more than a part holds
+        action = make_action(theme, f"1.{number}", description=f"Action 1.{number} " + "words " * (number * 7 % 50))
+        action.record_update(status=status(scheme, "A"), note=f"Note for 1.{number}", by=lead)
+    monkeypatch.setattr(pdfparts, "PART_ROWS", 10)
+    monkeypatch.setattr(pdfparts, "MAX_PART_ROWS", 250)
+    in_parts, pages = render_pack_pdf(long_pack)
+    monkeypatch.setattr(pdfparts, "PART_ROWS", 1000)
+    _whole, whole_pages = render_pack_pdf(long_pack)
+
+    assert pages == whole_pages  # no part-filled page where a part ends
+    texts = page_texts(in_parts)
+    (page,) = [text for text in texts[2:] if re.search("^2 Early help$", text, flags=re.MULTILINE)]  # the heading
+    assert "1.29 Action 1.29" in page  # theme 2 starts on the page where theme 1 ends
+    assert "continued." not in "".join(texts)
+    assert all(f"1.{number}" in "".join(texts) for number in range(1, 30))
+
+
 def test_the_contents_bookmarks_and_links_point_at_the_pages_their_headings_are_on(long_pack):
     pdf, _ = render_pack_pdf(long_pack)
     texts = page_texts(pdf)
