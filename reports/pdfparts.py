@@ -125,12 +125,19 @@ def render_plan_parts(groups: list[list[Piece]], html, *, title: str) -> list[Re
     rendered, carried = [], []
     for number, pieces in enumerate(groups):
         pieces = _continued(carried, pieces)
-        document = render_document(html(pieces))
-        carried = _pieces_on_last_page(document, pieces) if number < len(groups) - 1 else []
-        if carried:
-            document = document.copy(document.pages[:-1])
-        rendered.append(_written(document, title))
+        part, carried = _render_plan_part(html(pieces), pieces, title, last=number == len(groups) - 1)
+        rendered.append(part)
     return rendered
+
+
+def _render_plan_part(html: str, pieces: list[Piece], title: str, *, last: bool) -> tuple[RenderedPart, list]:
+    """One plan part and what it carries over to the next (its own function, so that each laid-out
+    document is freed before the next is laid out)."""
+    document = render_document(html)
+    carried = [] if last else _pieces_on_last_page(document, pieces)
+    if carried:
+        document = document.copy(document.pages[:-1])
+    return _written(document, title), carried
 
 
 def _pieces_on_last_page(document, pieces: list[Piece]) -> list[Piece]:
