@@ -1,4 +1,4 @@
-# Entry points: see README.md and ../shared/DESIGN.md. `make run` and `make test` work on a
+# Entry points: see README.md and docs/design.md. `make run` and `make test` work on a
 # fresh machine with Python 3.12+ and Node 20+; DATABASE_URL selects PostgreSQL.
 
 PYTHON ?= $(shell command -v python3.12 || command -v python3.13 || command -v python3.14 || command -v python3)

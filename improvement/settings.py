@@ -310,6 +310,11 @@ SECURE_CSP = {
 # console in development unless EMAIL_HOST is set.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "improvement-plans@localhost")
+# Who people write to about an accessibility problem and about their personal data: shown on the
+# accessibility statement and the privacy notice. Both default to the security contact in SECURITY.md,
+# which a council replaces with its own when it deploys.
+ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT") or "security@improvement-plans.example"
+PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT") or ACCESSIBILITY_CONTACT
 if os.environ.get("EMAIL_HOST") or not DEBUG:
     MAILERS = {
         "default": {

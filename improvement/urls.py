@@ -60,6 +60,9 @@ improvement_patterns = [
     path("plans/<int:plan_id>/people/", people_views.plan_roles, name="plan_roles"),
     path("plans/<int:plan_id>/people/add/", people_views.plan_role_add, name="plan_role_add"),
     path("plans/<int:plan_id>/people/<int:role_id>/remove/", people_views.plan_role_remove, name="plan_role_remove"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
+    path("privacy/", views.privacy_notice, name="privacy"),
+    path("cookies/", views.cookies, name="cookies"),
 ]
 
 urlpatterns = [

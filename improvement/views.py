@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -228,10 +230,17 @@ def stored_file_response(field_file, filename, content_type):
     return response
 
 
+def job_page_template(request, template_name: str) -> str:
+    """A background job's page, or only its status partial when the page's script asks for it
+    (`?part=status`) to refresh the status without reloading the page."""
+    return f"{template_name}#status" if request.GET.get("part") == "status" else template_name
+
+
 @require_GET
 def export_detail(request, export_id):
     export = access.get_export_or_404(request.user, export_id)
-    return render(request, "improvement/export_detail.html", {"export": export, "plan": export.plan})
+    return render(request, job_page_template(request, "improvement/export_detail.html"),
+                  {"export": export, "plan": export.plan})
 
 
 @require_GET
@@ -324,6 +333,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
+
 class SignInView(auth_views.LoginView):
     """Sign in, then go where ``next`` says or else where the person's work is (``landing``)."""
 
@@ -341,3 +351,31 @@ class SignOutView(auth_views.LogoutView):
         # The session has gone; the message travels in the messages cookie.
         messages.success(request, "You have signed out.")
         return response
+# The pages a council must publish for any service it runs, linked from every page's footer and
+# readable without signing in.
+
+@login_not_required
+@require_GET
+def accessibility_statement(request):
+    return render(request, "improvement/site/accessibility.html", {"contact": settings.ACCESSIBILITY_CONTACT})
+
+
+@login_not_required
+@require_GET
+def privacy_notice(request):
+    return render(request, "improvement/site/privacy.html", {
+        "contact": settings.PRIVACY_CONTACT,
+        "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+        "max_hours": settings.SESSION_MAX_HOURS,
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "export_hours": int(Export.KEPT_FOR.total_seconds() // 3600),
+    })
+
+
+@login_not_required
+@require_GET
+def cookies(request):
+    return render(request, "improvement/site/cookies.html", {
+        "session_cookie": settings.SESSION_COOKIE_NAME, "csrf_cookie": settings.CSRF_COOKIE_NAME,
+        "idle_minutes": settings.SESSION_COOKIE_AGE // 60, "max_hours": settings.SESSION_MAX_HOURS})

@@ -57,6 +57,7 @@ class Piece:
     rows: list
     first: bool = False  # the first theme of the plan, under the "The plan by theme" heading
     continued: bool = False
+    flows_on: bool = False  # continues the table of the page before, as one document would: no note
 
 
 def contents(sections, pages=None) -> list[dict]:

@@ -3,10 +3,14 @@
 WeasyPrint keeps every laid-out line of a document in memory until the PDF is written (about
 1.3 MB a page of the plan's tables), so a 1,000-action pack laid out as one document peaks near
 600 MB. The pack is therefore cut where it starts a new page anyway: cover and contents, summary,
-attention list, the plan by theme in parts of about ``PART_ROWS`` actions (a theme that does not
-fit starts on a new page; a table longer than ``MAX_PART_ROWS`` rows continues on a new page),
-then notes and key. Each part is laid out and written on its own, one after another or, with
-``PACK_RENDER_PROCESSES`` above 1, in that many worker processes at once.
+attention list, the plan by theme in parts of about ``PART_ROWS`` actions (whole themes where they
+fit; a table longer than ``MAX_PART_ROWS`` rows continues on a new page), then notes and key.
+
+The plan by theme flows on from one part to the next as it would in one document: a plan part's
+last page, which would end part-way down, is dropped and what was on it (the end of a theme's
+table, the start of the next theme) begins the next plan part instead. So the plan's parts are
+laid out one after another; with ``PACK_RENDER_PROCESSES`` above 1 the other parts are laid out
+in worker processes meanwhile.
 
 Joining them (with pikepdf) keeps what a single document had:
 
@@ -73,13 +77,23 @@ def pack_parts(context) -> list[Part]:
     return parts
 
 
+PLAN_TEMPLATE = "reports/pack/plan.html"
+ROW_ANCHOR = "plan-row-"  # the id of each row of the plan's tables (reports/pack/plan.html)
+
+
 def render_in_parts(context, *, title) -> tuple[bytes, int]:
     """Render the pack's parts, then its cover and contents, and join them: (pdf, pages)."""
     def html(part):
         return render_to_string("reports/pack_part.html", {**context, **part.context, "title": title,
                                                            "part_template": part.template})
 
-    rendered = render_parts([html(part) for part in pack_parts(context)], title=title)
+    parts = pack_parts(context)
+    others = [html(part) for part in parts if part.template != PLAN_TEMPLATE]
+    pending = start_parts(others, title=title)
+    plan = render_plan_parts([part.context["plan_pieces"] for part in parts if part.template == PLAN_TEMPLATE],
+                             lambda pieces: html(Part(PLAN_TEMPLATE, {"plan_pieces": pieces})), title=title)
+    done = iter(finish_parts(pending))
+    rendered = [plan.pop(0) if part.template == PLAN_TEMPLATE else next(done) for part in parts]
     pool = _worker_pool()
     front_pages = 2  # the cover, then the contents (each section starts a new page)
     for _attempt in range(3):
@@ -105,33 +119,106 @@ def render_margins(html: str) -> bytes:
     return render_document(html).write_pdf()
 
 
+def render_plan_parts(groups: list[list[Piece]], html, *, title: str) -> list[RenderedPart]:
+    """The plan's parts, one after another, each carrying what would have been its last,
+    part-filled page over to the start of the next (``html`` makes a part's HTML from pieces)."""
+    rendered, carried = [], []
+    for number, pieces in enumerate(groups):
+        pieces = _continued(carried, pieces)
+        part, carried = _render_plan_part(html(pieces), pieces, title, last=number == len(groups) - 1)
+        rendered.append(part)
+    return rendered
+
+
+def _render_plan_part(html: str, pieces: list[Piece], title: str, *, last: bool) -> tuple[RenderedPart, list]:
+    """One plan part and what it carries over to the next (its own function, so that each laid-out
+    document is freed before the next is laid out)."""
+    document = render_document(html)
+    carried = [] if last else _pieces_on_last_page(document, pieces)
+    if carried:
+        document = document.copy(document.pages[:-1])
+    return _written(document, title), carried
+
+
+def _pieces_on_last_page(document, pieces: list[Piece]) -> list[Piece]:
+    """What the last page of a plan part holds, as pieces that can start the next part: the
+    rest of a theme's table (continued) and the themes after it. Nothing when the part has one
+    page or its last page holds all of it."""
+    if len(document.pages) < 2:
+        return []
+    on_last_page = set(document.pages[-1].anchors)
+    for index, piece in enumerate(pieces):
+        if not piece.continued and f"theme-{piece.section.theme.pk}" in on_last_page:
+            return pieces[index:] if index else []
+        for row_index, row in enumerate(piece.rows):
+            if f"{ROW_ANCHOR}{row.action.pk}" in on_last_page:
+                if not index and not row_index:
+                    return []
+                rest = Piece(piece.section, piece.rows[row_index:], continued=True, flows_on=True)
+                return [rest, *pieces[index + 1:]]
+    return []
+
+
+def _continued(carried: list[Piece], pieces: list[Piece]) -> list[Piece]:
+    """The carried pieces, then the part's own; a theme's rows carried over join its next rows."""
+    if carried and pieces and pieces[0].section is carried[-1].section:
+        last = carried[-1]
+        joined = Piece(last.section, last.rows + pieces[0].rows, continued=last.continued, flows_on=last.flows_on)
+        return [*carried[:-1], joined, *pieces[1:]]
+    return [*carried, *pieces]
+
+
 def render_part(html: str, title: str, extra_anchors=()) -> RenderedPart:
     """Lay out and write one part; ``extra_anchors`` are link targets in other parts (WeasyPrint
     drops links to anchors it cannot see, so they are noted on the first page and moved when the
     parts are joined)."""
-    document = render_document(html)
+    return _written(render_document(html), title, extra_anchors)
+
+
+def _written(document, title: str, extra_anchors=()) -> RenderedPart:
     bookmarks, anchors = [], {}
     for index, page in enumerate(document.pages):
         for level, label, (x, y), _state in page.bookmarks:
             bookmarks.append((level, label, index, x * POINTS_PER_PX, (page.height - y) * POINTS_PER_PX))
         for name, (x, y, *_size) in page.anchors.items():
-            anchors.setdefault(name, (index, x * POINTS_PER_PX, (page.height - y) * POINTS_PER_PX))
+            if not name.startswith(ROW_ANCHOR):  # rows are only found, never linked to
+                anchors.setdefault(name, (index, x * POINTS_PER_PX, (page.height - y) * POINTS_PER_PX))
     first_page_anchors = document.pages[0].anchors
     for name in extra_anchors:
         first_page_anchors.setdefault(name, (0, 0, 0, 0))
     return RenderedPart(write_document(document, title=title), len(document.pages), bookmarks, anchors)
 
 
-def render_parts(htmls: list[str], *, title: str) -> list[RenderedPart]:
-    """Render parts in this process, or in ``PACK_RENDER_PROCESSES`` worker processes (kept for
-    the next pack: starting one costs about a second), longest first so that they finish together."""
+def start_parts(htmls: list[str], *, title: str):
+    """Start rendering parts in ``PACK_RENDER_PROCESSES`` worker processes (kept for the next
+    pack: starting one costs about a second), longest first so that they finish together; or,
+    without workers, note them to be rendered in this process by ``finish_parts``."""
     pool = _worker_pool()
-    if pool is None or len(htmls) == 1:
-        return [render_part(html, title) for html in htmls]
+    if pool is None:
+        return [_InThisProcess(html, title) for html in htmls]
     longest_first = sorted(range(len(htmls)), key=lambda index: -len(htmls[index]))
     futures = {index: pool.submit(render_part, htmls[index], title) for index in longest_first}
+    return [futures[index] for index in range(len(htmls))]
+
+
+@dataclass
+class _InThisProcess:
+    """A part to render in this process when its result is asked for, as a future would give it."""
+    html: str
+    title: str
+
+    def result(self) -> RenderedPart:
+        return render_part(self.html, self.title)
+
+
+def render_parts(htmls: list[str], *, title: str) -> list[RenderedPart]:
+    return finish_parts(start_parts(htmls, title=title))
+
+
+def finish_parts(pending) -> list[RenderedPart]:
+    """The rendered parts that ``start_parts`` started, in order."""
     try:
-        return [futures[index].result() for index in range(len(htmls))]
+        return [future.result() for future in pending]
     except BrokenProcessPool as error:
         stop_workers()  # a worker died (out of memory, killed): the retry starts new ones
         raise RuntimeError("A process rendering part of the pack stopped before it finished, perhaps for lack "

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from boards import access as board_access
 from improvement import access
+from improvement.views import job_page_template
 
 from . import access as pack_access
 from .models import BoardPack, PackRender
@@ -78,7 +79,7 @@ def pack_issue(request, meeting_id):
 @require_GET
 def render_detail(request, render_id):
     render_request = pack_access.get_render_or_404(request.user, render_id)
-    return render(request, "reports/render_detail.html", {
+    return render(request, job_page_template(request, "reports/render_detail.html"), {
         "render": render_request, "meeting": render_request.meeting, "plan": render_request.meeting.plan,
         "can_retry": pack_access.can_request_render(request.user, render_request)})
 

@@ -39,6 +39,10 @@ RULES = {
     "password_change": ("GET", lambda w: [], OPEN),
     "password_change_done": ("GET", lambda w: [], OPEN),
     "healthz": ("GET", lambda w: [], {"default": 200}),
+    # The pages a council must publish, readable by anyone, signed in or not.
+    "improvement:accessibility": ("GET", lambda w: [], {"default": 200}),
+    "improvement:privacy": ("GET", lambda w: [], {"default": 200}),
+    "improvement:cookies": ("GET", lambda w: [], {"default": 200}),
     "admin:index": ("GET", lambda w: [], {"default": 302}),  # administrators only: see below
     "improvement:plan_list": ("GET", lambda w: [], OPEN),
     "improvement:my_actions": ("GET", lambda w: [], OPEN),

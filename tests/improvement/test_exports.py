@@ -41,6 +41,8 @@ def test_a_large_xlsx_export_is_prepared_in_the_background_and_downloaded(
 
     page = client.get(export.get_absolute_url()).content.decode()
     assert "Ready" in page and "5 actions" in page
+    status = client.get(export.get_absolute_url(), {"part": "status"}).content.decode()
+    assert 'data-job-finished="true"' in status and "5 actions" in status and "<h1" not in status
     download = client.get(reverse("improvement:export_download", args=[export.pk]))
     assert download["Content-Disposition"].startswith('attachment; filename="strategic-improvement-plan-actions-')
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active

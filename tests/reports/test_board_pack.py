@@ -209,6 +209,25 @@ def test_a_failed_render_shows_why_and_can_be_retried(pack_meeting, manager, mon
     assert BoardPack.objects.count() == 1
 
 
+def test_a_render_page_gives_its_status_alone_for_the_page_to_refresh_itself(pack_meeting, manager):
+    from reports.tasks import render_pack
+
+    render = PackRender.objects.create(meeting=pack_meeting, purpose="draft", requested_by=manager)
+    client = client_for(manager)
+    page = client.get(render.get_absolute_url()).content.decode()
+    assert 'data-module="app-job-status"' in page and 'aria-live="polite"' in page
+    assert f'data-status-url="{render.get_absolute_url()}?part=status"' in page
+    assert "Check again" in page  # without JavaScript
+
+    waiting = client.get(render.get_absolute_url(), {"part": "status"}).content.decode()
+    assert waiting.lstrip().startswith('<div data-job-finished="false">')
+    assert "Waiting to start" in waiting and "<h1" not in waiting and "<html" not in waiting
+
+    render_pack.call(render.pk)
+    ready = client.get(render.get_absolute_url(), {"part": "status"}).content.decode()
+    assert 'data-job-finished="true"' in ready and "Download the PDF" in ready
+
+
 def test_a_render_is_done_once_however_many_workers_take_it(pack_meeting, manager):
     from reports.tasks import render_pack
 

@@ -12,6 +12,7 @@ from improvement.models import Theme
 from reports import pdfparts
 from reports.packs import pack_context, render_pack_pdf
 from tests.conftest import make_action, status
+from tests.reports.conftest import empty_spans
 
 
 @pytest.fixture
@@ -62,6 +63,24 @@ def test_a_pack_in_parts_numbers_every_page_of_the_whole(long_pack):
     assert "This theme has no actions." in whole
 
 
+def test_the_plan_flows_on_from_one_part_to_the_next_as_in_one_document(long_pack, theme, scheme, lead, monkeypatch):
+    for number in range(8, 30):  # theme 1: 27 actions of different lengths, more than a part holds
+        action = make_action(theme, f"1.{number}", description=f"Action 1.{number} " + "words " * (number * 7 % 50))
+        action.record_update(status=status(scheme, "A"), note=f"Note for 1.{number}", by=lead)
+    monkeypatch.setattr(pdfparts, "PART_ROWS", 10)
+    monkeypatch.setattr(pdfparts, "MAX_PART_ROWS", 250)
+    in_parts, pages = render_pack_pdf(long_pack)
+    monkeypatch.setattr(pdfparts, "PART_ROWS", 1000)
+    _whole, whole_pages = render_pack_pdf(long_pack)
+
+    assert pages == whole_pages  # no part-filled page where a part ends
+    texts = page_texts(in_parts)
+    (page,) = [text for text in texts[2:] if re.search("^2 Early help$", text, flags=re.MULTILINE)]  # the heading
+    assert "1.29 Action 1.29" in page  # theme 2 starts on the page where theme 1 ends
+    assert "continued." not in "".join(texts)
+    assert all(f"1.{number}" in "".join(texts) for number in range(1, 30))
+
+
 def test_the_contents_bookmarks_and_links_point_at_the_pages_their_headings_are_on(long_pack):
     pdf, _ = render_pack_pdf(long_pack)
     texts = page_texts(pdf)
@@ -70,7 +89,9 @@ def test_the_contents_bookmarks_and_links_point_at_the_pages_their_headings_are_
     def page_of(destination):
         return joined.pages.index(pikepdf.Page(destination[0]))
 
-    contents = dict(re.findall(r"^(.+?)\s*\.{3,}\s*(\d+)$", texts[1], flags=re.MULTILINE))
+    # the contents laid out as on the page: each title, then (after its drawn leader) its page number
+    layout = PdfReader(io.BytesIO(pdf)).pages[1].extract_text(extraction_mode="layout")
+    contents = dict(re.findall(r"^\s*(\S.*?)\s{2,}(\d+)\s*$", layout, flags=re.MULTILINE))
     titles = ["Summary", "For the board’s attention", "The plan by theme", "1 Partnership and governance",
               "2 Early help", "3 Theme without actions", "Review notes, challenges and decisions",
               "Key and abbreviations"]
@@ -131,6 +152,7 @@ def test_a_pack_in_parts_has_one_consistent_structure_tree(long_pack):
     document = tree.K[0]
     assert document.S == "/Document" and len(tree.K) == 1
     check(document)
+    assert empty_spans(pdf) == []
     assert joined.Root.Lang == "en-GB" and joined.Root.MarkInfo.Marked
 
 
