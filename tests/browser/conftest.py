@@ -69,7 +69,7 @@ def axe():
 
 
 @pytest.fixture
-def assert_accessible(axe):
+def assert_axe_clean(axe):
     """Run axe-core (WCAG 2.2 A and AA rules) on the page and fail with its report."""
 
     def check(page):
@@ -139,14 +139,20 @@ def assert_valid_html(html_checker):
 
 
 @pytest.fixture
-def assert_page_ok(assert_accessible, assert_valid_html):
-    """axe and the HTML checker on the page."""
+def assert_page_ok(assert_axe_clean, assert_valid_html):
+    """axe and the HTML checker on the page: every page a browser test checks gets both."""
 
     def check(page):
-        assert_accessible(page)
+        assert_axe_clean(page)
         assert_valid_html(page)
 
     return check
+
+
+@pytest.fixture
+def assert_accessible(assert_page_ok):
+    """The name the older journeys use: axe and the HTML checker, as assert_page_ok."""
+    return assert_page_ok
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ def walsall_pages():
     plan = Plan.objects.get(slug=WALSALL)
     action = Action.objects.get(plan=plan, number="3.15")
     meeting = Meeting.objects.filter(plan=plan).order_by("date").first()
+    review = ScrutinyReview.objects.order_by("pk").first()  # the demo's review is of the Wiltshire plan
     return {
         "plan": reverse("improvement:plan_detail", args=[plan.pk]),
         "theme": reverse("improvement:theme_detail", args=[plan.pk, action.theme_id]),
@@ -28,8 +29,8 @@ def walsall_pages():
         "round": UpdateRound.objects.filter(plan=plan).order_by("-period").first().get_absolute_url(),
         "meeting": meeting.get_absolute_url(),
         "pack": reverse("reports:pack_page", args=[meeting.pk]),
-        "reviews": reverse("boards:review_list", args=[plan.pk]),
-        "review": ScrutinyReview.objects.filter(plan=plan).first().get_absolute_url(),
+        "reviews": reverse("boards:review_list", args=[review.plan_id]),
+        "review": review.get_absolute_url(),
         "boards": reverse("boards:board_list"),
         "board": meeting.board.get_absolute_url(),
         "manage": reverse("improvement:plan_manage", args=[plan.pk]),
