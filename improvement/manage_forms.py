@@ -6,6 +6,7 @@ plan's organisation is never a field: only an administrator changes it.
 """
 
 from django import forms
+from django.db.models import Max
 
 from . import access
 from .forms_rendering import GovukDateField
@@ -87,6 +88,9 @@ class ThemeForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["lead"].queryset = access.lead_post_choices(plan)
         self.fields["lead"].empty_label = "No theme lead"
+        if self.instance.pk is None:  # a new theme comes after the plan's last one
+            last = plan.themes.aggregate(last=Max("position"))["last"]
+            self.fields["position"].initial = 1 if last is None else last + 1
 
 
 class ObjectiveForm(forms.ModelForm):

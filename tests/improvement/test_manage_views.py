@@ -673,3 +673,10 @@ def test_a_recommendation_scrutiny_has_assessed_cannot_be_deleted(plan, recommen
     assert response.status_code == 409
     assert "Recommendation OIS 2012 1.2: it has assessments recorded against it." in response.content.decode()
     assert Recommendation.objects.filter(pk=recommendation.pk).exists()
+
+
+def test_a_new_theme_is_offered_the_position_after_the_plans_last_theme(plan, theme, manager):
+    theme.position = 4
+    theme.save()
+    page = client_for(manager).get(reverse("improvement:theme_create", args=[plan.pk])).content.decode()
+    assert 'name="position" value="5"' in page
