@@ -310,7 +310,7 @@ def store_unnormalised_text(action, status_code="G"):
     normaliser (a queryset update and bulk_create skip save()), as text stored before it was."""
     from improvement.models import Update
 
-    Action.objects.filter(pk=action.pk).update(description="Audit\x0bcore groups\x00")
+    Action.objects.filter(pk=action.pk).update(description="Audit\x0bcore groups\x01")
     rag = action.plan.rag_scheme.statuses.get(code=status_code)
     Update.objects.bulk_create([Update(action=action, period=action.plan.current_period, status=rag,
                                        note="Line one\x0bline two")])
