@@ -134,3 +134,16 @@ def test_a_file_over_a_limit_is_refused_on_the_upload_page_with_what_to_do(plan,
     assert "Error: " in page and "has 2,097,153 columns; an import reads at most 200" in page
     assert "Delete the empty columns and upload it again." in page
     assert not PlanImport.objects.exists()
+
+
+def test_a_csv_with_control_characters_imports_clean_and_one_with_nul_is_refused(plan, manager, theme):
+    """PostgreSQL refuses NUL in any text or JSON: a CSV holding one is not text and is refused with
+    a message; other control characters are normalised on the way in."""
+    client = client_for(manager)
+    refused = upload(client, plan, "plan.csv", b"Number,Action,Theme\r\n1.1,Agree\x00 it,1\r\n")
+    assert refused.status_code == 400 and "is not a text (CSV) file" in refused.content.decode()
+    assert upload(client, plan, "plan.csv", "Number,Action,Theme\r\n1.1,Agree the\x0bprotocol\x01,1\r\n"
+                  .encode()).status_code == 302
+    record = PlanImport.objects.get()
+    client.post(reverse("improvement:import_confirm", args=[record.pk]))
+    assert Action.objects.get(plan=plan, number="1.1").description == "Agree the\nprotocol"
