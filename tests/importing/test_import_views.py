@@ -142,8 +142,8 @@ def test_a_csv_with_control_characters_imports_clean_and_one_with_nul_is_refused
     client = client_for(manager)
     refused = upload(client, plan, "plan.csv", b"Number,Action,Theme\r\n1.1,Agree\x00 it,1\r\n")
     assert refused.status_code == 400 and "is not a text (CSV) file" in refused.content.decode()
-    assert upload(client, plan, "plan.csv", "Number,Action,Theme\r\n1.1,Agree the\x0bprotocol\x01,1\r\n"
-                  .encode()).status_code == 302
+    assert upload(client, plan, "plan.csv", b"Number,Action,Theme\r\n1.1,Agree the\x0bprotocol\x01,1\r\n"
+).status_code == 302
     record = PlanImport.objects.get()
     client.post(reverse("improvement:import_confirm", args=[record.pk]))
     assert Action.objects.get(plan=plan, number="1.1").description == "Agree the\nprotocol"
