@@ -11,11 +11,11 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 
 from improvement.lib.text import shorten
+from improvement.mail import templated_email
 from improvement.models import Action
 
 from .models import Reminder, UpdateRound
@@ -60,36 +60,27 @@ def due_kind(round_, as_of, *, manual=False) -> str | None:
 
 def _message(round_, user, actions, kind, base_url):
     base = base_url.rstrip("/")
-    lines = [f"  {a.number}  {shorten(a.description, 90)}\n  {base}{reverse('improvement:record_update', args=[a.pk])}"
-             for a in actions]
-    if kind == Reminder.Kind.REMINDER:
-        subject = f"Reminder: {round_.plan.name} updates due {round_.deadline:%-d %B %Y}"
-        opening = (f"Updates for {round_.period_label} are due by {round_.deadline:%A %-d %B %Y}. "
-                   f"These actions you lead still need one:")
-    else:
-        subject = f"Overdue: {round_.plan.name} updates for {round_.period_label}"
-        opening = (f"The deadline for {round_.period_label} updates was {round_.deadline:%A %-d %B %Y}. "
-                   f"These actions you lead still have no update:")
-    body = f"Dear {user.get_full_name() or user.username},\n\n{opening}\n\n" + "\n\n".join(lines) + (
-        f"\n\nAll your actions: {base}{reverse('improvement:my_actions')}\n")
-    return EmailMessage(subject, body, to=[user.email])
+    return templated_email("boards/emails/round_reminder.txt", {
+        "round": round_,
+        "name": user.get_full_name() or user.username,
+        "overdue": kind != Reminder.Kind.REMINDER,
+        "actions": [{"number": a.number, "short": shorten(a.description, 90),
+                     "url": f"{base}{reverse('improvement:record_update', args=[a.pk])}"} for a in actions],
+        "my_actions_url": f"{base}{reverse('improvement:my_actions')}",
+    }, [user.email])
 
 
 def _no_one_message(round_, manager, actions, base_url):
     base = base_url.rstrip("/")
-    lines = []
-    for action in actions:
-        posts = action.unheld_lead_posts()
-        fixes = [f"  No one holds the lead post “{post}”: give it a holder at {base}{holder_url(action, post)}"
-                 for post in posts] or [f"  It has no lead post: choose one at {base}{holder_url(action)}"]
-        lines.append(f"  {action.number}  {_short(action.description)}\n" + "\n".join(fixes))
-    count = len(actions)
-    subject = f"{round_.plan.name}: {count} action{'s' if count != 1 else ''} with no one to remind"
-    body = (f"Dear {manager.get_full_name() or manager.username},\n\n"
-            f"Updates for {round_.period_label} are due by {round_.deadline:%A %-d %B %Y}, but no one can be "
-            f"reminded about these actions, because no one holds their lead posts:\n\n" + "\n\n".join(lines)
-            + f"\n\nThe round: {base}{round_.get_absolute_url()}\n")
-    return EmailMessage(subject, body, to=[manager.email])
+    return templated_email("boards/emails/no_one_to_remind.txt", {
+        "round": round_,
+        "name": manager.get_full_name() or manager.username,
+        "actions": [{"number": action.number, "short": _short(action.description),
+                     "unheld_posts": [(post, f"{base}{holder_url(action, post)}")
+                                      for post in action.unheld_lead_posts()],
+                     "choose_url": f"{base}{holder_url(action)}"} for action in actions],
+        "round_url": f"{base}{round_.get_absolute_url()}",
+    }, [manager.email])
 
 
 def _short(text, limit=90):
@@ -172,10 +163,9 @@ def notify_about_note(note, *, base_url, send) -> str:
     holders = action.lead_holders()
     leads = [user for user in holders if user.email]
     if leads:
-        body = (f"{note.author} posted a {kind} on action {action.number} ({action.plan.name}) at the "
-                f"{note.meeting}:\n\n{note.text}\n\nAnswer it here: {link}\n")
-        send(EmailMessage(f"{note.get_kind_display()} on action {action.number}", body,
-                          to=[user.email for user in leads]))
+        send(templated_email("boards/emails/note_to_leads.txt",
+                             {"note": note, "action": action, "kind": kind, "link": link},
+                             [user.email for user in leads]))
         no_email = [user for user in holders if not user.email]
         return (f"Told by email: {names_of(leads)}."
                 + (f" Not told (no email address recorded): {names_of(no_email)}." if no_email else ""))
@@ -187,13 +177,11 @@ def notify_about_note(note, *, base_url, send) -> str:
     managers = [user for user in action.plan.managers() if user.email]
     if not managers:
         return f"No lead was told: {why}, and the plan has no manager with an email address to tell."
-    fixes = "\n".join(f"  {post}: {base}{holder_url(action, post)}" for post in posts) \
-        or f"  Choose a lead: {base}{holder_url(action)}"
-    body = (f"{note.author} posted a {kind} on action {action.number} ({action.plan.name}) at the {note.meeting}, "
-            f"but {why}, so no lead was told:\n\n{note.text}\n\n"
-            f"Give each post a holder, so that a lead can answer it:\n{fixes}\n\nThe note: {link}\n")
-    send(EmailMessage(f"No one leads action {action.number}: a {kind} no lead has seen", body,
-                      to=[user.email for user in managers]))
+    send(templated_email("boards/emails/note_to_managers.txt", {
+        "note": note, "action": action, "kind": kind, "link": link, "why": why,
+        "unheld_posts": [(post, f"{base}{holder_url(action, post)}") for post in posts],
+        "choose_url": f"{base}{holder_url(action)}",
+    }, [user.email for user in managers]))
     return f"No lead was told: {why}; the plan’s managers were told instead: {names_of(managers)}."
 
 

@@ -1,20 +1,18 @@
 """Exports of the action table, with its filters: CSV streams as the rows are read, however
 many; an XLSX workbook of up to INLINE_XLSX_ROWS rows is made in the request, a larger one in
-the background (an ``Export``, built by ``improvement.tasks.build_export``)."""
+the background (an ``Export``, requested and built by ``improvement.tasks``)."""
 
 import tempfile
 
 from django.core.files import File
-from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
-from django.shortcuts import redirect
 from django.utils.text import get_valid_filename, slugify
 
 from .filters import ActionFilter
 from .lib.spreadsheets import XLSX_TYPE, csv_lines, xlsx_bytes, xlsx_write
-from .models import Action, Export
+from .models import Action
 
 INLINE_XLSX_ROWS = 5000
 
@@ -84,28 +82,21 @@ def export_filename(plan, as_of, fmt):
     return get_valid_filename(f"{slugify(plan.name)}-actions-{as_of:%Y-%m-%d}") + f".{fmt}"
 
 
-def export_response(plan, actions, fmt, *, as_of, query, user):
-    """The export as a response: CSV streamed; XLSX at once when small, else an ``Export``
-    queued for the background and a redirect to its page."""
+def needs_background(actions, fmt) -> bool:
+    """Whether the export is too large to make in the request (an XLSX of many rows)."""
+    return fmt == "xlsx" and actions.count() > INLINE_XLSX_ROWS
+
+
+def export_response(plan, actions, fmt, *, as_of):
+    """The export as a response made in the request: CSV streamed, or a small XLSX at once."""
     if fmt == "csv":
         response = StreamingHttpResponse(csv_lines(EXPORT_HEADER, export_rows(actions)),
                                          content_type="text/csv; charset=utf-8")
-    elif actions.count() > INLINE_XLSX_ROWS:
-        return redirect(request_export(plan, fmt, as_of=as_of, query=query, user=user))
     else:
         response = HttpResponse(xlsx_bytes([("Actions", EXPORT_HEADER, export_rows(actions))]),
                                 content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{export_filename(plan, as_of, fmt)}"'
     return response
-
-
-def request_export(plan, fmt, *, as_of, query, user) -> Export:
-    from .tasks import build_export
-
-    export = Export.objects.create(plan=plan, requested_by=user, format=fmt, query=query, as_of=as_of,
-                                   filename=export_filename(plan, as_of, fmt))
-    transaction.on_commit(lambda: build_export.enqueue(export.pk))
-    return export
 
 
 def write_export(export) -> None:

@@ -1,4 +1,4 @@
-"""Background work of the core: large exports of the action table."""
+"""Background work of the core: large exports of the action table, requested and built."""
 
 import logging
 
@@ -6,10 +6,18 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from .exports import write_export
+from .exports import export_filename, write_export
 from .models import Export
 
 logger = logging.getLogger(__name__)
+
+
+def request_export(plan, fmt, *, as_of, query, user) -> Export:
+    """An ``Export`` to build in the background once the request's transaction commits."""
+    export = Export.objects.create(plan=plan, requested_by=user, format=fmt, query=query, as_of=as_of,
+                                   filename=export_filename(plan, as_of, fmt))
+    transaction.on_commit(lambda: build_export.enqueue(export.pk))
+    return export
 
 
 @task

@@ -12,12 +12,13 @@ from django_tables2 import SingleTableMixin
 
 from . import access, exports, landing, panels
 from .clock import today
-from .exports import export_response, table_actions
+from .exports import export_response, needs_background, table_actions
 from .filters import ActionFilter
 from .forms import ActionForm, PasswordChangeForm, UpdateForm
 from .lib.spreadsheets import XLSX_TYPE
 from .models import Action, Export, Update, status_summaries, statuses_as_of
 from .tables import ActionTable
+from .tasks import request_export
 from .versioning import StaleEdit
 
 ACTIONS_PER_PAGE = 50
@@ -139,8 +140,10 @@ class ActionTableView(SingleTableMixin, FilterView):
             query = self.request.GET.copy()
             query.pop("export", None)
             query.pop("page", None)
-            return export_response(self.plan, actions, export, as_of=self.as_of, query=query.urlencode(),
-                                   user=request.user)
+            if needs_background(actions, export):
+                return redirect(request_export(self.plan, export, as_of=self.as_of, query=query.urlencode(),
+                                               user=request.user))
+            return export_response(self.plan, actions, export, as_of=self.as_of)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

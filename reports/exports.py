@@ -18,7 +18,7 @@ from improvement.filters import ActionFilter
 from improvement.lib.spreadsheets import XLSX_TYPE, csv_lines, xlsx_bytes
 from improvement.models import Action, Movement, Update, add_months, parse_period, period_label, statuses_as_of
 
-from .packs import html_to_pdf
+from .pdf import html_to_pdf
 
 RAG_HEADER = ["Theme", "Number", "References", "Action", "Leads", "Lead agency", "Due date",
               "Status this period", "Status last period", "Movement", "Review note", "Overdue",

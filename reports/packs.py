@@ -6,12 +6,8 @@ headings, and every font and stylesheet read from the project's own static files
 fetcher refuses anything else, so rendering never reaches the network.
 """
 
-import mimetypes
-import re
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
 
-from django.contrib.staticfiles import finders
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -28,8 +24,10 @@ from improvement.models import (
     statuses_as_of,
 )
 
-# Relative URLs in the pack resolve against this base, which the fetcher maps to static files.
-PACK_BASE_URL = "https://pack.invalid/"
+from . import pdfparts
+from .pdf import html_to_pdf
+from .pdfparts import Piece, contents
+
 TREND_PERIODS = 12
 
 
@@ -48,30 +46,6 @@ class ThemeSection:
     theme: object
     summary: StatusSummary
     rows: list = field(default_factory=list)
-
-
-@dataclass
-class Piece:
-    """A theme's table, or part of it when a long table is split between parts of the PDF."""
-    section: ThemeSection
-    rows: list
-    first: bool = False  # the first theme of the plan, under the "The plan by theme" heading
-    continued: bool = False
-    flows_on: bool = False  # continues the table of the page before, as one document would: no note
-
-
-def contents(sections, pages=None) -> list[dict]:
-    """The contents list; ``pages`` maps anchors to page numbers once the PDF parts are laid out
-    (without it, the PDF works them out itself with CSS target-counter)."""
-    pages = pages or {}
-
-    def entry(anchor, label, children=()):
-        return {"anchor": anchor, "label": label, "page": pages.get(anchor), "children": list(children)}
-
-    themes = [entry(f"theme-{section.theme.pk}", str(section.theme)) for section in sections]
-    return [entry("summary", "Summary"), entry("attention", "For the board’s attention"),
-            entry("plan", "The plan by theme", themes), entry("notes", "Review notes, challenges and decisions"),
-            entry("key", "Key and abbreviations")]
 
 
 def pack_context(meeting, *, status_label="Draft", version_label="Draft") -> dict:
@@ -213,80 +187,6 @@ def pack_html(context, *, for_pdf, request=None) -> str:
     return render_to_string("reports/board_pack.html", {**context, "for_pdf": for_pdf}, request=request)
 
 
-def static_only_fetcher():
-    """A WeasyPrint URL fetcher that serves the pack's stylesheets and fonts from the project's
-    static files and refuses everything else (imported lazily: WeasyPrint is slow to import)."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class StaticOnlyFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            if not url.startswith(PACK_BASE_URL + "static/"):
-                raise ValueError(f"The pack only reads the project's own files, not {url}")
-            relative = unquote(urlsplit(url).path).removeprefix("/static/")
-            if ".." in relative.split("/"):
-                raise ValueError(f"Refused path {relative}")
-            path = finders.find(relative)
-            if not path:
-                raise FileNotFoundError(f"No static file {relative}; run `npm run build`")
-            content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-            with open(path, "rb") as handle:
-                return URLFetcherResponse(url, handle.read(), {"Content-Type": content_type})
-
-    return StaticOnlyFetcher(fail_on_errors=True)
-
-
-_font_config = None
-
-
-def _shared_font_config():
-    """One font configuration per process: the pack's web fonts are decoded once, not per pack."""
-    global _font_config
-    if _font_config is None:
-        from weasyprint.text.fonts import FontConfiguration
-
-        _font_config = FontConfiguration()
-    return _font_config
-
-
-# Arimo's Latin and Latin Extended subsets cover these; anything beyond (emoji, symbols) needs
-# the emoji font, which is only loaded when the pack has such characters.
-_BEYOND_LATIN = re.compile(r"[^\u0000-\u024f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf\u2100-\u214f\u2190-\u21ff"
-                           r"\u2212\u2215\ufeff\ufffd]")
-EMOJI_STYLESHEET = '<link rel="stylesheet" href="/static/dist/fonts/noto-emoji/400.css">'
-
-
-def needs_emoji_font(html: str) -> bool:
-    return bool(_BEYOND_LATIN.search(html))
-
-
-def render_document(html: str):
-    """Lay out HTML with WeasyPrint (a ``weasyprint.Document``), reading only the project's files."""
-    from weasyprint import HTML
-    from weasyprint.urls import FatalURLFetchingError
-
-    if needs_emoji_font(html):
-        html = html.replace("</head>", EMOJI_STYLESHEET + "</head>", 1)
-    try:
-        return HTML(string=html, base_url=PACK_BASE_URL, url_fetcher=static_only_fetcher(),
-                    media_type="print").render(pdf_variant="pdf/ua-1", pdf_tags=True,
-                                               font_config=_shared_font_config())
-    except FatalURLFetchingError as error:  # a BaseException in WeasyPrint: make it an ordinary error
-        raise RuntimeError(f"{error} ({error.__cause__})") from error
-
-
-def write_document(document, *, title: str) -> bytes:
-    """The tagged PDF (PDF/UA-1) of a laid-out document, with its title and language."""
-    document.metadata.title = title
-    document.metadata.lang = "en-GB"
-    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
-
-
-def html_to_pdf(html: str, *, title: str) -> tuple[bytes, int]:
-    """Render HTML to a tagged PDF; returns (pdf bytes, page count)."""
-    document = render_document(html)
-    return write_document(document, title=title), len(document.pages)
-
-
 def pack_title(meeting) -> str:
     return f"Board pack: {meeting.board} – {meeting.date:%-d %B %Y}"
 
@@ -295,12 +195,10 @@ def render_pack_pdf(meeting, **labels) -> tuple[bytes, int]:
     """The PDF board pack: (pdf, pages). A pack of up to ``PART_ROWS`` actions is one WeasyPrint
     document; a longer one is rendered in parts and joined (``reports.pdfparts``), which bounds
     the memory a render needs."""
-    from .pdfparts import PART_ROWS, render_in_parts
-
     context = pack_context(meeting, **labels)
-    if sum(len(section.rows) for section in context["sections"]) <= PART_ROWS:
+    if sum(len(section.rows) for section in context["sections"]) <= pdfparts.PART_ROWS:
         return html_to_pdf(pack_html(context, for_pdf=True), title=pack_title(meeting))
-    return render_in_parts(context, title=pack_title(meeting))
+    return pdfparts.render_in_parts(context, title=pack_title(meeting))
 
 
 def pack_filename(meeting, suffix="draft") -> str:

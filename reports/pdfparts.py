@@ -32,11 +32,35 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from .packs import Piece, contents, render_document, write_document
+from .pdf import render_document, write_document
 
 PART_ROWS = 100
 MAX_PART_ROWS = 250
 POINTS_PER_PX = 0.75  # WeasyPrint's CSS pixels to PDF points
+
+
+@dataclass
+class Piece:
+    """A theme's table, or part of it when a long table is split between parts of the PDF."""
+    section: object  # a reports.packs.ThemeSection
+    rows: list
+    first: bool = False  # the first theme of the plan, under the "The plan by theme" heading
+    continued: bool = False
+    flows_on: bool = False  # continues the table of the page before, as one document would: no note
+
+
+def contents(sections, pages=None) -> list[dict]:
+    """The contents list; ``pages`` maps anchors to page numbers once the PDF parts are laid out
+    (without it, the PDF works them out itself with CSS target-counter)."""
+    pages = pages or {}
+
+    def entry(anchor, label, children=()):
+        return {"anchor": anchor, "label": label, "page": pages.get(anchor), "children": list(children)}
+
+    themes = [entry(f"theme-{section.theme.pk}", str(section.theme)) for section in sections]
+    return [entry("summary", "Summary"), entry("attention", "For the board’s attention"),
+            entry("plan", "The plan by theme", themes), entry("notes", "Review notes, challenges and decisions"),
+            entry("key", "Key and abbreviations")]
 
 
 @dataclass

@@ -3,6 +3,7 @@ import io
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 
@@ -132,3 +133,17 @@ def test_a_long_action_is_cut_at_a_word_with_an_ellipsis_in_the_reminder(theme, 
     shown = line.split("2.4", 1)[1].strip()
     assert shown.endswith("…") and len(shown) <= 90
     assert description.startswith(shown[:-1]) and description[len(shown) - 1] == " "
+
+
+def test_the_reminder_reads_subject_greeting_each_missing_action_with_its_link_then_all_actions(
+        leads_with_actions, lead2):
+    run_on(datetime.date(2012, 12, 7))
+
+    message = next(message for message in mail.outbox if message.to == ["lead2@example.org"])
+    shared, site = leads_with_actions[1], settings.SITE_URL.rstrip("/")
+    assert message.subject == "Reminder: Strategic Improvement Plan updates due 10 December 2012"
+    assert message.body == (
+        f"Dear {lead2.get_full_name() or lead2.username},\n\n"
+        "Updates for December 2012 are due by Monday 10 December 2012. These actions you lead still need one:\n\n"
+        f"  1.2  {shared.description}\n  {site}/actions/{shared.pk}/update/\n\n"
+        f"All your actions: {site}/my-actions/\n")

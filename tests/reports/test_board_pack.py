@@ -6,7 +6,8 @@ from django.db import connection
 from django.urls import reverse
 
 from reports.models import BoardPack, PackRender
-from reports.packs import needs_emoji_font, render_pack_pdf
+from reports.packs import render_pack_pdf
+from reports.pdf import needs_emoji_font
 from tests.conftest import client_for, make_action, status
 from tests.reports.conftest import pdf_text
 
@@ -40,12 +41,12 @@ def test_pack_pdf_is_tagged_with_title_and_language(pack_meeting):
 
 
 def test_pack_never_fetches_from_the_network(pack_meeting):
-    from reports import packs, pdfparts
+    from reports import packs, pdf, pdfparts
 
     html = packs.render_pack_html(pack_meeting, for_pdf=True).replace(
         "</body>", '<img src="https://example.org/tracker.png" alt=""></body>')
     with pytest.raises(Exception, match="tracker.png"):
-        packs.html_to_pdf(html, title="Pack")
+        pdf.html_to_pdf(html, title="Pack")
     with pytest.raises(Exception, match="tracker.png"):
         pdfparts.render_part(html, "Pack")
 
