@@ -38,3 +38,18 @@ def test_at_320_pixels_the_page_never_scrolls_sideways(page, sign_in, assert_pag
     assert region.get_attribute("tabindex") == "0"
     assert page.evaluate("document.querySelector('.app-table-scroll').scrollWidth") > 320
     assert_page_ok(page)
+
+
+@pytest.mark.parametrize("path", ["posts", "people", "meeting", "members"])
+def test_at_320_pixels_the_manage_and_meeting_pages_do_not_scroll_sideways(page, sign_in, path):
+    """Wide tables scroll inside their own region, visually hidden text included (WCAG reflow)."""
+    from boards.models import Meeting
+
+    plan = Plan.objects.get(slug="walsall-sip-2012")
+    meeting = Meeting.objects.filter(plan=plan).first()
+    url = {"posts": f"/plans/{plan.pk}/posts/", "people": f"/plans/{plan.pk}/people/",
+           "meeting": meeting.get_absolute_url(), "members": f"/boards/{meeting.board_id}/members/"}[path]
+    sign_in("manager")
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(url)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320

@@ -29,13 +29,13 @@ def test_chair_filters_the_attention_list_and_posts_a_note_on_its_own_page(page,
     assert_page_ok(page)
     page.get_by_role("link", name="Declined since last period", exact=True).click()
     page.wait_for_url(re.compile(r"\?reason=declined#attention$"))
-    caption = page.locator("#attention ~ div table caption").first.inner_text()
+    caption = page.locator("[aria-label='For the board’s attention'] caption").first.inner_text()
     assert caption.startswith("Declined since last period: ")
-    assert page.locator("#attention ~ div table tbody tr").count() == int(
+    assert page.locator("[aria-label='For the board’s attention'] tbody tr").count() == int(
         re.search(r"Declined since last period \((\d+)\)", page.locator("main").inner_text())[1])
     assert_page_ok(page)
 
-    first_row = page.locator("#attention ~ div table tbody tr").first
+    first_row = page.locator("[aria-label='For the board’s attention'] tbody tr").first
     number = first_row.locator("td").first.inner_text()
     first_row.get_by_role("link", name=re.compile("Post a note")).click()
     page.get_by_role("heading", name="Post a review note").wait_for()
