@@ -18,16 +18,19 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from improvement.clock import today
 from improvement.models import (
     Action,
     Movement,
     Plan,
     Recommendation,
+    Reported,
     Update,
-    add_months,
+    derive_reported,
+    history_of,
     period_label,
-    statuses_as_of,
 )
+from improvement.reporting import PeriodView, register_rebuilder
 
 
 class Board(models.Model):
@@ -176,8 +179,7 @@ class UpdateRound(models.Model):
         round_ = cls(plan=plan, period=period.replace(day=1), deadline=deadline, opened_by=by)
         round_.full_clean()  # includes the one-open-round and one-round-per-period constraints
         round_.save()
-        Plan.objects.filter(pk=plan.pk).update(current_period=round_.period)
-        plan.current_period = round_.period
+        plan.start_period(round_.period)
         return round_
 
     def deadline_passed(self, as_of: datetime.date) -> bool:
@@ -188,34 +190,28 @@ class UpdateRound(models.Model):
         day_after = self.deadline + datetime.timedelta(days=1)
         return timezone.make_aware(datetime.datetime.combine(day_after, datetime.time.min))
 
-    def open_actions(self):
-        return Action.objects.filter(plan=self.plan).open()
-
     def submissions(self, as_of: datetime.date) -> list["Submission"]:
-        """Per open action: submitted on time, submitted late, or not submitted (and late
-        once the deadline has passed). Three queries whatever the size of the plan."""
-        actions = list(
-            self.open_actions().select_related("theme", "current_status")
-            .prefetch_related("lead_posts__holders").order_by("number_sort")
-        )
-        first_update = {}
-        for action_id, created_at in (
-            Update.objects.filter(action__in=actions, period=self.period)
-            .order_by("action_id", "created_at").values_list("action_id", "created_at")
-        ):
-            first_update.setdefault(action_id, created_at)
+        """Per action the round expects an update from (open as reported, or updated in the
+        period): submitted on time, submitted late, or not submitted (and late once the deadline
+        has passed), from the round's period view. A fixed number of queries whatever the size
+        of the plan."""
+        reported = self.period_view(as_of).entries(
+            Action.objects.filter(plan_id=self.plan_id).select_related("theme", "current_status")
+            .prefetch_related("lead_posts__holders"))
         deadline_end = self.deadline_end()
         passed = self.deadline_passed(as_of)
         result = []
-        for action in actions:
-            submitted_at = first_update.get(action.pk)
+        for row in sorted(reported, key=lambda row: row.action.number_sort):
+            if row.is_complete and not row.has_update:
+                continue  # complete before this period: nothing more is asked
+            submitted_at = row.first_update_at
             if submitted_at is None:
                 state = Submission.LATE if passed else Submission.AWAITED
             elif submitted_at >= deadline_end:
                 state = Submission.SUBMITTED_LATE
             else:
                 state = Submission.SUBMITTED
-            result.append(Submission(action, state, submitted_at))
+            result.append(Submission(row.action, state, submitted_at))
         return result
 
     def by_lead(self, submissions) -> list["LeadSummary"]:
@@ -230,21 +226,21 @@ class UpdateRound(models.Model):
                     summary.add(submission)
         return sorted(leads.values(), key=lambda s: (-s.outstanding, s.name))
 
-    def who_to_remind(self) -> tuple[dict, list[Action]]:
-        """The open actions with no update in this round's period, as ({user: [the actions they
+    def who_to_remind(self, as_of: datetime.date | None = None) -> tuple[dict, list[Action]]:
+        """The actions missing an update for this round's period, as ({user: [the actions they
         lead]}, [the actions that no one holding a lead post can be reminded about])."""
-        missing = (
-            Action.objects.filter(plan=self.plan).missing_update(self.period)
-            .prefetch_related("lead_posts__holders").order_by("number_sort")
-        )
+        view = self.period_view(as_of or today())
+        reported = view.entries(Action.objects.filter(plan_id=self.plan_id).prefetch_related("lead_posts__holders"))
         by_user: dict = {}
         no_one: list[Action] = []
-        for action in missing:
-            holders = action.lead_holders()
+        for row in sorted(reported, key=lambda row: row.action.number_sort):
+            if not row.is_missing_update:
+                continue
+            holders = row.action.lead_holders()
             if not holders:
-                no_one.append(action)
+                no_one.append(row.action)
             for holder in holders:
-                by_user.setdefault(holder, []).append(action)
+                by_user.setdefault(holder, []).append(row.action)
         return by_user, no_one
 
     def leads_missing_updates(self) -> dict:
@@ -253,7 +249,8 @@ class UpdateRound(models.Model):
 
     @transaction.atomic
     def close(self, *, by):
-        """Fix which update counts for this period: the latest one recorded by now."""
+        """Fix which update counts for this period: the latest one recorded by now. The round's
+        view of the period (``RoundEntry``) is written in the same transaction."""
         locked = UpdateRound.objects.select_for_update().get(pk=self.pk)
         if locked.closed_at is not None:
             raise ValidationError("This round is already closed.")
@@ -262,9 +259,33 @@ class UpdateRound(models.Model):
             CountedUpdate(round=self, action_id=update.action_id, update=update)
             for update in counted.only("pk", "action_id")
         )
+        self.write_entries()
         self.closed_at = timezone.now()
         self.closed_by = by
         self.save(update_fields=["closed_at", "closed_by"])
+
+    def write_entries(self) -> int:
+        """Derive the closed round's view of its period from the updates it counted and the
+        history before the period (idempotent: the round's rows are replaced)."""
+        counted = dict(CountedUpdate.objects.filter(round=self).values_list("action_id", "update_id"))
+        history = history_of(Update.objects.filter(action__plan_id=self.plan_id, period__lte=self.period))
+        action_ids = list(Action.objects.filter(plan_id=self.plan_id).order_by("pk").values_list("pk", flat=True))
+        rows = derive_reported(action_ids, history, [self.period], counted=counted)
+        RoundEntry.objects.filter(round=self).delete()
+        RoundEntry.objects.bulk_create((RoundEntry(round=self, **{k: v for k, v in row.items() if k != "period"})
+                                        for row in rows), batch_size=5000)
+        return len(rows)
+
+    def period_view(self, as_of: datetime.date) -> PeriodView:
+        """The period as this round reports it, judged as of ``as_of``: the plan's own view while
+        the round is open; once closed, what the round fixed (rows rewritten first if any are
+        missing, e.g. for an action added since)."""
+        if self.closed_at is None:
+            return PeriodView.of_plan(self.plan, self.period, as_of)
+        if RoundEntry.objects.filter(round=self).count() != Action.objects.filter(plan_id=self.plan_id).count():
+            with transaction.atomic():
+                self.write_entries()
+        return PeriodView(self.plan, self.period, as_of, RoundEntry.objects.filter(round=self), fixed=True)
 
     def counted_updates(self) -> dict:
         """{action id: Update} that counts for the period: fixed at closing for a closed round,
@@ -275,13 +296,6 @@ class UpdateRound(models.Model):
             return {update.action_id: update for update in updates}
         rows = CountedUpdate.objects.filter(round=self).select_related("update__status", "update__created_by")
         return {row.action_id: row.update for row in rows}
-
-    def counted_statuses(self) -> dict:
-        """{action id: status} as reported for the period. Actions without an update this period
-        carry their earlier status forward."""
-        counted = {action_id: update.status for action_id, update in self.counted_updates().items()}
-        earlier = statuses_as_of(Action.objects.filter(plan=self.plan), add_months(self.period, -1))
-        return {**earlier, **counted}
 
 
 class CountedUpdate(models.Model):
@@ -298,6 +312,21 @@ class CountedUpdate(models.Model):
 
     def __str__(self):
         return f"{self.round}: {self.update}"
+
+
+class RoundEntry(Reported):
+    """An action as a closed round reports its period: derived from the updates the round counted
+    (``CountedUpdate``, the record) and the history before the period; rebuildable."""
+
+    round = models.ForeignKey(UpdateRound, on_delete=models.CASCADE, related_name="entries")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "action"], name="round_entry_once_per_action")
+        ]
+
+    def __str__(self):
+        return f"{self.round}: {self.action_id}"
 
 
 @dataclass
@@ -420,43 +449,45 @@ class Meeting(models.Model):
         return (Meeting.objects.filter(board=self.board, plan=self.plan, date__lt=self.date)
                 .order_by("-date").first())
 
-    def attention_list(self) -> list["AttentionEntry"]:
+    def period_view(self) -> PeriodView:
+        """The period this meeting reviews, judged as of its date: its round's (what the round
+        fixed, once closed), or the plan's current period for a meeting without a round."""
+        if self.round_id:
+            return self.round.period_view(as_of=self.date)
+        return PeriodView.of_plan(self.plan, self.plan.current_period, as_of=self.date)
+
+    def attention_list(self, view: PeriodView | None = None) -> list["AttentionEntry"]:
         """What needs the board's attention: actions flagged by the rules (a status needing the
         board's attention, overdue, missing update, declined since last period) and those a
-        member or officer added by hand, most serious first (see AttentionEntry.rank)."""
-        period = self.round.period
-        actions = {
-            action.pk: action
-            for action in Action.objects.filter(plan=self.plan)
-            .select_related("theme", "current_status").prefetch_related("lead_posts")
-            .with_update_in(period).order_by("number_sort")
-        }
-        now = self.round.counted_statuses()
-        before = statuses_as_of(list(actions), add_months(period, -1))
+        member or officer added by hand, most serious first (see AttentionEntry.rank). The
+        rules read the meeting's period view (``view``, or ``period_view()``)."""
+        view = view or self.period_view()
+        reported = view.entries(Action.objects.filter(plan_id=self.plan_id)
+                                .select_related("theme").prefetch_related("lead_posts"))
         entries: dict = {}
 
-        def flag(action, reason, text):
-            entry = entries.setdefault(action.pk, AttentionEntry(action, now.get(action.pk)))
+        def flag(row, reason, text):
+            entry = entries.setdefault(row.action.pk, AttentionEntry(row.action, row.status, reported=row))
             entry.reasons.append(text)
             entry.kinds.add(reason)
 
         Reason = AttentionEntry.Reason
-        for action in actions.values():
-            status = now.get(action.pk)
-            complete = status is not None and status.is_complete
+        for row in reported:
+            status = row.status
             if status is not None and status.needs_board_attention:
-                flag(action, Reason.STATUS, f"{status.label}: {status.meaning}")
-            if action.is_overdue(self.date):
-                flag(action, Reason.OVERDUE, f"Overdue: due {action.effective_due_date:%-d %B %Y}")
-            if not complete and not action.has_update_in_period:
-                flag(action, Reason.MISSING_UPDATE, f"No update for {period_label(period)}")
-            if Movement.between(before.get(action.pk), status) == Movement.DECLINED:
-                flag(action, Reason.DECLINED,
-                     f"Declined since last period ({before[action.pk].label} to {status.label})")
+                flag(row, Reason.STATUS, f"{status.label}: {status.meaning}")
+            if row.overdue:
+                flag(row, Reason.OVERDUE, f"Overdue: due {row.due_date:%-d %B %Y}")
+            if row.is_missing_update:
+                flag(row, Reason.MISSING_UPDATE, f"No update for {view.label}")
+            if row.movement == Movement.DECLINED:
+                flag(row, Reason.DECLINED,
+                     f"Declined since last period ({row.previous_status.label} to {status.label})")
+        rows = {row.action.pk: row for row in reported}
         for item in self.attention_items.select_related("added_by"):
-            action = actions.get(item.action_id)
-            if action is not None:
-                flag(action, Reason.ADDED, f"Added by {item.added_by}: {item.reason}")
+            row = rows.get(item.action_id)
+            if row is not None:
+                flag(row, Reason.ADDED, f"Added by {item.added_by}: {item.reason}")
         return sorted(entries.values(), key=AttentionEntry.rank)
 
     def open_notes_carried_in(self):
@@ -490,6 +521,7 @@ class AttentionEntry:
     status: object
     reasons: list = field(default_factory=list)
     kinds: set = field(default_factory=set)
+    reported: object = None  # the action's row of the meeting's period view
 
     def rank(self):
         """Most serious first. An entry ranks by its most serious reason (the order of
@@ -654,6 +686,19 @@ class ScrutinyReview(models.Model):
     def get_absolute_url(self):
         return reverse("boards:review_detail", args=[self.pk])
 
+    def period_view(self) -> PeriodView:
+        """The plan as reported for the review's month (or the plan's current period, if the
+        review is dated later), judged as of the review's date: the lead's own statuses that the
+        review's conclusions sit beside."""
+        period = min(self.date.replace(day=1), self.plan.current_period)
+        return PeriodView.of_plan(self.plan, period, as_of=self.date)
+
+    def lead_statuses(self) -> dict[int, object]:
+        """{action id: the lead's own status as the review's period view reports it} for the
+        actions its items cover."""
+        actions = Action.objects.filter(plan_id=self.plan_id, assessments__review=self).distinct()
+        return {action_id: row.status for action_id, row in self.period_view().by_action(actions).items()}
+
     def summary(self) -> list[tuple[str, str, int]]:
         """(conclusion, label, count) for every conclusion, in a fixed order."""
         counts = dict(
@@ -722,3 +767,9 @@ class Assessment(models.Model):
         if status.is_complete:
             return self.conclusion != self.Conclusion.COMPLETE
         return self.conclusion == self.Conclusion.COMPLETE
+
+
+@register_rebuilder
+def rebuild_round_entries(plan) -> int:
+    """Rewrite every closed round's view of its period (``manage.py rebuild_period_view``)."""
+    return sum(round_.write_entries() for round_ in UpdateRound.objects.filter(plan=plan, closed_at__isnull=False))

@@ -11,13 +11,10 @@ from improvement import access as core_access
 from improvement.clock import today
 from improvement.lib.charts import stacked_bars
 from improvement.models import (
-    Action,
     add_months,
-    movement_counts,
     period_label,
-    status_summaries,
-    status_summaries_by_period,
 )
+from improvement.reporting import PeriodView, status_summaries_by_period
 
 from . import access
 from .forms import (
@@ -441,12 +438,12 @@ def review_list(request, plan_id):
 def review_detail(request, review_id):
     review = access.get_review_or_404(request.user, review_id)
     assessments = list(review.assessments.select_related("recommendation__source")
-                       .prefetch_related(Prefetch("actions", queryset=Action.objects.select_related("current_status")))
-                       .order_by("number_sort"))
+                       .prefetch_related("actions").order_by("number_sort"))
+    statuses = review.lead_statuses()
     disagreements = 0
     groups: list = []
     for assessment in assessments:
-        assessment.rows = [(action, action.current_status, assessment.disagrees_with(action.current_status))
+        assessment.rows = [(action, statuses.get(action.pk), assessment.disagrees_with(statuses.get(action.pk)))
                            for action in assessment.actions.all()]
         assessment.disagrees = any(row[2] for row in assessment.rows)
         disagreements += assessment.disagrees
@@ -497,20 +494,19 @@ def dashboard(request, plan_id):
     plan = core_access.get_plan_or_404(request.user, plan_id)
     as_of = today()
     periods = [add_months(plan.current_period, -n) for n in range(TREND_PERIODS - 1, -1, -1)]
-    trend = status_summaries_by_period(plan, periods)
-    summary, _ = status_summaries(plan)
-    actions = Action.objects.filter(plan=plan)
+    view = PeriodView.of_plan(plan, as_of=as_of)
+    trend = status_summaries_by_period(plan, periods, view=view)
     open_notes = (ReviewNote.objects.filter(action__plan=plan).exclude(status=ReviewNote.Status.RESOLVED)
                   .select_related("action", "author", "meeting").order_by("-created_at"))
     context = {
         "plan": plan,
-        "summary": summary,
-        "statuses": list(plan.rag_scheme.statuses.order_by("position")),
+        "summary": view.summary,
+        "statuses": view.statuses,
         "trend": [(period, period_label(period), trend[period]) for period in periods],
         "chart": stacked_bars(periods, trend),
-        "movement": movement_counts(actions.values("pk"), plan.previous_period, plan.current_period),
-        "overdue_count": actions.overdue(as_of).count(),
-        "missing_count": actions.missing_update(plan.current_period).count(),
+        "movement": view.movement,
+        "overdue_count": view.overdue_count,
+        "missing_count": view.missing_count,
         "open_notes": open_notes[:20],
         "open_note_count": open_notes.count(),
         "challenge_count": open_notes.filter(kind=ReviewNote.Kind.CHALLENGE).count(),

@@ -260,6 +260,15 @@ class Plan(models.Model):
     def current_period_label(self) -> str:
         return period_label(self.current_period)
 
+    @transaction.atomic
+    def start_period(self, period: datetime.date) -> None:
+        """Make ``period`` the one leads are updating now, and carry every action's reported
+        status into it (the period view's rows)."""
+        period = first_of_month(period)
+        Plan.objects.filter(pk=self.pk).update(current_period=period)
+        self.current_period = period
+        ReportedAction.objects.extend(self, through=period)
+
     def has_rag_history(self) -> bool:
         """Whether any action has an update: from then on the RAG scheme is fixed, because the
         history refers to its statuses."""
@@ -600,7 +609,11 @@ class Action(models.Model):
         self.number_sort = number_sort_key(self.number)
         if self.theme_id and not self.plan_id:
             self.plan_id = self.theme.plan_id
-        super().save(*args, **kwargs)
+        adding = self._state.adding
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if adding:
+                ReportedAction.objects.add_action(self)
 
     def get_absolute_url(self):
         return reverse("improvement:action_detail", args=[self.pk])
@@ -690,6 +703,7 @@ class Action(models.Model):
         if revised_due_date:
             fields["revised_due_date"] = revised_due_date
         Action.objects.filter(pk=action.pk).update(**fields)
+        ReportedAction.objects.refresh(plan, action, update.period)
         for name, value in fields.items():
             setattr(self, name, value)
         return update
@@ -848,23 +862,6 @@ class Movement:
         return Movement.UNCHANGED
 
 
-def statuses_as_of(actions, period: datetime.date) -> dict[int, RagStatus]:
-    """Each action's status as reported for a period: its latest update in or before it.
-
-    Two queries whatever the number of actions or the length of their history.
-    """
-    latest = (
-        Update.objects.filter(action__in=actions, period__lte=period)
-        .order_by("action_id", "-period", "-pk")
-        .values_list("action_id", "status_id")
-    )
-    status_ids: dict[int, int] = {}
-    for action_id, status_id in latest.iterator(chunk_size=5000):
-        status_ids.setdefault(action_id, status_id)
-    statuses = RagStatus.objects.in_bulk(set(status_ids.values()))
-    return {action_id: statuses[status_id] for action_id, status_id in status_ids.items()}
-
-
 @dataclass(frozen=True)
 class StatusCount:
     status: RagStatus | None  # None: no update recorded yet
@@ -900,53 +897,215 @@ class StatusSummary:
         return cls(total, rows)
 
 
-def status_summaries(plan) -> tuple[StatusSummary, dict[int, StatusSummary]]:
-    """The plan's RAG summary and one per theme, from one grouped query."""
-    statuses = list(plan.rag_scheme.statuses.order_by("position"))
-    by_theme: dict[int, dict] = {}
-    overall: dict = {}
-    for row in Action.objects.filter(plan=plan).status_counts():
-        by_theme.setdefault(row["theme_id"], {})[row["current_status_id"]] = row["count"]
-        overall[row["current_status_id"]] = overall.get(row["current_status_id"], 0) + row["count"]
-    return (
-        StatusSummary.build(statuses, overall),
-        {theme_id: StatusSummary.build(statuses, counts) for theme_id, counts in by_theme.items()},
-    )
 
 
-def status_summaries_by_period(plan, periods: list[datetime.date]) -> dict[datetime.date, StatusSummary]:
-    """The plan's RAG summary as reported at the end of each period (each action's latest
-    update in or before it; actions created later are left out). Two queries in all."""
-    statuses = list(plan.rag_scheme.statuses.order_by("position"))
-    rows = (
-        Update.objects.filter(action__plan=plan, period__lte=max(periods))
-        .order_by("action_id", "period", "pk").values_list("action_id", "period", "status_id")
-    )
-    history: dict[int, list[tuple[datetime.date, int]]] = {}
-    for action_id, period, status_id in rows.iterator(chunk_size=5000):
-        history.setdefault(action_id, []).append((period, status_id))
-    result = {}
-    for period in periods:
-        counts: dict = {}
-        for entries in history.values():
-            latest = None
-            for entry_period, status_id in entries:
-                if entry_period > period:
-                    break
-                latest = status_id
-            if latest is not None:
-                counts[latest] = counts.get(latest, 0) + 1
-        result[period] = StatusSummary.build(statuses, counts)
-    return result
+# --- The period view's stored rows ----------------------------------------------------------------
+#
+# An action as reported for a period (its status, the update that counts, its status the period
+# before, its due date as revised by then) is derived from the append-only RAG history and stored,
+# one row per action per period, so that pages read what they show instead of replaying the
+# history (decision 0012). The rows are written in the same transaction as the history
+# (``Action.record_update``), when a plan starts a new period (``Plan.start_period``) and when an
+# action is created; ``manage.py rebuild_period_view`` rebuilds them; readers
+# (``improvement.reporting.PeriodView``) rebuild a plan whose rows are missing before they read.
 
 
-def movement_counts(actions, previous: datetime.date, current: datetime.date) -> dict[str, int]:
-    """How many actions improved, declined, stayed the same or are new between two periods."""
-    before, after = statuses_as_of(actions, previous), statuses_as_of(actions, current)
-    counts = {Movement.IMPROVED: 0, Movement.DECLINED: 0, Movement.UNCHANGED: 0, Movement.NEW: 0}
-    for action_id, status in after.items():
-        counts[Movement.between(before.get(action_id), status)] += 1
-    return counts
+@dataclass(frozen=True)
+class HistoryEntry:
+    """The part of an update that the period view is derived from."""
+
+    period: datetime.date
+    pk: int
+    status_id: int
+    revised_due_date: datetime.date | None
+    created_at: datetime.datetime
+
+
+HISTORY_FIELDS = ("action_id", "period", "pk", "status_id", "revised_due_date", "created_at")
+
+
+def history_of(updates) -> dict[int, list[HistoryEntry]]:
+    """{action id: its updates in the order they count (period, then as recorded)} from a queryset
+    of updates, read in one pass."""
+    history: dict[int, list[HistoryEntry]] = {}
+    for action_id, *values in updates.order_by("action_id", "period", "pk").values_list(*HISTORY_FIELDS).iterator(
+            chunk_size=5000):
+        history.setdefault(action_id, []).append(HistoryEntry(*values))
+    return history
+
+
+def periods_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    periods, period = [], first
+    while period <= last:
+        periods.append(period)
+        period = add_months(period, 1)
+    return periods
+
+
+def derive_reported(action_ids, history: dict[int, list[HistoryEntry]], periods: list[datetime.date], *,
+                    counted: dict[int, int] | None = None) -> list[dict]:
+    """Each action as reported for each of ``periods`` (consecutive months, in order), as the
+    fields of a stored row: the status of its latest update in or before the period, the status
+    of the period before, the update that counts in the period (its latest) and when the first
+    one was recorded (the submission), and the due date as revised by then.
+
+    ``counted`` fixes what counts in the last period, as a closed round does: {action id: the pk
+    of the update that counts}; updates recorded in that period after it, and any for an action
+    not in the map, do not count."""
+    rows = []
+    last = periods[-1]
+    for action_id in action_ids:
+        entries = history.get(action_id, ())
+        index, status, revised = 0, None, None
+        while index < len(entries) and entries[index].period < periods[0]:
+            status = entries[index].status_id
+            revised = entries[index].revised_due_date or revised
+            index += 1
+        for period in periods:
+            previous, in_period = status, []
+            while index < len(entries) and entries[index].period <= period:
+                entry = entries[index]
+                index += 1
+                if counted is not None and period == last and entry.pk > counted.get(action_id, 0):
+                    continue
+                in_period.append(entry)
+                status = entry.status_id
+                revised = entry.revised_due_date or revised
+            rows.append({
+                "action_id": action_id, "period": period, "status_id": status, "previous_status_id": previous,
+                "update_id": in_period[-1].pk if in_period else None,
+                "first_update_at": min(e.created_at for e in in_period) if in_period else None,
+                "revised_due_date": revised,
+            })
+    return rows
+
+
+class Reported(models.Model):
+    """The fields of an action as reported for a period (the core's rows, and a closed round's
+    in the boards app). Derived: never edit one by hand, rebuild it."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="+")
+    status = models.ForeignKey(RagStatus, null=True, on_delete=models.PROTECT, related_name="+",
+                               help_text="As reported for the period: its latest update in or before it.")
+    previous_status = models.ForeignKey(RagStatus, null=True, on_delete=models.PROTECT, related_name="+",
+                                        help_text="As reported for the period before.")
+    update = models.ForeignKey(Update, null=True, on_delete=models.PROTECT, related_name="+",
+                               help_text="The update that counts in the period (none: no update in it).")
+    first_update_at = models.DateTimeField(null=True, help_text="When the period's first update was recorded.")
+    revised_due_date = models.DateField(null=True, help_text="The due date as revised by the end of the period.")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def due_date(self) -> datetime.date | None:
+        return self.revised_due_date or self.action.due_date
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status is not None and self.status.is_complete
+
+    @property
+    def has_update(self) -> bool:
+        return self.update_id is not None
+
+    @property
+    def is_missing_update(self) -> bool:
+        """Open, and no update in the period."""
+        return not self.is_complete and self.update_id is None
+
+    def is_overdue(self, as_of: datetime.date) -> bool:
+        """Due (as revised by then) before ``as_of``, and not complete as reported."""
+        due = self.due_date
+        return due is not None and due < as_of and not self.is_complete
+
+    @property
+    def movement(self) -> str | None:
+        return Movement.between(self.previous_status, self.status)
+
+
+class ReportedActionQuerySet(models.QuerySet):
+    def span(self, plan) -> tuple[datetime.date | None, datetime.date | None]:
+        """The first and last periods the plan's rows cover."""
+        found = self.filter(plan=plan).aggregate(first=models.Min("period"), last=models.Max("period"))
+        return found["first"], found["last"]
+
+    @transaction.atomic
+    def rebuild(self, plan) -> int:
+        """Derive the plan's rows afresh from its RAG history: every action, every period from
+        the plan's first update (or its current period) to its current period (or its latest
+        update). Idempotent; one transaction; the plan row is locked meanwhile. Returns the
+        number of rows written."""
+        Plan.objects.select_for_update().filter(pk=plan.pk).first()
+        history = history_of(Update.objects.filter(action__plan=plan))
+        action_ids = list(Action.objects.filter(plan=plan).order_by("pk").values_list("pk", flat=True))
+        known = [entry.period for entries in history.values() for entry in entries]
+        current = Plan.objects.values_list("current_period", flat=True).get(pk=plan.pk)
+        periods = periods_between(min([*known, current]), max([*known, current]))
+        self.filter(plan=plan).delete()
+        rows = derive_reported(action_ids, history, periods)
+        self.bulk_create((ReportedAction(plan_id=plan.pk, **row) for row in rows), batch_size=5000)
+        return len(rows)
+
+    def refresh(self, plan, action, since: datetime.date) -> None:
+        """Re-derive one action's rows from ``since`` on, after an update for that period (in the
+        update's transaction). A period outside the rows' span rebuilds the plan. The plan row is
+        locked, so a rebuild and an update of the same plan run one after the other."""
+        Plan.objects.select_for_update().filter(pk=plan.pk).first()
+        first, last = self.span(plan)
+        if first is None or not first <= since <= last:
+            self.rebuild(plan)
+            return
+        history = history_of(Update.objects.filter(action=action))
+        rows = derive_reported([action.pk], history, periods_between(first, last))
+        self.filter(action=action, period__gte=since).delete()
+        self.bulk_create(ReportedAction(plan_id=plan.pk, **row) for row in rows if row["period"] >= since)
+
+    def extend(self, plan, through: datetime.date) -> None:
+        """Carry every action's last row forward to ``through`` (a plan starting a new period):
+        no update yet in the new periods, the status and revised date as they stood."""
+        first, last = self.span(plan)
+        if first is None or through < first:
+            self.rebuild(plan)
+            return
+        if through <= last:
+            return
+        carried = list(self.filter(plan=plan, period=last).values("action_id", "status_id", "revised_due_date"))
+        if len(carried) != Action.objects.filter(plan=plan).count():
+            self.rebuild(plan)
+            return
+        self.bulk_create(
+            (ReportedAction(plan_id=plan.pk, action_id=row["action_id"], period=period, status_id=row["status_id"],
+                            previous_status_id=row["status_id"], revised_due_date=row["revised_due_date"])
+             for period in periods_between(add_months(last, 1), through) for row in carried),
+            batch_size=5000)
+
+    def add_action(self, action) -> None:
+        """A new action's rows for the plan's span: nothing reported yet."""
+        first, last = self.span(action.plan_id)
+        if first is None:
+            return  # the plan has no rows yet: the first reader rebuilds them
+        self.bulk_create(ReportedAction(plan_id=action.plan_id, action=action, period=period)
+                         for period in periods_between(first, last))
+
+
+class ReportedAction(Reported):
+    """An action as reported for a period, from the whole RAG history (the core's period view).
+    One row per action per period of the plan's span."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    period = models.DateField()
+
+    objects = ReportedActionQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["action", "period"], name="reported_action_once_per_period"),
+        ]
+        indexes = [models.Index(fields=["plan", "period", "status"], name="reported_plan_period_idx")]
+
+    def __str__(self):
+        return f"{self.action_id} {period_label(self.period)}"
 
 
 class PlanImport(models.Model):

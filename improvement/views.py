@@ -16,7 +16,8 @@ from .exports import export_response, needs_background, table_actions
 from .filters import ActionFilter
 from .forms import ActionForm, PasswordChangeForm, UpdateForm
 from .lib.spreadsheets import XLSX_TYPE
-from .models import Action, Export, Update, status_summaries, statuses_as_of
+from .models import Action, Export, Update
+from .reporting import PeriodView
 from .tables import ActionTable
 from .tasks import request_export
 from .versioning import StaleEdit
@@ -36,17 +37,17 @@ def plan_list(request):
 def plan_detail(request, plan_id):
     plan = access.get_plan_or_404(request.user, plan_id)
     as_of = today()
-    summary, theme_summaries = status_summaries(plan)
+    view = PeriodView.of_plan(plan, as_of=as_of)
+    theme_summaries = view.theme_summaries()
     themes = list(plan.themes.select_related("lead").order_by("position"))
     for theme in themes:
         theme.summary = theme_summaries.get(theme.pk)
-    actions = Action.objects.filter(plan=plan)
     context = {
         "plan": plan,
-        "summary": summary,
+        "summary": view.summary,
         "themes": themes,
-        "overdue_count": actions.overdue(as_of).count(),
-        "missing_count": actions.missing_update(plan.current_period).count(),
+        "overdue_count": view.overdue_count,
+        "missing_count": view.missing_count,
         "can_manage": access.can_manage_plan(request.user, plan),
         "as_of": as_of,
     }
@@ -202,7 +203,8 @@ def record_update(request, action_id):
                 request, f"Update recorded for action {action.number} ({plan.current_period_label})."
             )
             return redirect(action)
-    previous = statuses_as_of([action], plan.previous_period).get(action.pk)
+    reported = PeriodView.of_plan(plan).by_action(Action.objects.filter(pk=action.pk))[action.pk]
+    previous = reported.previous_status
     context = {
         "plan": plan,
         "action": action,

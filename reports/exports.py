@@ -16,7 +16,8 @@ from improvement import access
 from improvement.clock import today
 from improvement.filters import ActionFilter
 from improvement.lib.spreadsheets import XLSX_TYPE, csv_lines, xlsx_bytes
-from improvement.models import Action, Movement, Update, add_months, parse_period, period_label, statuses_as_of
+from improvement.models import Action, parse_period, period_label
+from improvement.reporting import PeriodView
 
 from .pdf import html_to_pdf
 
@@ -34,43 +35,33 @@ def rag_summary(plan, *, period=None, query=None, as_of=None):
     table's filters given as ``query`` (a QueryDict or dict)."""
     as_of = as_of or today()
     period = period or plan.current_period
-    previous = add_months(period, -1)
     queryset = Action.objects.filter(plan=plan).for_table(period, as_of)
     filters = ActionFilter(query or {}, queryset=queryset, plan=plan, as_of=as_of)
     if not filters.is_valid():
         problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filters.errors.items())
         raise ExportError(f"The filters could not be read ({problems}).")
-    actions = list(filters.qs.order_by("theme__position", "number_sort"))
     round_ = UpdateRound.objects.filter(plan=plan, period=period).first()
-    if round_ is not None:
-        updates = round_.counted_updates()
-        now = round_.counted_statuses()
-    else:
-        updates = {u.action_id: u for u in Update.objects.filter(action__in=actions, period=period).reporting()}
-        now = statuses_as_of(actions, period)
-    before = statuses_as_of(actions, previous)
+    view = round_.period_view(as_of) if round_ else PeriodView.of_plan(plan, period, as_of)
+    reported = view.entries(filters.qs)
     conclusions = {}
-    for action_id, conclusion in (Assessment.objects.filter(actions__in=actions)
+    for action_id, conclusion in (Assessment.objects.filter(actions__in=filters.qs.values("pk"))
                                   .order_by("review__date", "pk").values_list("actions__id", "conclusion")):
         conclusions[action_id] = Assessment.Conclusion(conclusion).label
 
     rows, counts = [], {}
-    for action in actions:
-        status, earlier = now.get(action.pk), before.get(action.pk)
-        update = updates.get(action.pk)
-        due = action.effective_due_date
-        overdue = due is not None and due < as_of and not (status and status.is_complete)
+    for row in reported:
+        action, status, earlier = row.action, row.status, row.previous_status
         rows.append([
             str(action.theme), action.number, "; ".join(str(r) for r in action.recommendations.all()),
-            action.description, "; ".join(p.title for p in action.lead_posts.all()), action.lead_agency, due,
-            status.label if status else "No update", earlier.label if earlier else "No update",
-            (Movement.between(earlier, status) or "").capitalize(), update.note if update else "",
-            "Yes" if overdue else "No", conclusions.get(action.pk, ""),
+            action.description, "; ".join(p.title for p in action.lead_posts.all()), action.lead_agency,
+            row.due_date, status.label if status else "No update", earlier.label if earlier else "No update",
+            (row.movement or "").capitalize(), row.update.note if row.update else "",
+            "Yes" if row.overdue else "No", conclusions.get(action.pk, ""),
         ])
         key = (str(action.theme), status.label if status else "No update")
         counts[key] = counts.get(key, 0) + 1
     labels = [s.label for s in plan.rag_scheme.statuses.order_by("position")] + ["No update"]
-    themes = list(dict.fromkeys(str(a.theme) for a in actions))
+    themes = list(dict.fromkeys(str(row.action.theme) for row in reported))
     summary = [["Theme", *labels, "Total"]]
     for theme in themes:
         row = [counts.get((theme, label), 0) for label in labels]
@@ -122,10 +113,11 @@ SCRUTINY_HEADER = ["Group", "Number", "Requirement", "Recommendation", "Conclusi
 def scrutiny_rows(review):
     rows = []
     assessments = (review.assessments.select_related("recommendation__source")
-                   .prefetch_related("actions__current_status").order_by("number_sort"))
+                   .prefetch_related("actions").order_by("number_sort"))
+    lead_statuses = review.lead_statuses()
     for assessment in assessments:
         actions = list(assessment.actions.all())
-        statuses = [a.current_status for a in actions]
+        statuses = [lead_statuses.get(a.pk) for a in actions]
         rows.append([
             assessment.group, assessment.number, assessment.requirement,
             str(assessment.recommendation) if assessment.recommendation else "",

@@ -14,15 +14,8 @@ from django.utils import timezone
 
 from boards.models import Decision, FollowUp, ReviewNote, ReviewResponse
 from improvement.lib.charts import stacked_bars
-from improvement.models import (
-    Action,
-    Movement,
-    StatusSummary,
-    add_months,
-    period_label,
-    status_summaries_by_period,
-    statuses_as_of,
-)
+from improvement.models import Action, StatusSummary, add_months, period_label
+from improvement.reporting import status_summaries_by_period
 
 from . import pdfparts
 from .pdf import html_to_pdf
@@ -52,79 +45,58 @@ def pack_context(meeting, *, status_label="Draft", version_label="Draft") -> dic
     """Everything the pack shows, in a fixed number of queries whatever the plan's size."""
     plan = meeting.plan
     round_ = meeting.round
-    period = round_.period if round_ else plan.current_period
+    view = meeting.period_view()
+    period = view.period
     previous = add_months(period, -1)
-    statuses = list(plan.rag_scheme.statuses.order_by("position"))
-    actions = list(
-        Action.objects.filter(plan=plan)
-        .select_related("theme", "objective")
+    statuses = view.statuses
+    reported = view.entries(
+        Action.objects.filter(plan=plan).select_related("theme", "objective")
         .prefetch_related("lead_posts", "recommendations__source")
-        .order_by("theme__position", "theme_id", "position", "number_sort")
     )
-    counted = round_.counted_updates() if round_ else {}
-    now = round_.counted_statuses() if round_ else statuses_as_of(actions, period)
-    before = statuses_as_of(actions, previous)
     missing_messages = []
     if round_ is None:
         missing_messages.append("This meeting has no update round: statuses are as last reported.")
-    if not counted:
+    if not any(row.has_update for row in reported):
         missing_messages.append(f"No updates were recorded for {period_label(period)}.")
 
-    movement = {Movement.IMPROVED: 0, Movement.DECLINED: 0, Movement.UNCHANGED: 0, Movement.NEW: 0}
-    overdue, missing = [], []
     themes: dict[int, ThemeSection] = {}
-    theme_counts: dict[int, dict] = {}
-    for action in actions:
-        status = now.get(action.pk)
-        move = Movement.between(before.get(action.pk), status)
-        if move:
-            movement[move] += 1
-        complete = status is not None and status.is_complete
-        due = action.effective_due_date
-        is_overdue = due is not None and due < meeting.date and not complete
-        if is_overdue:
-            overdue.append(action)
-        if not complete and action.pk not in counted:
-            missing.append(action)
-        update = counted.get(action.pk)
-        row = PackRow(
+    for row in reported:
+        action = row.action
+        pack_row = PackRow(
             action=action,
             references=", ".join(str(r) for r in action.recommendations.all()),
             leads="; ".join(post.title for post in action.lead_posts.all()),
-            status=status,
-            note=update.note if update else "",
-            overdue=is_overdue,
+            status=row.status,
+            note=row.update.note if row.update else "",
+            overdue=row.overdue,
         )
-        section = themes.setdefault(action.theme_id, ThemeSection(action.theme, None))
-        section.rows.append(row)
-        counts = theme_counts.setdefault(action.theme_id, {})
-        key = status.pk if status else None
-        counts[key] = counts.get(key, 0) + 1
+        themes.setdefault(action.theme_id, ThemeSection(action.theme, None)).rows.append(pack_row)
+    overdue = [row.action for row in reported if row.overdue]
+    missing = [row.action for row in reported if row.is_missing_update]
 
-    plan_counts: dict = {}
-    for counts in theme_counts.values():
-        for key, count in counts.items():
-            plan_counts[key] = plan_counts.get(key, 0) + count
-    include_none = bool(plan_counts.get(None))
+    summary = view.summary
+    include_none = any(count.status is None for count in summary.counts)
+    theme_summaries = view.theme_summaries(include_none=include_none)
     all_themes = list(plan.themes.select_related("lead").order_by("position", "pk"))
     sections = []
     for theme in all_themes:
         section = themes.get(theme.pk) or ThemeSection(theme, None)
         section.theme = theme
-        section.summary = StatusSummary.build(statuses, theme_counts.get(theme.pk, {}), include_none=include_none)
+        section.summary = theme_summaries.get(theme.pk) or StatusSummary.build(statuses, {},
+                                                                               include_none=include_none)
         sections.append(section)
         if not section.rows:
             missing_messages.append(f"Theme “{theme}” has no actions.")
 
     periods = [add_months(period, -n) for n in range(TREND_PERIODS - 1, -1, -1)]
-    trend = status_summaries_by_period(plan, periods)
+    trend = status_summaries_by_period(plan, periods, view=view)
 
-    attention = meeting.attention_list() if round_ else []
+    attention = meeting.attention_list(view) if round_ else []
     attention_ids = [entry.action.pk for entry in attention]
     open_notes = _notes(ReviewNote.objects.filter(action_id__in=attention_ids)
                         .exclude(status=ReviewNote.Status.RESOLVED))
     for entry in attention:
-        update = counted.get(entry.action.pk)
+        update = entry.reported.update
         entry.note = update.note if update else ""
         entry.open_notes = [note for note in open_notes if note.action_id == entry.action.pk]
 
@@ -153,9 +125,9 @@ def pack_context(meeting, *, status_label="Draft", version_label="Draft") -> dic
         "version_label": version_label,
         "generated_at": timezone.localtime(),
         "statuses": statuses,
-        "summary": StatusSummary.build(statuses, plan_counts, include_none=include_none),
+        "summary": summary,
         "sections": sections,
-        "movement": movement,
+        "movement": view.movement,
         "overdue": overdue,
         "missing": missing,
         "trend": [(p, period_label(p), trend[p]) for p in periods],

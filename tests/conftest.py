@@ -309,9 +309,11 @@ def store_unnormalised_text(action, status_code="G"):
     """Give ``action`` a description and a review note holding a vertical tab, written past the
     normaliser (a queryset update and bulk_create skip save()), as text stored before it was."""
     from improvement.models import Update
+    from improvement.reporting import rebuild
 
     Action.objects.filter(pk=action.pk).update(description="Audit\x0bcore groups\x01")
     rag = action.plan.rag_scheme.statuses.get(code=status_code)
     Update.objects.bulk_create([Update(action=action, period=action.plan.current_period, status=rag,
                                        note="Line one\x0bline two")])
     Action.objects.filter(pk=action.pk).update(current_status=rag)
+    rebuild(action.plan)  # history written past record_update(): its derived rows rebuilt, as after an upgrade

@@ -13,7 +13,18 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from ..models import Action, Milestone, Objective, Post, Recommendation, Source, Theme, Update, number_sort_key
+from ..models import (
+    Action,
+    Milestone,
+    Objective,
+    Post,
+    Recommendation,
+    ReportedAction,
+    Source,
+    Theme,
+    Update,
+    number_sort_key,
+)
 from .parsers import clean_text, find_dates, parse_date, parse_section_heading, parse_status
 from .readers import Sheet
 
@@ -559,6 +570,8 @@ def apply(result: Result, plan, *, by) -> dict:
     Action.lead_posts.through.objects.bulk_create(lead_links, batch_size=1000)
     Action.recommendations.through.objects.bulk_create(recommendation_links, batch_size=1000)
     Milestone.objects.bulk_create(milestones, batch_size=1000)
+    if new_actions:  # bulk_create() skips Action.save(): give the new actions their period view rows
+        ReportedAction.objects.rebuild(plan)
 
     # Statuses go into the RAG history through its one door, record_update().
     for change, *_rest in planned:

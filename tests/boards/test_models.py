@@ -85,7 +85,9 @@ def test_closing_a_round_fixes_which_update_counts(action, lead, scheme, open_ro
     action.record_update(status=status(scheme, "R"), note="after closing", by=lead)
 
     assert open_round.counted.get().update == counted
-    assert open_round.counted_statuses()[action.pk].code == "A"
+    view = open_round.period_view(as_of=PERIOD)
+    assert view.by_action()[action.pk].status.code == "A"
+    assert view.by_action()[action.pk].update == counted
     assert Update.objects.filter(action=action).count() == 3  # nothing is lost
     with pytest.raises(ValidationError, match="already closed"):
         open_round.close(by=manager)

@@ -67,6 +67,8 @@ def test_others_cannot_record_conclusions(request, review, action, persona):
 
 def test_review_page_shows_conclusions_beside_the_leads_status_and_flags_disagreement(review, action, lead, scheme,
                                                                                       viewer):
+    review.date = datetime.date(2012, 12, 14)
+    review.save()
     action.record_update(status=status(scheme, "B"), note="Completed", by=lead)
     assessment = Assessment.objects.create(review=review, number="1", requirement="Audit", group="Immediate",
                                            conclusion="partially_complete", comment="Not evidenced")
@@ -158,3 +160,18 @@ def test_chosen_actions_are_saved_and_shown_checked_again(review, action, scruti
     assert list(assessment.actions.all()) == [action]
     page = client.get(reverse("boards:assessment_edit", args=[review.pk, assessment.pk])).content.decode()
     assert f'value="{action.pk}" id="id_actions_0" checked' in page or f'value="{action.pk}"' in page and "checked" in page
+
+
+def test_review_page_compares_with_the_leads_status_as_reported_in_the_reviews_month(review, action, lead, scheme,
+                                                                                     viewer):
+    """A review dated October sits beside October's statuses: December's completion, recorded
+    after it, does not turn its conclusions into disagreements."""
+    action.record_update(status=status(scheme, "A"), note="Audit under way", by=lead, period=datetime.date(2012, 10, 1))
+    action.record_update(status=status(scheme, "B"), note="Completed", by=lead)
+    assessment = Assessment.objects.create(review=review, number="1", requirement="Audit", group="Immediate",
+                                           conclusion="partially_complete", comment="Not evidenced")
+    assessment.actions.add(action)
+    response = client_for(viewer).get(review.get_absolute_url())
+    assert response.context["disagreements"] == 0
+    [(_action, lead_status, disagrees)] = response.context["groups"][0][1][0].rows
+    assert (lead_status.code, disagrees) == ("A", False)

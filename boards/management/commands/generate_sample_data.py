@@ -23,6 +23,7 @@ from improvement.models import (
     Post,
     RagScheme,
     Recommendation,
+    ReportedAction,
     Source,
     Theme,
     Update,
@@ -156,6 +157,7 @@ class Command(BaseCommand):
                     updates = []
             counts["updates"] += len(Update.objects.bulk_create(updates, batch_size=5000))
             Action.objects.bulk_update(actions, ["current_status"], batch_size=1000)
+            ReportedAction.objects.rebuild(plan)  # bulk_create() skipped the period view's door too
             Evidence.objects.bulk_create(
                 (Evidence(action=a, title="Audit report", url=f"https://intranet.example.org/audit/{a.pk}")
                  for a in actions[:: 10]), batch_size=2000)

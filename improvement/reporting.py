@@ -1,0 +1,267 @@
+"""The period view: the one definition of an action as reported for a period, judged as of a
+date.
+
+For a plan, a period and an "as of" date it answers each action's reported status, whether it
+is overdue and whether its update is missing, how it moved since the period before, and the
+counts per theme and for the plan. It reads stored rows (``ReportedAction``, derived from the
+RAG history and kept right by ``Action.record_update()``; decision 0012), never the history
+itself, so a page costs what it shows. The boards app gives a closed round's view from the rows
+it fixed when the round closed (``UpdateRound.period_view``), through the same class.
+
+Which date each report judges "overdue" by: the plan page, dashboard, action table, My actions,
+round status and RAG summary judge by today (``improvement.clock.today``); a meeting's
+attention list and its board pack by the meeting's date; a scrutiny summary by the review's
+date.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
+
+from .clock import today
+from .models import (
+    Action,
+    Movement,
+    ReportedAction,
+    StatusSummary,
+    add_months,
+    period_label,
+)
+
+
+@dataclass
+class Counts:
+    """What the view counts: per theme {status id or None: actions}, and for the plan the
+    overdue, missing-update and movement counts."""
+
+    by_theme: dict[int, dict] = field(default_factory=dict)
+    overdue: int = 0
+    missing: int = 0
+    movement: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
+        (Movement.IMPROVED, Movement.DECLINED, Movement.UNCHANGED, Movement.NEW), 0))
+
+    @property
+    def by_status(self) -> dict:
+        overall: dict = {}
+        for counts in self.by_theme.values():
+            for key, count in counts.items():
+                overall[key] = overall.get(key, 0) + count
+        return overall
+
+    @property
+    def total(self) -> int:
+        return sum(sum(counts.values()) for counts in self.by_theme.values())
+
+
+class PeriodView:
+    """A plan's actions as reported for ``period``, judged as of ``as_of``.
+
+    ``rows`` is a queryset of stored rows (the core's ``ReportedAction`` of the plan and period,
+    or a closed round's). Counts come from one grouped query; ``entries()`` loads the rows
+    themselves, with their actions, for lists.
+    """
+
+    def __init__(self, plan, period: datetime.date, as_of: datetime.date, rows, *, fixed: bool = False):
+        self.plan = plan
+        self.period = period
+        self.as_of = as_of
+        self.rows = rows
+        self.fixed = fixed  # a closed round's: the updates that count were fixed when it closed
+        self._counts = None
+        self._statuses = None
+
+    @classmethod
+    def of_plan(cls, plan, period: datetime.date | None = None, as_of: datetime.date | None = None) -> "PeriodView":
+        """The plan's view from its whole RAG history (rebuilt first if its rows are missing)."""
+        period = period or plan.current_period
+        stored = ensure_rows(plan, period)
+        rows = ReportedAction.objects.filter(plan=plan, period=stored) if stored else ReportedAction.objects.none()
+        view = cls(plan, period, as_of or today(), rows)
+        if stored is None:
+            view.before_history = True
+        elif stored != period:
+            view.carried_from = stored
+        return view
+
+    before_history = False  # the period comes before anything the plan reported: no statuses
+    carried_from = None  # the period comes after the rows' last: that period's statuses, carried
+
+    @property
+    def label(self) -> str:
+        return period_label(self.period)
+
+    @property
+    def previous_label(self) -> str:
+        return period_label(add_months(self.period, -1))
+
+    @property
+    def statuses(self) -> list:
+        if self._statuses is None:
+            self._statuses = list(self.plan.rag_scheme.statuses.order_by("position"))
+        return self._statuses
+
+    # --- counts ----------------------------------------------------------------------------
+
+    @property
+    def counts(self) -> Counts:
+        if self._counts is None:
+            self._counts = self._count()
+        return self._counts
+
+    def _count(self) -> Counts:
+        open_ = ~Q(status__is_complete=True)
+        due = Coalesce("revised_due_date", "action__due_date")
+        grouped = (
+            self.rows.annotate(due=due).values("action__theme_id", "status_id").annotate(
+                n=Count("pk"),
+                overdue=Count("pk", filter=open_ & Q(due__lt=self.as_of)),
+                missing=Count("pk", filter=open_ & Q(update__isnull=True)),
+                new=Count("pk", filter=Q(status__isnull=False, previous_status__isnull=True)),
+                improved=Count("pk", filter=Q(status__severity__lt=F("previous_status__severity"))),
+                declined=Count("pk", filter=Q(status__severity__gt=F("previous_status__severity"))),
+                unchanged=Count("pk", filter=Q(status__severity=F("previous_status__severity"))),
+            ).order_by()
+        )
+        counts = Counts()
+        for row in grouped:
+            counts.by_theme.setdefault(row["action__theme_id"], {})[row["status_id"]] = row["n"]
+            if self.carried_from is not None:
+                continue  # a later period than the rows: no update in it, nothing moved
+            counts.overdue += row["overdue"]
+            counts.missing += row["missing"]
+            for kind in counts.movement:
+                counts.movement[kind] += row[kind]
+        if self.carried_from is not None:
+            counts.overdue, counts.missing = self._carried_counts()
+            counts.movement[Movement.UNCHANGED] = sum(
+                n for key, n in counts.by_status.items() if key is not None)
+        elif self.before_history:
+            actions = Action.objects.filter(plan=self.plan)
+            for theme_id, n in actions.values_list("theme_id").annotate(n=Count("pk")).order_by():
+                counts.by_theme[theme_id] = {None: n}
+            counts.missing = sum(counts.by_status.values())
+            counts.overdue = actions.with_effective_due_date().filter(due_as_revised__lt=self.as_of).count()
+        return counts
+
+    def _carried_counts(self) -> tuple[int, int]:
+        open_rows = self.rows.exclude(status__is_complete=True)
+        overdue = open_rows.annotate(due=Coalesce("revised_due_date", "action__due_date")).filter(
+            due__lt=self.as_of).count()
+        return overdue, open_rows.count()
+
+    @property
+    def summary(self) -> StatusSummary:
+        """The plan's RAG counts in the scheme's order (with "no update yet" when any)."""
+        return StatusSummary.build(self.statuses, self.counts.by_status)
+
+    def theme_summaries(self, *, include_none: bool | None = None) -> dict[int, StatusSummary]:
+        """{theme id: its RAG counts}; ``include_none`` lines them up with a plan that has
+        actions with no update yet."""
+        return {theme_id: StatusSummary.build(self.statuses, counts, include_none=include_none)
+                for theme_id, counts in self.counts.by_theme.items()}
+
+    @property
+    def overdue_count(self) -> int:
+        return self.counts.overdue
+
+    @property
+    def missing_count(self) -> int:
+        return self.counts.missing
+
+    @property
+    def movement(self) -> dict[str, int]:
+        return self.counts.movement
+
+    # --- entries ---------------------------------------------------------------------------
+
+    def entries(self, actions=None) -> list:
+        """Each action as reported (its stored row, with ``action`` loaded and ``overdue`` judged
+        as of the view's date), in plan order: theme, then number. ``actions`` narrows and
+        prefetches: a queryset of the plan's actions (select_related and prefetch_related of its
+        own are kept)."""
+        actions = actions if actions is not None else Action.objects.filter(plan=self.plan)
+        rows = {} if self.before_history else {
+            row.action_id: row
+            for row in self.rows.filter(action__in=actions.values("pk")).select_related(
+                "status", "previous_status", "update__created_by")
+        }
+        actions = list(actions.order_by("theme__position", "theme_id", "position", "number_sort"))
+        result = []
+        for action in actions:
+            row = rows.get(action.pk)
+            if row is None or self.carried_from is not None:
+                row = self._carried(row, action)
+            row.action = action
+            row.overdue = row.is_overdue(self.as_of)
+            result.append(row)
+        return result
+
+    def _carried(self, stored, action):
+        """The row of a period the rows do not reach: before the history (nothing reported) or
+        after it (the last period's status, no update in this one)."""
+        if stored is None:
+            return ReportedAction(plan=self.plan, action_id=action.pk, period=self.period)
+        return ReportedAction(plan=self.plan, action_id=action.pk, period=self.period, status=stored.status,
+                              previous_status=stored.status, revised_due_date=stored.revised_due_date)
+
+    def by_action(self, actions=None) -> dict[int, object]:
+        return {entry.action.pk: entry for entry in self.entries(actions)}
+
+
+def ensure_rows(plan, period: datetime.date) -> datetime.date | None:
+    """The period whose stored rows answer for ``period``: itself when the plan's rows for it are
+    all there (rebuilt first when some are missing, e.g. after a restore), the rows' last period
+    when ``period`` is later than any, None when it is earlier than any (nothing reported yet)."""
+    expected = Action.objects.filter(plan=plan).count()
+    found = ReportedAction.objects.filter(plan=plan, period=period).count()
+    if found == expected:
+        return period
+    first, last = ReportedAction.objects.span(plan)
+    outside = first is not None and not first <= period <= last and not found
+    if not outside:
+        ReportedAction.objects.rebuild(plan)
+        first, last = ReportedAction.objects.span(plan)
+    if first is None or period < first:
+        return None
+    return min(period, last)
+
+
+def status_summaries_by_period(plan, periods: list[datetime.date], *, view: PeriodView | None = None
+                               ) -> dict[datetime.date, StatusSummary]:
+    """The plan's RAG summary as reported for each period (actions with nothing reported by
+    then are left out), from the stored rows in one query; ``view`` gives its own period's
+    counts, so a closed round's trend ends with what the round fixed."""
+    ensure_rows(plan, max(periods))
+    statuses = list(plan.rag_scheme.statuses.order_by("position"))
+    counts: dict[datetime.date, dict] = {period: {} for period in periods}
+    rows = (ReportedAction.objects.filter(plan=plan, period__in=periods, status__isnull=False)
+            .values_list("period", "status_id").annotate(n=Count("pk")).order_by())
+    for period, status_id, n in rows:
+        counts[period][status_id] = n
+    if view is not None and view.period in counts:
+        counts[view.period] = {key: n for key, n in view.counts.by_status.items() if key is not None}
+    return {period: StatusSummary.build(statuses, counts[period]) for period in periods}
+
+
+# Other apps that keep rows of their own derived from the history (the boards app: a closed
+# round's view of its period) register a function ``plan -> rows written`` here, so that
+# ``rebuild(plan)`` and ``manage.py rebuild_period_view`` rebuild theirs too.
+period_rebuilders: list = []
+
+
+def register_rebuilder(rebuild):
+    period_rebuilders.append(rebuild)
+    return rebuild
+
+
+def rebuild(plan) -> int:
+    """Rebuild every stored row derived from the plan's history, in one transaction: the core's,
+    then each registered app's. Idempotent. Returns the number of rows written."""
+    with transaction.atomic():
+        written = ReportedAction.objects.rebuild(plan)
+        for rebuild_rows in period_rebuilders:
+            written += rebuild_rows(plan)
+    return written
