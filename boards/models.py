@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -136,6 +138,10 @@ class UpdateRound(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+")
+    history_until = models.BigIntegerField(
+        null=True, blank=True, editable=False,
+        help_text="The newest update in the RAG history when the round closed: its view is the history as it "
+                  "stood then.")
 
     objects = UpdateRoundQuerySet.as_manager()
 
@@ -254,6 +260,10 @@ class UpdateRound(models.Model):
         locked = UpdateRound.objects.select_for_update().get(pk=self.pk)
         if locked.closed_at is not None:
             raise ValidationError("This round is already closed.")
+        # The plan row is locked as record_update() locks it, so no update is half-recorded now.
+        Plan.objects.select_for_update().filter(pk=self.plan_id).first()
+        newest = Update.objects.order_by("-pk").values_list("pk", flat=True).first()
+        self.history_until = locked.history_until = newest or 0
         counted = Update.objects.filter(action__plan=self.plan, period=self.period).reporting()
         CountedUpdate.objects.bulk_create(
             CountedUpdate(round=self, action_id=update.action_id, update=update)
@@ -262,13 +272,18 @@ class UpdateRound(models.Model):
         self.write_entries()
         self.closed_at = timezone.now()
         self.closed_by = by
-        self.save(update_fields=["closed_at", "closed_by"])
+        self.save(update_fields=["closed_at", "closed_by", "history_until"])
 
     def write_entries(self) -> int:
-        """Derive the closed round's view of its period from the updates it counted and the
-        history before the period (idempotent: the round's rows are replaced)."""
+        """Derive the closed round's view of its period from the RAG history as it stood when
+        the round closed (``history_until``) and the updates it counted (idempotent: the round's
+        rows are replaced). A round closed before ``history_until`` was kept reads the history
+        before its period as it is now."""
         counted = dict(CountedUpdate.objects.filter(round=self).values_list("action_id", "update_id"))
-        history = history_of(Update.objects.filter(action__plan_id=self.plan_id, period__lte=self.period))
+        updates = Update.objects.filter(action__plan_id=self.plan_id, period__lte=self.period)
+        if self.history_until is not None:
+            updates = updates.filter(pk__lte=self.history_until)
+        history = history_of(updates)
         action_ids = list(Action.objects.filter(plan_id=self.plan_id).order_by("pk").values_list("pk", flat=True))
         rows = derive_reported(action_ids, history, [self.period], counted=counted)
         RoundEntry.objects.filter(round=self).delete()
@@ -773,3 +788,13 @@ class Assessment(models.Model):
 def rebuild_round_entries(plan) -> int:
     """Rewrite every closed round's view of its period (``manage.py rebuild_period_view``)."""
     return sum(round_.write_entries() for round_ in UpdateRound.objects.filter(plan=plan, closed_at__isnull=False))
+
+
+@receiver(post_save, sender=Action, dispatch_uid="boards.round_entries_for_a_new_action")
+def round_entries_for_a_new_action(sender, instance, created, raw=False, **kwargs):
+    """A new action is in every closed round's view of its plan, with nothing reported (an import's
+    bulk-created actions are added by ``UpdateRound.period_view`` when it finds them missing)."""
+    if created and not raw:
+        RoundEntry.objects.bulk_create(
+            RoundEntry(round=round_, action=instance)
+            for round_ in UpdateRound.objects.filter(plan_id=instance.plan_id, closed_at__isnull=False))

@@ -676,6 +676,9 @@ class Action(models.Model):
         """
         action = Action.objects.select_for_update().get(pk=self.pk)
         plan = self.plan  # the caller's (usually already loaded) plan: no query per update
+        # The plan row too: a plan's updates, its period view's rows and a round closing on it
+        # are written one after another.
+        Plan.objects.select_for_update().filter(pk=plan.pk).first()
         if status.scheme_id != plan.rag_scheme_id:
             raise ValidationError("That status is not in this plan's RAG scheme.")
         # Judged on the text as it will be stored (a note of control characters alone is empty).
