@@ -202,8 +202,7 @@ class UpdateRound(models.Model):
         has passed), from the round's period view. A fixed number of queries whatever the size
         of the plan."""
         reported = self.period_view(as_of).entries(
-            Action.objects.filter(plan_id=self.plan_id).select_related("theme", "current_status")
-            .prefetch_related("lead_posts__holders"))
+            Action.objects.filter(plan_id=self.plan_id).prefetch_related("lead_posts__holders"), with_updates=False)
         deadline_end = self.deadline_end()
         passed = self.deadline_passed(as_of)
         result = []
@@ -236,7 +235,8 @@ class UpdateRound(models.Model):
         """The actions missing an update for this round's period, as ({user: [the actions they
         lead]}, [the actions that no one holding a lead post can be reminded about])."""
         view = self.period_view(as_of or today())
-        reported = view.entries(Action.objects.filter(plan_id=self.plan_id).prefetch_related("lead_posts__holders"))
+        reported = view.entries(Action.objects.filter(plan_id=self.plan_id).prefetch_related("lead_posts__holders"),
+                                with_updates=False)
         by_user: dict = {}
         no_one: list[Action] = []
         for row in sorted(reported, key=lambda row: row.action.number_sort):
@@ -477,8 +477,10 @@ class Meeting(models.Model):
         member or officer added by hand, most serious first (see AttentionEntry.rank). The
         rules read the meeting's period view (``view``, or ``period_view()``)."""
         view = view or self.period_view()
-        reported = view.entries(Action.objects.filter(plan_id=self.plan_id)
-                                .select_related("theme").prefetch_related("lead_posts"))
+        items = list(self.attention_items.select_related("added_by"))
+        reported = view.flagged_entries(Action.objects.filter(plan_id=self.plan_id)
+                                        .select_related("theme").prefetch_related("lead_posts"),
+                                        also=[item.action_id for item in items])
         entries: dict = {}
 
         def flag(row, reason, text):
@@ -499,7 +501,7 @@ class Meeting(models.Model):
                 flag(row, Reason.DECLINED,
                      f"Declined since last period ({row.previous_status.label} to {status.label})")
         rows = {row.action.pk: row for row in reported}
-        for item in self.attention_items.select_related("added_by"):
+        for item in items:
             row = rows.get(item.action_id)
             if row is not None:
                 flag(row, Reason.ADDED, f"Added by {item.added_by}: {item.reason}")

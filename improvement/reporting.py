@@ -111,18 +111,32 @@ class PeriodView:
             self._counts = self._count()
         return self._counts
 
+    # The rules as conditions on the stored rows (``Reported`` says them for one row), for counts
+    # and for reading only the rows a list shows. They need ``with_due()``'s annotation.
+    OPEN = ~Q(status__is_complete=True)
+    MISSING = OPEN & Q(update__isnull=True)
+    NEW = Q(status__isnull=False, previous_status__isnull=True)
+    IMPROVED = Q(status__severity__lt=F("previous_status__severity"))
+    DECLINED = Q(status__severity__gt=F("previous_status__severity"))
+    UNCHANGED = Q(status__severity=F("previous_status__severity"))
+
+    def overdue_q(self) -> Q:
+        return self.OPEN & Q(due__lt=self.as_of)
+
+    def with_due(self, rows):
+        """The rows with ``due``: the due date as revised by the end of the period."""
+        return rows.annotate(due=Coalesce("revised_due_date", "action__due_date"))
+
     def _count(self) -> Counts:
-        open_ = ~Q(status__is_complete=True)
-        due = Coalesce("revised_due_date", "action__due_date")
         grouped = (
-            self.rows.annotate(due=due).values("action__theme_id", "status_id").annotate(
+            self.with_due(self.rows).values("action__theme_id", "status_id").annotate(
                 n=Count("pk"),
-                overdue=Count("pk", filter=open_ & Q(due__lt=self.as_of)),
-                missing=Count("pk", filter=open_ & Q(update__isnull=True)),
-                new=Count("pk", filter=Q(status__isnull=False, previous_status__isnull=True)),
-                improved=Count("pk", filter=Q(status__severity__lt=F("previous_status__severity"))),
-                declined=Count("pk", filter=Q(status__severity__gt=F("previous_status__severity"))),
-                unchanged=Count("pk", filter=Q(status__severity=F("previous_status__severity"))),
+                overdue=Count("pk", filter=self.overdue_q()),
+                missing=Count("pk", filter=self.MISSING),
+                new=Count("pk", filter=self.NEW),
+                improved=Count("pk", filter=self.IMPROVED),
+                declined=Count("pk", filter=self.DECLINED),
+                unchanged=Count("pk", filter=self.UNCHANGED),
             ).order_by()
         )
         counts = Counts()
@@ -147,10 +161,8 @@ class PeriodView:
         return counts
 
     def _carried_counts(self) -> tuple[int, int]:
-        open_rows = self.rows.exclude(status__is_complete=True)
-        overdue = open_rows.annotate(due=Coalesce("revised_due_date", "action__due_date")).filter(
-            due__lt=self.as_of).count()
-        return overdue, open_rows.count()
+        open_rows = self.with_due(self.rows).filter(self.OPEN)
+        return open_rows.filter(due__lt=self.as_of).count(), open_rows.count()
 
     @property
     def summary(self) -> StatusSummary:
@@ -177,16 +189,16 @@ class PeriodView:
 
     # --- entries ---------------------------------------------------------------------------
 
-    def entries(self, actions=None) -> list:
+    def entries(self, actions=None, *, with_updates: bool = True) -> list:
         """Each action as reported (its stored row, with ``action`` loaded and ``overdue`` judged
         as of the view's date), in plan order: theme, then number. ``actions`` narrows and
         prefetches: a queryset of the plan's actions (select_related and prefetch_related of its
-        own are kept)."""
+        own are kept). ``with_updates`` loads the update that counts (its note and author)."""
         actions = actions if actions is not None else Action.objects.filter(plan=self.plan)
+        related = ["status", "previous_status", *(["update__created_by"] if with_updates else [])]
         rows = {} if self.before_history else {
             row.action_id: row
-            for row in self.rows.filter(action__in=actions.values("pk")).select_related(
-                "status", "previous_status", "update__created_by")
+            for row in self.rows.filter(action__in=actions.values("pk")).select_related(*related)
         }
         actions = list(actions.order_by("theme__position", "theme_id", "position", "number_sort"))
         result = []
@@ -198,6 +210,19 @@ class PeriodView:
             row.overdue = row.is_overdue(self.as_of)
             result.append(row)
         return result
+
+    def flagged_entries(self, actions=None, *, also=(), with_updates: bool = True) -> list:
+        """The entries of the actions the board's rules flag (a status needing the board's
+        attention, overdue, missing update, declined since the period before) and of the action
+        ids in ``also``, reading only those rows; a superset of them where the period lies
+        outside the rows (the caller applies the rules to each entry)."""
+        actions = actions if actions is not None else Action.objects.filter(plan=self.plan)
+        if self.before_history or self.carried_from is not None:
+            return self.entries(actions, with_updates=with_updates)
+        flagged = self.with_due(self.rows).filter(
+            Q(status__needs_board_attention=True) | self.overdue_q() | self.MISSING | self.DECLINED
+            | Q(action_id__in=list(also)))
+        return self.entries(actions.filter(pk__in=flagged.values("action_id")), with_updates=with_updates)
 
     def _carried(self, stored, action):
         """The row of a period the rows do not reach: before the history (nothing reported) or
