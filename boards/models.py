@@ -471,16 +471,16 @@ class Meeting(models.Model):
             return self.round.period_view(as_of=self.date)
         return PeriodView.of_plan(self.plan, self.plan.current_period, as_of=self.date)
 
-    def attention_list(self, view: PeriodView | None = None) -> list["AttentionEntry"]:
+    def attention_list(self, view: PeriodView | None = None, *, with_updates: bool = False) -> list["AttentionEntry"]:
         """What needs the board's attention: actions flagged by the rules (a status needing the
         board's attention, overdue, missing update, declined since last period) and those a
         member or officer added by hand, most serious first (see AttentionEntry.rank). The
-        rules read the meeting's period view (``view``, or ``period_view()``)."""
+        rules read the meeting's period view (``view``, or ``period_view()``); ``with_updates``
+        loads each entry's counted update (``entry.reported.update``, for its note)."""
         view = view or self.period_view()
         items = list(self.attention_items.select_related("added_by"))
-        reported = view.flagged_entries(Action.objects.filter(plan_id=self.plan_id)
-                                        .select_related("theme").prefetch_related("lead_posts"),
-                                        also=[item.action_id for item in items])
+        reported = view.flagged_entries(Action.objects.filter(plan_id=self.plan_id),
+                                        also=[item.action_id for item in items], with_updates=with_updates)
         entries: dict = {}
 
         def flag(row, reason, text):

@@ -91,7 +91,7 @@ def pack_context(meeting, *, status_label="Draft", version_label="Draft") -> dic
     periods = [add_months(period, -n) for n in range(TREND_PERIODS - 1, -1, -1)]
     trend = status_summaries_by_period(plan, periods, view=view)
 
-    attention = meeting.attention_list(view) if round_ else []
+    attention = meeting.attention_list(view, with_updates=True) if round_ else []
     attention_ids = [entry.action.pk for entry in attention]
     open_notes = _notes(ReviewNote.objects.filter(action_id__in=attention_ids)
                         .exclude(status=ReviewNote.Status.RESOLVED))
