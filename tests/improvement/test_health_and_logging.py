@@ -77,7 +77,7 @@ def test_evidence_and_exports_go_to_an_s3_bucket_when_one_is_configured():
     script = ("import django; django.setup(); from django.core.files.storage import storages; "
               "s = storages['evidence']; print(type(s).__name__, s.bucket_name, s.location, s.default_acl, "
               "storages['exports'].location)")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "improvement.settings", "S3_BUCKET": "council-plans",
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "S3_BUCKET": "council-plans",
            "S3_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y"}
     result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,  # noqa: S603
                             timeout=60)
