@@ -5,8 +5,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from improvement import health
 from improvement import views as improvement_views
+
+from . import health
 
 urlpatterns = [
     path("", include("improvement.urls")),

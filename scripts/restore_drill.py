@@ -16,7 +16,7 @@ def main() -> int:
     django.setup()
     from django.conf import settings
 
-    from improvement import backups
+    from config import backups
 
     database = settings.DATABASES["default"]
     folder = ROOT / "var" / "backups"

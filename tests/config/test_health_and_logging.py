@@ -6,7 +6,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from improvement.observability import JsonFormatter, RequestIdFilter, request_id_var
+from config.observability import JsonFormatter, RequestIdFilter, request_id_var
 from tests.conftest import client_for
 
 
@@ -18,7 +18,7 @@ def test_healthz_answers_ok_without_sign_in(db):
 
 
 def test_healthz_says_nothing_more_when_the_database_fails(db, monkeypatch):
-    from improvement import health
+    from config import health
 
     def broken():
         raise connection.OperationalError("could not connect to server: secret-host:5432")
@@ -43,7 +43,7 @@ def test_healthz_answers_head_as_load_balancers_probe(db):
 
 
 def test_healthz_answers_unavailable_to_head_when_the_database_fails(db, monkeypatch):
-    from improvement import health
+    from config import health
 
     monkeypatch.setattr(health, "_database_ok", lambda: False)
     assert Client().head("/healthz").status_code == 503
