@@ -1,10 +1,13 @@
-from django.contrib import admin
-from django.contrib.auth import views as auth_views
-from django.urls import include, path
+"""The core's pages, under the namespace "improvement". The root URLconf (config/urls.py)
+includes them beside the other apps' pages and the project's own (sign-in, admin, health)."""
 
-from . import health, import_views, manage_views, people_views, views
+from django.urls import path
 
-improvement_patterns = [
+from . import import_views, manage_views, people_views, views
+
+app_name = "improvement"
+
+urlpatterns = [
     path("", views.plan_list, name="plan_list"),
     path("plans/<int:plan_id>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:plan_id>/themes/<int:theme_id>/", views.theme_detail, name="theme_detail"),
@@ -63,16 +66,4 @@ improvement_patterns = [
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("privacy/", views.privacy_notice, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),
-]
-
-urlpatterns = [
-    path("", include((improvement_patterns, "improvement"))),
-    path("", include("boards.urls")),
-    path("", include("reports.urls")),
-    path("sign-in/", views.SignInView.as_view(), name="login"),
-    path("sign-out/", views.SignOutView.as_view(), name="logout"),
-    path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
-    path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("admin/", admin.site.urls),
-    path("healthz", health.healthz, name="healthz"),
 ]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "improvement.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
 def main() -> int:
@@ -16,7 +16,7 @@ def main() -> int:
     django.setup()
     from django.conf import settings
 
-    from improvement import backups
+    from config import backups
 
     database = settings.DATABASES["default"]
     folder = ROOT / "var" / "backups"

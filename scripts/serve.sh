@@ -24,5 +24,5 @@ for _ in $(seq 1 "$TASK_WORKERS"); do
 done
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT INT TERM
 echo "Serving the production configuration on http://127.0.0.1:$PORT/ ($WORKERS web workers, $TASK_WORKERS task workers)"
-.venv/bin/gunicorn improvement.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+.venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
   --error-logfile - --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}"

@@ -56,7 +56,7 @@ def test_the_readme_lists_every_management_command():
 
 
 def test_every_environment_variable_of_the_settings_is_in_the_one_table():
-    settings = (ROOT / "improvement" / "settings.py").read_text()
+    settings = (ROOT / "config" / "settings.py").read_text()
     names = set(re.findall(r"""(?:env_bool|env_int|env_list|os\.environ\.get)\(\s*["']([A-Z][A-Z0-9_]+)["']""", settings))
     text = readme()
     start = text.index("| variable | meaning |")

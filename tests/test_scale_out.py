@@ -92,7 +92,7 @@ def test_two_app_processes_and_two_workers_lose_nothing_and_do_nothing_twice(pac
     try:
         for port in ports:
             processes.append(subprocess.Popen(  # noqa: S603 - the project's own server on loopback
-                [str(ROOT / ".venv/bin/gunicorn"), "improvement.wsgi:application", "--bind", f"127.0.0.1:{port}",
+                [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
                  "--workers", "1", "--threads", "4"], cwd=ROOT, env=env,
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         for _ in range(2):

@@ -83,7 +83,7 @@ def test_send_reminders_chases_by_the_as_at_date(settings, plan, action, lead, m
 def _settings_error(**env):
     environment = {**os.environ, "DEBUG": "false", "SECRET_KEY": "x" * 50, **env}
     environment.pop("DJANGO_SETTINGS_MODULE", None)
-    run = subprocess.run([sys.executable, "-c", "import improvement.settings"], cwd=ROOT, env=environment,
+    run = subprocess.run([sys.executable, "-c", "import config.settings"], cwd=ROOT, env=environment,
                          capture_output=True, text=True, check=False)
     return run.stderr
 

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_passwords_are_hashed_with_argon2_and_need_12_characters(db):
-    production = importlib.import_module("improvement.settings")
+    production = importlib.import_module("config.settings")
     assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     with pytest.raises(ValidationError, match="at least 12 characters"):
         validate_password("Short1pass!")
@@ -64,7 +64,7 @@ def settings_module_with(monkeypatch, **environment):
     """The settings module's values when the process starts with ``environment``."""
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
-    return runpy.run_path(str(ROOT / "improvement" / "settings.py"))
+    return runpy.run_path(str(ROOT / "config" / "settings.py"))
 
 
 def client_address_settings(monkeypatch, **environment):

@@ -58,7 +58,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DEBUG = env_bool("DEBUG", True)
 # Under DEBUG, whether a missing page shows Django's technical 404 page (the default) or the
-# project's own (improvement.middleware.NotFoundPageMiddleware): `make run`, the demo that
+# project's own (config.middleware.NotFoundPageMiddleware): `make run`, the demo that
 # newcomers see, sets it to false.
 DEBUG_ERROR_PAGES = env_bool("DEBUG_ERROR_PAGES", DEBUG)
 
@@ -99,25 +99,25 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "improvement.observability.RequestIdMiddleware",
+    "config.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "improvement.middleware.NotFoundPageMiddleware",  # the project's 404 page under `make run`
+    "config.middleware.NotFoundPageMiddleware",  # the project's 404 page under `make run`
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "improvement.middleware.SessionLimitsMiddleware",
+    "config.middleware.SessionLimitsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # records who made each change
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "improvement.urls"
-WSGI_APPLICATION = "improvement.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -356,10 +356,10 @@ if LOG_FORMAT not in {"text", "json"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "improvement.observability.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "config.observability.RequestIdFilter"}},
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {"()": "improvement.observability.JsonFormatter"},
+        "json": {"()": "config.observability.JsonFormatter"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from improvement import backups
+from config import backups
 
 
 @pytest.mark.django_db(transaction=True)

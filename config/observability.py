@@ -15,7 +15,9 @@ import re
 import time
 import uuid
 
-access_log = logging.getLogger("improvement.access")  # one line per request (method, path, status, ms, user)
+# One line per request (method, path, status, ms, user). Named for the service, not this module, so
+# that log queries and alerts written before the move to config/ still find it.
+access_log = logging.getLogger("improvement.access")
 # user_id: who read or changed what, by id (names change and are personal data); null when signed out.
 ACCESS_FIELDS = ("method", "path", "status", "ms", "user_id")
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")

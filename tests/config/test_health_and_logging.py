@@ -6,7 +6,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from improvement.observability import JsonFormatter, RequestIdFilter, request_id_var
+from config.observability import JsonFormatter, RequestIdFilter, request_id_var
 from tests.conftest import client_for
 
 
@@ -18,7 +18,7 @@ def test_healthz_answers_ok_without_sign_in(db):
 
 
 def test_healthz_says_nothing_more_when_the_database_fails(db, monkeypatch):
-    from improvement import health
+    from config import health
 
     def broken():
         raise connection.OperationalError("could not connect to server: secret-host:5432")
@@ -43,7 +43,7 @@ def test_healthz_answers_head_as_load_balancers_probe(db):
 
 
 def test_healthz_answers_unavailable_to_head_when_the_database_fails(db, monkeypatch):
-    from improvement import health
+    from config import health
 
     monkeypatch.setattr(health, "_database_ok", lambda: False)
     assert Client().head("/healthz").status_code == 503
@@ -77,7 +77,7 @@ def test_evidence_and_exports_go_to_an_s3_bucket_when_one_is_configured():
     script = ("import django; django.setup(); from django.core.files.storage import storages; "
               "s = storages['evidence']; print(type(s).__name__, s.bucket_name, s.location, s.default_acl, "
               "storages['exports'].location)")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "improvement.settings", "S3_BUCKET": "council-plans",
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "S3_BUCKET": "council-plans",
            "S3_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y"}
     result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,  # noqa: S603
                             timeout=60)

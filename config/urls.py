@@ -1,0 +1,22 @@
+"""The root URLconf: each app's pages under its own namespace, then the pages of the project
+itself (sign-in, the admin, /healthz), whose names tests and templates reverse un-namespaced."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from improvement import views as improvement_views
+
+from . import health
+
+urlpatterns = [
+    path("", include("improvement.urls")),
+    path("", include("boards.urls")),
+    path("", include("reports.urls")),
+    path("sign-in/", improvement_views.SignInView.as_view(), name="login"),
+    path("sign-out/", improvement_views.SignOutView.as_view(), name="logout"),
+    path("account/password/", improvement_views.PasswordChangeView.as_view(), name="password_change"),
+    path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+]
