@@ -150,6 +150,8 @@ def main():
                           spawn_rate=args.spawn_rate)
             if args.capacity:
                 for users in range(args.step, args.max_users + 1, args.step):
+                    # The workers finish what the last run left queued before this one starts.
+                    wait_until_up(f"http://127.0.0.1:{port}/healthz", seconds=120)
                     # All arrive within about five seconds; the stats start again once they have.
                     spawn_rate = max(args.spawn_rate, users / 5)
                     step = overall(locust(port, users_file, folder, users=users,
@@ -184,11 +186,13 @@ def main():
             verdict = (f"**Capacity: {users} users** at {float(step['Requests/s']):.1f} requests a second "
                        f"(p95 {step['95%']} ms, no errors)")
         else:
-            verdict = f"**Capacity: under {steps[0][0]} users**: even the first step missed"
+            verdict = f"**Capacity: under {steps[0][0]} users** (the first step missed)"
         if holds(steps[-1][1]):
             verdict += f"; the search stopped at --max-users {args.max_users} with the target still held."
-        else:
+        elif held:
             verdict += f"; {steps[-1][0]} users missed it."
+        else:
+            verdict += "."
         lines = [f"Machine: {machine()}.",
                  f"Steps of {args.step} more users {setting}; each step's users all arrive within about 5 s, then "
                  f"{args.step_seconds} s are measured. The search stops at the first step with p95 at or over "
