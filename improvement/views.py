@@ -61,7 +61,7 @@ def theme_detail(request, plan_id, theme_id):
         raise Http404("No such theme in this plan")
     actions = list(
         Action.objects.filter(theme=theme)
-        .for_table(plan.current_period, today())
+        .for_list(plan.current_period, today())
         .order_by("objective__position", "number_sort")
     )
     objectives = {objective.pk: objective for objective in theme.objectives.order_by("position")}
