@@ -35,7 +35,7 @@ def test_a_renewal_keeps_what_the_session_holds(viewer, plan):
     assert stored.get("_auth_user_id") == str(viewer.pk) and "signed_in_at" in stored
 
 
-def test_renewing_a_session_deleted_meanwhile_fails_as_in_django(viewer):
+def test_renewing_a_session_deleted_meanwhile_fails_as_in_django(viewer):  # inside a transaction: Django's own save
     client = client_for(viewer)
     store = SessionStore(session_key=client.session.session_key)
     store.load()
@@ -44,19 +44,38 @@ def test_renewing_a_session_deleted_meanwhile_fails_as_in_django(viewer):
         store.save()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="synchronous_commit is PostgreSQL's")
-def test_on_postgresql_a_renewal_alone_commits_without_waiting_for_the_disk(viewer, plan):
+POSTGRESQL_ONLY = pytest.mark.skipif(connection.vendor != "postgresql", reason="synchronous_commit is PostgreSQL's")
+
+
+@POSTGRESQL_ONLY
+@pytest.mark.django_db(transaction=True)  # as in a request: not inside a test's transaction
+def test_on_postgresql_a_renewal_is_one_statement_that_does_not_wait_for_the_disk(viewer, plan):
     client = client_for(viewer)
+    url = reverse("improvement:plan_detail", args=[plan.pk])
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(reverse("improvement:plan_detail", args=[plan.pk])).status_code == 200
-    statements = [query["sql"] for query in queries.captured_queries]
-    position = statements.index("SET LOCAL synchronous_commit TO OFF")
-    assert statements[position + 1].startswith('UPDATE "django_session"')
-    assert sum("synchronous_commit" in sql for sql in statements) == 1
+        assert client.get(url).status_code == 200
+    renewals = [query["sql"] for query in queries.captured_queries if "django_session" in query["sql"]
+                and "UPDATE" in query["sql"]]
+    assert len(renewals) == 1 and renewals[0].startswith("SET LOCAL synchronous_commit TO OFF; UPDATE")
+    assert not any(query["sql"] in {"BEGIN", "COMMIT"} for query in queries.captured_queries)
+    with connection.cursor() as cursor:  # the setting was for that statement alone
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="synchronous_commit is PostgreSQL's")
-def test_on_postgresql_a_new_session_waits_for_the_disk_as_before(db):
+@POSTGRESQL_ONLY
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_renewing_a_session_deleted_meanwhile_fails_as_in_django(viewer):
+    store = SessionStore(session_key=client_for(viewer).session.session_key)
+    store.load()
+    Session.objects.filter(session_key=store.session_key).delete()
+    with pytest.raises(UpdateError):
+        store.save()
+
+
+@POSTGRESQL_ONLY
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_new_session_waits_for_the_disk_as_before():
     store = SessionStore()
     with CaptureQueriesContext(connection) as queries:
         store["x"] = 1
