@@ -1,3 +1,5 @@
+from functools import cached_property
+
 import django_tables2 as tables
 from django.db.models import F
 from django.utils.html import escape, format_html, format_html_join
@@ -5,6 +7,7 @@ from django.utils.safestring import mark_safe
 
 from .lib.text import shorten
 from .models import Action
+from .rows import url_by_id
 
 EMPTY = "—"  # django-tables2's text for an empty cell
 
@@ -61,8 +64,12 @@ class ActionTable(tables.Table):
     # One per column, each given the row's action (an ``Action.objects.for_list`` row with its
     # theme), returning the cell's HTML; "—" when there is nothing to show, as django-tables2 does.
 
+    @cached_property
+    def action_url(self):
+        return url_by_id("improvement:action_detail")
+
     def cell_number(self, action):
-        return format_html('<a href="{}">{}</a>', action.get_absolute_url(), action.number)
+        return format_html('<a href="{}">{}</a>', self.action_url(action.pk), action.number)
 
     def cell_theme(self, action):
         return escape(action.theme.code) if action.theme.code else EMPTY
