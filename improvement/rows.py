@@ -1,5 +1,5 @@
-"""The rows of the long lists of actions, rendered in Python: a theme's actions, "My actions"
-and the action table's cells (``tables.ActionTable.body_rows``).
+"""The rows of the long lists, rendered in Python: a theme's actions, "My actions", an action's
+RAG history and the action table's cells (``tables.ActionTable.body_rows``).
 
 Through the template engine a row of these lists took 150 to 300 µs (two dozen variables and
 filters, an include for the RAG tag, a reverse() per link), which at 50 to 100 rows was most
@@ -11,11 +11,13 @@ keep ``rag_tag`` in step with templates/improvement/includes/rag_tag.html.
 import unicodedata
 from collections.abc import Callable
 
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.timezone import localtime
 
 OVERDUE = mark_safe(' <strong class="govuk-tag govuk-tag--red">Overdue</strong>')  # noqa: S308
 NO_UPDATE_YET = mark_safe('<strong class="govuk-tag govuk-tag--grey app-rag-none">No update yet</strong>')  # noqa: S308
@@ -89,3 +91,48 @@ def my_action_rows(actions) -> SafeString:
          rag_tag(action.current_status),
          update_url(action.pk), action.number)
         for action in actions))
+
+
+def history_items(history) -> SafeString:
+    """An action's RAG history as the items of its timeline (``action_detail``'s updates, each
+    with ``superseded`` set and its evidence prefetched), newest first."""
+    download_url = url_by_id("improvement:evidence_download")
+
+    def evidence(update):
+        items = list(update.evidence.all())
+        if not items:
+            return ""
+        return format_html(
+            '<p class="govuk-body govuk-!-margin-bottom-1"><strong>Evidence</strong></p>'
+            '<ul class="govuk-list">{}</ul>', format_html_join("", "<li>{}</li>", (
+                (format_html('<a class="govuk-link" href="{}">{}</a> ({})', download_url(item.pk), item.name,
+                             filesizeformat(item.size)) if item.file else
+                 format_html('<a class="govuk-link" rel="noopener noreferrer" href="{}">{}</a>', item.url, item.name),)
+                for item in items)))
+
+    def item(update):
+        written = localtime(update.created_at)
+        return (
+            update.period_label, rag_tag(update.status),
+            mark_safe(' <span class="govuk-tag govuk-tag--grey">Superseded</span>') if update.superseded else "",  # noqa: S308
+            format_html("by {}", update.created_by) if update.created_by else "from the plan document",
+            format_date(written, r"Y-m-d\TH:i:sO"), format_date(written, "j F Y, g:ia"),
+            format_html('<p class="govuk-body app-pre-line">{}</p>', update.note) if update.note
+            else mark_safe('<p class="govuk-body">No review note.</p>'),  # noqa: S308
+            format_html('<p class="govuk-body"><strong>Revised date:</strong> {}. {}</p>',
+                        format_date(update.revised_due_date, "j F Y"), update.revised_date_reason)
+            if update.revised_due_date else "",
+            evidence(update),
+            mark_safe('<p class="govuk-body-s">Illustrative demo entry: not from the published plan.</p>')  # noqa: S308
+            if update.is_illustrative else "",
+        )
+
+    return format_html_join("\n", (
+        '<div class="moj-timeline__item">'
+        '<div class="moj-timeline__header">'
+        '<h3 class="moj-timeline__title">{}: {}{}</h3>'
+        '<p class="moj-timeline__byline">{}</p>'
+        '</div>'
+        '<p class="moj-timeline__date"><time datetime="{}">{}</time></p>'
+        '<div class="moj-timeline__description">{}{}{}{}</div>'
+        '</div>'), (item(update) for update in history))

@@ -1,5 +1,6 @@
-"""``{% theme_rows actions plan %}`` and ``{% my_action_rows actions %}``: the rows of those
-long tables, rendered in Python (improvement/rows.py says why)."""
+"""``{% theme_rows actions plan %}``, ``{% my_action_rows actions %}`` and
+``{% history_items history %}``: the rows of those long lists, rendered in Python
+(improvement/rows.py says why)."""
 
 from django import template
 
@@ -8,3 +9,4 @@ from .. import rows
 register = template.Library()
 register.simple_tag(rows.theme_rows, name="theme_rows")
 register.simple_tag(rows.my_action_rows, name="my_action_rows")
+register.simple_tag(rows.history_items, name="history_items")
