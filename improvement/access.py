@@ -84,7 +84,25 @@ def get_evidence_or_404(user, pk) -> Evidence:
 
 
 def has_plan_role(user, plan, *roles) -> bool:
-    return PlanRole.objects.filter(plan=plan, user=user, role__in=roles).exists()
+    return not plan_roles(user, plan).isdisjoint(roles)
+
+
+def plan_roles(user, plan) -> frozenset[str]:
+    """The user's roles on the plan. Read once per user object and plan, and kept on the user,
+    as Django keeps a user's permissions (``_perm_cache``): a page asks several questions about
+    one plan (may they manage it, record updates, see scrutiny), and each was a query. The
+    request's user is loaded afresh for every request, so a change of role shows at the next;
+    a view that changes the user's own roles and then asks again calls ``forget_plan_roles``."""
+    if not user.is_authenticated:
+        return frozenset()
+    cache = user.__dict__.setdefault("_plan_roles_cache", {})
+    if plan.pk not in cache:
+        cache[plan.pk] = frozenset(PlanRole.objects.filter(plan=plan, user=user).values_list("role", flat=True))
+    return cache[plan.pk]
+
+
+def forget_plan_roles(user) -> None:
+    user.__dict__.pop("_plan_roles_cache", None)
 
 
 def can_manage_plan(user, plan) -> bool:

@@ -492,8 +492,10 @@ def number_sort_key(number: str) -> str:
 
 class ActionQuerySet(models.QuerySet):
     def for_lead(self, user):
-        """Actions led by the posts the user holds."""
-        return self.filter(lead_posts__holders=user).distinct()
+        """Actions led by the posts the user holds. A subquery rather than a join, so no DISTINCT
+        over whole rows (a join through the posts would repeat an action for each post held)."""
+        posts = Post.holders.through.objects.filter(user=user).values("post_id")
+        return self.filter(pk__in=Action.lead_posts.through.objects.filter(post_id__in=posts).values("action_id"))
 
     def open(self):
         return self.exclude(current_status__is_complete=True)
