@@ -95,11 +95,11 @@ def my_action_rows(actions) -> SafeString:
 
 def history_items(history) -> SafeString:
     """An action's RAG history as the items of its timeline (``action_detail``'s updates, each
-    with ``superseded`` set and its evidence prefetched), newest first."""
+    with ``superseded`` set and its evidence prefetched as ``evidence_list``), newest first."""
     download_url = url_by_id("improvement:evidence_download")
 
     def evidence(update):
-        items = list(update.evidence.all())
+        items = update.evidence_list
         if not items:
             return ""
         return format_html(
