@@ -71,7 +71,7 @@ bench: install
 	$(PY) manage.py migrate --noinput
 	$(PY) benchmarks/scale.py
 	$(PY) benchmarks/querycounts.py
-	$(PY) benchmarks/load.py
+	$(PY) benchmarks/load.py --capacity
 	$(PY) benchmarks/exports.py
 	$(PY) benchmarks/pages.py
 	$(PY) benchmarks/imports.py

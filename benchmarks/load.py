@@ -5,12 +5,19 @@ builds it when missing). Signs in each sample council's manager and lead beforeh
 in the database, so the run measures pages, not the deliberately slow password hash), starts
 scripts/serve.sh on a free port with WEB_CONCURRENCY web workers, and runs locust headless:
 each user reads the main pages of their council's plans (plan, theme, action, action table,
-My actions, round status, dashboard, meeting) with 2 to 8 seconds between clicks. Writes its
-section of RESULTS.md: requests per second, median, p95 and errors, per page and overall.
+My actions, round status, dashboard, meeting, board pack web page: boards/samples.py) with 2 to
+8 seconds between clicks. Writes its section of RESULTS.md: requests per second, median, p95 and
+errors, per page and overall.
 
-    DATABASE_URL=postgres://… .venv/bin/python benchmarks/load.py [--users 50] [--seconds 60]
+    DATABASE_URL=postgres://… .venv/bin/python benchmarks/load.py [--users 50] [--seconds 60] [--capacity]
 
-Target (issue 7): 50 users at p95 under 300 ms with zero errors, on a 2-core machine.
+With --capacity, the same server then takes steps of 25 more users (25, 50, 75, ...), each
+measured for 30 s once all its users have arrived, and stops at the first step with p95 at or
+over 300 ms or any error: the highest user count that held is the capacity, written with its
+throughput in a section of its own.
+
+Target (issue 7): 50 users at p95 under 300 ms with zero errors, on a 2-core machine; report the
+capacity (the most users holding that p95) and its throughput.
 """
 
 import argparse
@@ -30,6 +37,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+TARGET_P95_MS = 300
 
 
 def people() -> list[dict]:
@@ -78,12 +87,40 @@ def wait_until_up(url: str, seconds: float = 60) -> None:
     raise SystemExit(f"the server did not answer {url} within {seconds:.0f} s")
 
 
+def locust(port: int, users_file: Path, folder: Path, *, users: int, seconds: int, spawn_rate: float,
+           reset_after_spawn: bool = False) -> list[dict]:
+    """One headless locust run against the server; its stats rows (per page, then "Aggregated")."""
+    stats = folder / f"load-{users}-{seconds}"
+    subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "locust"), "-f", str(ROOT / "benchmarks" / "locustfile.py"),
+         "--headless", "--users", str(users), "--spawn-rate", str(spawn_rate), "--run-time", f"{seconds}s",
+         "--host", f"http://127.0.0.1:{port}", "--csv", str(stats), "--only-summary", "--loglevel", "WARNING",
+         "--exit-code-on-error", "0", *(["--reset-stats"] if reset_after_spawn else [])],
+        env={**os.environ, "LOAD_USERS": str(users_file)}, check=True, timeout=seconds + 120,
+        stdout=subprocess.DEVNULL)
+    with open(f"{stats}_stats.csv", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def overall(rows: list[dict]) -> dict:
+    return next(row for row in rows if row["Name"] == "Aggregated")
+
+
+def holds(row: dict) -> bool:
+    return int(row["Failure Count"]) == 0 and float(row["95%"]) < TARGET_P95_MS
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (WEB_CONCURRENCY)")
     parser.add_argument("--spawn-rate", type=float, default=5, help="users arriving per second")
+    parser.add_argument("--capacity", action="store_true",
+                        help="then search for the most users holding p95 under 300 ms with no errors")
+    parser.add_argument("--step", type=int, default=25, help="capacity search: users added at each step")
+    parser.add_argument("--step-seconds", type=int, default=30, help="capacity search: measured time per step")
+    parser.add_argument("--max-users", type=int, default=400, help="capacity search: stop here")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("load.py needs DATABASE_URL=postgres://… (the sample data's database)")
@@ -98,8 +135,10 @@ def main():
 
     if not Plan.objects.filter(slug__startswith="sample-").exists():
         raise SystemExit("No sample data: run benchmarks/scale.py (or manage.py generate_sample_data) first")
-    with tempfile.TemporaryDirectory() as folder:
-        users_file = Path(folder) / "users.json"
+    steps = []
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        users_file = folder / "users.json"
         users_file.write_text(json.dumps(people()), encoding="utf-8")
         port = free_port()
         env = {**os.environ, "PORT": str(port), "WEB_CONCURRENCY": str(args.workers), "LOG_LEVEL": "WARNING"}
@@ -107,29 +146,64 @@ def main():
                                   stderr=subprocess.DEVNULL, start_new_session=True)
         try:
             wait_until_up(f"http://127.0.0.1:{port}/healthz")
-            stats = Path(folder) / "load"
-            subprocess.run(
-                [str(ROOT / ".venv" / "bin" / "locust"), "-f", str(ROOT / "benchmarks" / "locustfile.py"),
-                 "--headless", "--users", str(args.users), "--spawn-rate", str(args.spawn_rate), "--run-time",
-                 f"{args.seconds}s", "--host", f"http://127.0.0.1:{port}", "--csv", str(stats), "--only-summary",
-                 "--loglevel", "WARNING", "--exit-code-on-error", "0"],
-                env={**os.environ, "LOAD_USERS": str(users_file)}, check=True, timeout=args.seconds + 120)
-            with open(f"{stats}_stats.csv", encoding="utf-8") as handle:
-                rows = list(csv.DictReader(handle))
+            rows = locust(port, users_file, folder, users=args.users, seconds=args.seconds,
+                          spawn_rate=args.spawn_rate)
+            if args.capacity:
+                for users in range(args.step, args.max_users + 1, args.step):
+                    # The workers finish what the last run left queued before this one starts.
+                    wait_until_up(f"http://127.0.0.1:{port}/healthz", seconds=120)
+                    # All arrive within about five seconds; the stats start again once they have.
+                    spawn_rate = max(args.spawn_rate, users / 5)
+                    step = overall(locust(port, users_file, folder, users=users,
+                                          seconds=args.step_seconds + int(users / spawn_rate) + 1,
+                                          spawn_rate=spawn_rate, reset_after_spawn=True))
+                    steps.append((users, step))
+                    print(f"{users} users: {float(step['Requests/s']):.1f} requests/s, p95 {step['95%']} ms, "
+                          f"{step['Failure Count']} errors")
+                    if not holds(step):
+                        break
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
+    setting = (f"through gunicorn ({args.workers} workers, `make serve`: whitenoise, pooled connections, JSON logs) "
+               "on loopback, locust on the same 2 cores; 2 to 8 s between clicks; each user is a sample council's "
+               "manager or lead reading the main pages")
+    head = overall(rows)
     lines = [f"Machine: {machine()}.",
-             f"{args.users} users for {args.seconds} s through gunicorn ({args.workers} workers, `make serve`: "
-             "whitenoise, pooled connections, JSON logs) on loopback, locust on the same 2 cores; 2 to 8 s "
-             f"between clicks, {args.spawn_rate:g} users arriving per second; each user is a sample council's "
-             "manager or lead reading the main pages.", "",
+             f"{args.users} users for {args.seconds} s {setting}, {args.spawn_rate:g} users arriving per second. "
+             f"Target: p95 under {TARGET_P95_MS} ms, zero errors: "
+             f"**{'met' if holds(head) else 'missed'}**.", "",
              "| page | requests | per second | median ms | p95 ms | errors |", "|---|---|---|---|---|---|"]
     for row in rows:
         name = "**All pages**" if row["Name"] == "Aggregated" else row["Name"]
         lines.append(f"| {name} | {row['Request Count']} | {float(row['Requests/s']):.1f} | {row['50%']} | "
                      f"{row['95%']} | {row['Failure Count']} |")
     record("Load test: 50 users through gunicorn", lines)
+    if steps:
+        held = [(users, step) for users, step in steps if holds(step)]
+        if held:
+            users, step = held[-1]
+            verdict = (f"**Capacity: {users} users** at {float(step['Requests/s']):.1f} requests a second "
+                       f"(p95 {step['95%']} ms, no errors)")
+        else:
+            verdict = f"**Capacity: under {steps[0][0]} users** (the first step missed)"
+        if holds(steps[-1][1]):
+            verdict += f"; the search stopped at --max-users {args.max_users} with the target still held."
+        elif held:
+            verdict += f"; {steps[-1][0]} users missed it."
+        else:
+            verdict += "."
+        lines = [f"Machine: {machine()}.",
+                 f"Steps of {args.step} more users {setting}; each step's users all arrive within about 5 s, then "
+                 f"{args.step_seconds} s are measured. The search stops at the first step with p95 at or over "
+                 f"{TARGET_P95_MS} ms or any error.", "",
+                 "| users | requests | per second | median ms | p95 ms | errors | holds? |",
+                 "|---|---|---|---|---|---|---|",
+                 *(f"| {users} | {step['Request Count']} | {float(step['Requests/s']):.1f} | {step['50%']} | "
+                   f"{step['95%']} | {step['Failure Count']} | {'yes' if holds(step) else 'no'} |"
+                   for users, step in steps),
+                 "", verdict]
+        record("Load capacity: most users holding p95 under 300 ms", lines)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,8 @@ MANAGING_ROLES = BoardMember.managing_roles()
 
 @access.plan_readers
 def _board_members(user) -> Q:
-    return Q(boards__members__user=user)
+    boards = BoardMember.objects.filter(user=user).values("board_id")
+    return Q(pk__in=Board.plans.through.objects.filter(board_id__in=boards).values("plan_id"))
 
 
 def board_role(user, board) -> str | None:

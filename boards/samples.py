@@ -30,4 +30,5 @@ def main_pages(plan) -> list[tuple[str, User, str]]:
         ("Round status", manager, reverse("boards:round_detail", args=[round_.pk])),
         ("Dashboard", manager, reverse("boards:dashboard", args=[plan.pk])),
         ("Meeting", manager, reverse("boards:meeting_detail", args=[meeting.pk])),
+        ("Board pack web page", manager, reverse("reports:pack_html", args=[meeting.pk])),
     ]

@@ -25,7 +25,7 @@ EXPORT_HEADER = [
 
 def table_actions(plan, as_of):
     """The action table's rows before filtering."""
-    return Action.objects.filter(plan=plan).for_table(plan.current_period, as_of)
+    return Action.objects.filter(plan=plan).for_list(plan.current_period, as_of).select_related("theme")
 
 
 ROW_FIELDS = (

@@ -5,22 +5,44 @@ from django.db.models import Exists, OuterRef, Q
 from .models import Action, Post, RagStatus, Source, Update
 
 
+class _ChoicesInOneQuery(django_filters.fields.ModelChoiceIterator):
+    """The options with one ordinary query. Django reads a model choice field's options with
+    ``QuerySet.iterator()``, which on PostgreSQL opens a server-side cursor: four round trips to
+    the database (declare, fetch, fetch, close) for a list of a few dozen options."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class _ModelChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = _ChoicesInOneQuery
+
+
+class ModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = _ModelChoiceField
+
+
 class ActionFilter(django_filters.FilterSet):
     """The action table's filters. Every value is a GET parameter, so a filtered view is a URL
     that can be bookmarked and shared."""
 
     q = django_filters.CharFilter(label="Search", method="search",
                                   help_text="Words in the number, action, measures or notes")
-    theme = django_filters.ModelChoiceFilter(queryset=None, empty_label="All themes")
-    lead = django_filters.ModelChoiceFilter(
+    theme = ModelChoiceFilter(queryset=None, empty_label="All themes")
+    lead = ModelChoiceFilter(
         label="Lead", field_name="lead_posts", queryset=None, empty_label="All leads"
     )
     lead_agency = django_filters.ChoiceFilter(label="Lead agency", empty_label="All agencies")
-    status = django_filters.ModelChoiceFilter(
+    status = ModelChoiceFilter(
         label="Status", field_name="current_status", queryset=None, empty_label="All statuses",
         null_label="No update yet", null_value="none",
     )
-    source = django_filters.ModelChoiceFilter(
+    source = ModelChoiceFilter(
         label="Source", field_name="recommendations__source", queryset=None,
         empty_label="All sources", distinct=True,
     )

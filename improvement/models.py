@@ -501,8 +501,10 @@ def number_sort_key(number: str) -> str:
 
 class ActionQuerySet(models.QuerySet):
     def for_lead(self, user):
-        """Actions led by the posts the user holds."""
-        return self.filter(lead_posts__holders=user).distinct()
+        """Actions led by the posts the user holds. A subquery rather than a join, so no DISTINCT
+        over whole rows (a join through the posts would repeat an action for each post held)."""
+        posts = Post.holders.through.objects.filter(user=user).values("post_id")
+        return self.filter(pk__in=Action.lead_posts.through.objects.filter(post_id__in=posts).values("action_id"))
 
     def open(self):
         return self.exclude(current_status__is_complete=True)
@@ -539,6 +541,17 @@ class ActionQuerySet(models.QuerySet):
         return (
             self.select_related("theme", "objective", "current_status")
             .prefetch_related("lead_posts", "recommendations__source")
+            .with_update_in(period)
+            .with_overdue(as_of)
+        )
+
+    def for_list(self, period: datetime.date, as_of: datetime.date):
+        """What the theme page and the action table show of each action, in a fixed number of
+        queries: ``for_table`` without the references, and with the leads as a plain list
+        (``action.leads``), which costs far less per row than a related manager each."""
+        return (
+            self.select_related("theme", "current_status")
+            .prefetch_related(models.Prefetch("lead_posts", to_attr="leads"))
             .with_update_in(period)
             .with_overdue(as_of)
         )

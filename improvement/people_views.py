@@ -140,6 +140,7 @@ def plan_role_remove(request, plan_id, role_id):
             blocked = " ".join(error.messages)
         else:
             messages.success(request, f"{role.user} is no longer a {role.get_role_display().lower()} of this plan.")
+            access.forget_plan_roles(request.user)  # it may have been their own
             if not access.can_manage_plan(request.user, plan):
                 return redirect("improvement:plan_list")
             return redirect("improvement:plan_roles", plan.pk)

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.text import get_valid_filename
@@ -62,7 +63,7 @@ def theme_detail(request, plan_id, theme_id):
         raise Http404("No such theme in this plan")
     actions = list(
         Action.objects.filter(theme=theme)
-        .for_table(plan.current_period, today())
+        .for_list(plan.current_period, today())
         .order_by("objective__position", "number_sort")
     )
     objectives = {objective.pk: objective for objective in theme.objectives.order_by("position")}
@@ -84,7 +85,7 @@ def action_detail(request, action_id):
     action = access.get_action_or_404(request.user, action_id)
     history = list(
         action.updates.select_related("status", "created_by")
-        .prefetch_related("evidence")
+        .prefetch_related(Prefetch("evidence", to_attr="evidence_list"))  # a list: no manager per update
         .order_by("-period", "-pk")
     )
     # Within a period the latest update counts; earlier ones are kept but marked superseded.

@@ -19,7 +19,7 @@ def test_sample_data_has_the_size_asked_for(scheme):
     updates = Update.objects.filter(action__plan__slug__startswith="sample-")
     assert 60 * 2 <= updates.count() <= 60 * 6
     assert UpdateRound.objects.filter(closed_at__isnull=False).count() == 4
-    assert Meeting.objects.count() == 8 and ReviewNote.objects.count() == 8  # one per 30 actions, at least one
+    assert Meeting.objects.count() == 8 and ReviewNote.objects.count() == 16  # one per 30 actions, at least two
     # The denormalised current status agrees with the history.
     for action in Action.objects.filter(plan__slug__startswith="sample-").select_related("current_status")[:20]:
         assert action.current_status == action.updates.order_by("-period", "-pk").first().status

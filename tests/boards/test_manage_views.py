@@ -76,9 +76,9 @@ def test_board_members_query_count_does_not_grow_with_members(board, officer, ch
     # session, user, board, board role, the user's organisation and whether they hold a post (page
     # header), the members with
     # their people and organisations; and the session's save (3).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.get(members_url(board))
-    assert with_3 == 10
+    assert with_3 == 9
 
 
 def test_officer_adds_a_member_of_their_own_organisation(board, officer, council):

@@ -32,4 +32,4 @@ def test_no_main_page_asks_more_queries_with_ten_times_the_data(scheme):
     large = query_counts(sample_plan("Ten", actions=240, months=12))
     assert large == small
     assert set(small) == {"Plan", "Theme", "Action", "Action table", "Action table, filtered", "My actions",
-                          "Round status", "Dashboard", "Meeting"}
+                          "Round status", "Dashboard", "Meeting", "Board pack web page"}

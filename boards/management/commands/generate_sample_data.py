@@ -172,11 +172,16 @@ class Command(BaseCommand):
             for round_ in rounds:
                 meeting = Meeting.objects.create(board=board, plan=plan, round=round_,
                                                  date=round_.deadline + datetime.timedelta(days=7))
-                # Ten notes for a plan of 300 actions, at least one, the first on an open action of the lead's.
+                # Ten notes for a plan of 300 actions, at least two: the first on an open action of the
+                # lead's, the second on one the board must look at (its attention list), so that every
+                # part of the meeting page and the board pack has something to show at any size.
+                attention = [a for a in actions if a.current_status.needs_board_attention
+                             or a.is_overdue(meeting.date)] or actions
+                choices = [leads_open, attention]
                 ReviewNote.objects.bulk_create(
-                    ReviewNote(meeting=meeting, action=rng.choice(leads_open if n == 0 else actions), author=chair,
+                    ReviewNote(meeting=meeting, action=rng.choice(choices[n] if n < 2 else actions), author=chair,
                                kind=rng.choice(["comment", "question", "challenge"]),
-                               text="What does the latest audit show?") for n in range(max(1, len(actions) // 30)))
+                               text="What does the latest audit show?") for n in range(max(2, len(actions) // 30)))
             counts["plans"] += 1
             counts["actions"] += len(actions)
         return counts

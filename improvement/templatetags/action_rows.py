@@ -1,0 +1,12 @@
+"""``{% theme_rows actions plan %}``, ``{% my_action_rows actions %}`` and
+``{% history_items history %}``: the rows of those long lists, rendered in Python
+(improvement/rows.py says why)."""
+
+from django import template
+
+from .. import rows
+
+register = template.Library()
+register.simple_tag(rows.theme_rows, name="theme_rows")
+register.simple_tag(rows.my_action_rows, name="my_action_rows")
+register.simple_tag(rows.history_items, name="history_items")
