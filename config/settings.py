@@ -274,7 +274,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # at sign-in.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
-SESSION_ENGINE = "improvement.sessions"  # Django's database sessions; a renewal does not wait for the disk
+SESSION_ENGINE = "config.sessions"  # Django's database sessions; a renewal does not wait for the disk
 SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -10,7 +10,7 @@ would only keep its previous expiry, a few seconds earlier. So on PostgreSQL a r
 statement, ``SET LOCAL synchronous_commit TO OFF; UPDATE ...``, which PostgreSQL runs as one
 implicit transaction that commits without waiting. Creating a session at sign-in and deleting
 it at sign-out still wait, as does everything else; so does a renewal inside a transaction
-(none in the request cycle; tests). See docs/decisions/0010-session-renewal-commits-asynchronously.md.
+(none in the request cycle; tests). See docs/decisions/0013-session-renewal-commits-asynchronously.md.
 """
 
 from django.contrib.sessions.backends import db

@@ -1,4 +1,4 @@
-"""The session store (improvement/sessions.py): Django's database sessions, whose renewal on
+"""The session store (config/sessions.py): Django's database sessions, whose renewal on
 every request does not wait for PostgreSQL to write it to disk."""
 
 import datetime
@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from improvement.sessions import SessionStore
+from config.sessions import SessionStore
 from tests.conftest import client_for
 
 START = datetime.datetime(2026, 1, 5, 8, 0, tzinfo=datetime.UTC)
