@@ -3,22 +3,31 @@
 For each size, in a fresh process (so peak memory is that size's own): builds a plan with a
 meeting and a month of review notes in a throwaway test database, renders the pack as the task
 worker does (``render_pack_pdf``: one document up to 100 actions, in parts above; after one
-warm-up render, as a worker would), and prints pages, seconds, pages per second and peak memory
-(of the rendering process, and of it with its worker processes, sampled every 20 ms); then the
-time headless Chromium's print-to-PDF takes on the whole pack as one HTML document and the
-throughput ratio; and the time of the request that starts generation (it only queues the work).
-Each size is measured with PACK_RENDER_PROCESSES=1 (the default) and, above 100 actions, 2.
+warm-up render, as a worker would, and with no stored parts), and prints pages, seconds, pages
+per second and peak memory (of the rendering process, and of it with its worker processes,
+sampled every 20 ms); then the time headless Chromium's print-to-PDF takes on the whole pack as
+one HTML document and the throughput ratio; and the time of the request that starts generation
+(it only queues the work). Each size is measured with PACK_RENDER_PROCESSES=1 and, above 100
+actions, 2.
+
+Then, for a pack in parts, how much of that first render its stored parts save (``reuse``):
+issuing it right after the draft (nothing changed), and re-issuing it after one action's update
+changed its status and its note, the note either reworded at the same length or rewritten at
+another; each with the parts rendered again and the pages whose content changed.
 
     .venv/bin/python benchmarks/packs.py [--sizes 60 300 1000] [--processes 1 2]
 
 Targets (issue 4): 60 actions under 3 s; at least half Chromium's pages per second; under
-400 MB peak for 1,000 actions; the starting request under 200 ms.
+400 MB peak for 1,000 actions; the starting request under 200 ms. Stored parts: re-issuing a
+300-action pack with one changed action in under a quarter of the first render's time.
 """
 
 import argparse
 import contextlib
+import io
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -89,22 +98,26 @@ def measure_one(actions: int) -> dict:
     from django.test.utils import setup_test_environment
     from django.urls import reverse
 
+    from reports.models import StoredPackPart
     from reports.packs import render_pack_html, render_pack_pdf
-    from reports.pdfparts import stop_workers
+    from reports.pdfparts import ONE_DOCUMENT_ACTIONS, stop_workers
 
     setup_test_environment()
     old = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         meeting, manager = build(actions)
-        render_pack_pdf(meeting)
+        render_pack_pdf(meeting, **DRAFT)
+        StoredPackPart.objects.all().delete()  # the measured render finds no stored parts
         with MemorySampler() as memory:
             started = time.perf_counter()
-            pdf, pages = render_pack_pdf(meeting)
+            pdf, pages = render_pack_pdf(meeting, **DRAFT)
             seconds = time.perf_counter() - started
-        stop_workers()
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         result = {"actions": actions, "pages": pages, "seconds": seconds, "peak_mb": peak_mb,
                   "all_mb": memory.peak_mb, "bytes": len(pdf)}
+        if actions > ONE_DOCUMENT_ACTIONS:
+            result["reuse"] = reuse(meeting, manager, pdf)
+        stop_workers()
         result.update(chromium(render_pack_html(meeting, for_pdf=True), pages))
 
         from django.conf import settings
@@ -124,6 +137,64 @@ def measure_one(actions: int) -> dict:
         return result
     finally:
         connection.creation.destroy_test_db(old, verbosity=0)
+
+
+DRAFT = {"status_label": "Draft: not issued", "version_label": "Draft"}  # as the task worker labels them
+REWRITTEN_NOTE = ("Corrected after the draft was circulated: the audit sample of twenty cases is complete and its "
+                  "findings go to the March board.")
+
+
+def reuse(meeting, manager, draft: bytes) -> dict:
+    """Issue the pack right after its draft, then re-issue it after one action's update changed
+    its status and note (the middle action by number, the next status of the scheme): seconds,
+    parts rendered again (new stored parts) and pages whose content changed."""
+    from django.db import transaction
+
+    from improvement.models import Action
+    from reports.models import StoredPackPart
+    from reports.packs import render_pack_pdf
+
+    def issue(version):
+        before = StoredPackPart.objects.count()
+        started = time.perf_counter()
+        pdf, _pages = render_pack_pdf(meeting, status_label=f"Issued: version {version}",
+                                      version_label=f"Version {version}")
+        return pdf, time.perf_counter() - started, StoredPackPart.objects.count() - before
+
+    issued, seconds, rendered = issue(1)
+    result = {"issue": (seconds, rendered, changed_pages(draft, issued)), "parts": StoredPackPart.objects.count(),
+              "stored_mb": sum(len(pdf) for pdf in StoredPackPart.objects.values_list("pdf", flat=True)) / 2**20}
+    actions = list(Action.objects.filter(plan=meeting.plan).order_by("number_sort"))
+    action = actions[len(actions) // 2]
+    statuses = list(meeting.plan.rag_scheme.statuses.order_by("position"))
+    was = action.current_status
+    status = statuses[(statuses.index(was) + 1) % len(statuses)]
+    on_list = {entry.action.pk for entry in meeting.attention_list()}
+    note = action.updates.get(period=meeting.round.period).note
+    for name, new_note in (("reworded", note.replace("twenty", "thirty")), ("rewritten", REWRITTEN_NOTE)):
+        with transaction.atomic():  # undone afterwards, stored parts included: each starts from the issued pack
+            action.record_update(status=status, note=new_note, by=manager, period=meeting.round.period)
+            pdf, seconds, rendered = issue(2)
+            result[name] = (seconds, rendered, changed_pages(issued, pdf))
+            now_on_list = {entry.action.pk for entry in meeting.attention_list()}
+            transaction.set_rollback(True)
+    result["change"] = (f"action {action.number} of {len(actions)} from {was.label} to "
+                        f"{status.label}, {'on' if action.pk in on_list else 'not on'} the attention list before "
+                        f"and {'on' if action.pk in now_on_list else 'not on'} it after; its note of {len(note)} "
+                        f"characters reworded, or rewritten in {len(REWRITTEN_NOTE)}")
+    return result
+
+
+def changed_pages(before: bytes, after: bytes) -> int:
+    """Pages whose text differs, the status and version labels and the time produced apart."""
+    from pypdf import PdfReader
+
+    def texts(pdf):
+        return [re.sub(r"Issued: version \d+|Draft: not issued|Version \d+|Draft|Produced.*", "", page.extract_text())
+                for page in PdfReader(io.BytesIO(pdf)).pages]
+
+    old, new = texts(before), texts(after)
+    return sum(a != b for a, b in zip(old, new, strict=False)) + abs(len(old) - len(new))
 
 
 class MemorySampler:
@@ -196,9 +267,15 @@ def main():
     import django
 
     django.setup()
-    from reports.pdfparts import PART_ROWS
+    from reports.pdfparts import ONE_DOCUMENT_ACTIONS
 
-    for size, processes in [(size, n) for size in args.sizes for n in args.processes if n == 1 or size > PART_ROWS]:
+    reuse_table = ["| actions | processes | first render s | issue after the draft s | ratio | parts rendered "
+                   "| re-issue, note reworded s | ratio | parts rendered | pages changed "
+                   "| re-issue, note rewritten s | ratio | parts rendered | pages changed |",
+                   "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    changes = {}
+    for size, processes in [(size, n) for size in args.sizes for n in args.processes
+                            if n == 1 or size > ONE_DOCUMENT_ACTIONS]:
         out = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True,
                              check=True, cwd=ROOT, env={**os.environ, "PACK_RENDER_PROCESSES": str(processes)})
         r = json.loads(out.stdout.strip().splitlines()[-1])
@@ -213,6 +290,12 @@ def main():
         table.append(f"| {r['actions']:,} | {processes} | {r['pages']} | {r['seconds']:.2f} | {rate:.1f} | "
                      f"{r['peak_mb']:.0f} | {r['all_mb']:.0f} | " + " | ".join(chrome.split())
                      + f" | {r['start_request_ms']:.0f} |")
+        if "reuse" in r:
+            reuse_table.append(reuse_row(r, processes))
+            reused = r["reuse"]
+            changes[size] = (f"{r['actions']:,} actions: {reused['change']}; its {reused['parts']} stored parts "
+                             f"hold {reused['stored_mb']:.1f} MB.")
+            print(reuse_table[-1])
     from results import machine, record
 
     record("Board packs against Chromium", [
@@ -220,8 +303,25 @@ def main():
         "worker renders it (one document up to 100 actions, in parts above; `processes` is "
         "PACK_RENDER_PROCESSES); peak MB is the rendering process's, with workers MB adds its worker "
         "processes'; Chromium's `--print-to-pdf` on the whole pack as one HTML document (its time "
-        "includes its own start).", "", *table])
+        "includes its own start).", "", *table, "", "Reusing stored parts (packs in parts only): each pack "
+        "issued right after its draft, then re-issued after one action's update changed its status and its "
+        "note, reworded at the same length or rewritten at another (each change undone before the next); "
+        "ratio is to the first render's seconds; parts rendered are those stored anew (of the pack's parts and "
+        "the two layers of its margins; the cover and contents, which are always rendered, are not counted); "
+        "pages changed are those whose text differs from the issued pack's, labels apart.", "", *reuse_table, "",
+        "The changed action, and what the store holds: " + " ".join(changes.values())])
 
+
+def reuse_row(r: dict, processes: int) -> str:
+    first, reuse = r["seconds"], r["reuse"]
+    cells = [f"{r['actions']:,}", str(processes), f"{first:.2f}"]
+    issue_seconds, issue_parts, _pages = reuse["issue"]
+    cells += [f"{issue_seconds:.2f}", f"{issue_seconds / first:.2f}", f"{issue_parts} of {reuse['parts']}"]
+    for name in ("reworded", "rewritten"):
+        seconds, parts, pages = reuse[name]
+        cells += [f"{seconds:.2f}", f"{seconds / first:.2f}", f"{parts} of {reuse['parts']}",
+                  f"{pages} of {r['pages']}"]
+    return "| " + " | ".join(cells) + " |"
 
 if __name__ == "__main__":
     main()

@@ -343,10 +343,15 @@ TASKS = {
     }
 }
 
-# A board pack's PDF is rendered in parts (reports/pdfparts.py). 1 renders them one after another in
-# the task worker (least memory); more renders them in that many processes at once (faster on a
-# machine with that many cores, each process holding one part).
-PACK_RENDER_PROCESSES = env_int("PACK_RENDER_PROCESSES", 1)
+# A long board pack's PDF is rendered in parts (reports/pdfparts.py). 1 renders them one after another
+# in the task worker; more renders them in that many worker processes at once, each holding one part.
+# The default is as many as the cores this process may use, within PACK_RENDER_MEMORY_MB at
+# PACK_RENDER_MB_PER_PROCESS each (a rendering process's peak in benchmarks/RESULTS.md, rounded up).
+PACK_RENDER_MB_PER_PROCESS = 400
+PACK_RENDER_MEMORY_MB = env_int("PACK_RENDER_MEMORY_MB", 1024)
+PACK_RENDER_PROCESSES = env_int("PACK_RENDER_PROCESSES", max(1, min(
+    len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
+    PACK_RENDER_MEMORY_MB // PACK_RENDER_MB_PER_PROCESS)))
 
 DJANGO_TABLES2_TEMPLATE = "improvement/includes/table.html"
 

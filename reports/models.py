@@ -1,11 +1,13 @@
 """Board packs: draft renders made in the background, and issued packs stored as the exact PDF
-the board saw, with its checksum, never regenerated in place."""
+the board saw, with its checksum, never regenerated in place; and the rendered parts of long
+packs, stored to be reused by the next render."""
 
+import datetime
 import hashlib
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -143,3 +145,92 @@ class BoardPack(models.Model):
 
     def verify(self) -> bool:
         return hashlib.sha256(bytes(self.pdf)).hexdigest() == self.checksum
+
+
+class StoredPackPartQuerySet(models.QuerySet):
+    """The store that reports.pdfparts.render_in_parts takes parts from and keeps them in."""
+
+    def unused(self, now=None):
+        return self.filter(used_at__lt=(now or timezone.now()) - StoredPackPart.KEPT_FOR)
+
+    def find(self, key: str):
+        """The stored part under ``key`` (a reports.pdfparts.RenderedPart), noted as used; None
+        when there is none, or when the stored one is damaged (it is then deleted, to be rendered
+        and stored again)."""
+        stored = self.filter(key=key).first()
+        if stored is None:
+            return None
+        part = stored.as_rendered()
+        if part is None:
+            self.forget(key)
+            return None
+        self.filter(pk=stored.pk).update(used_at=timezone.now(), times_used=F("times_used") + 1)
+        return part
+
+    def keep(self, key: str, part) -> None:
+        """Store a rendered part (if another render stored the same key meanwhile, that one stays:
+        the same key gives the same bytes)."""
+        self.bulk_create([StoredPackPart(
+            key=key, pdf=part.pdf, checksum=hashlib.sha256(part.pdf).hexdigest(), pages=part.pages,
+            bookmarks=[list(bookmark) for bookmark in part.bookmarks],
+            anchors={name: list(place) for name, place in part.anchors.items()},
+            carried_from=part.carried_from)], ignore_conflicts=True)
+
+    def forget(self, key: str) -> None:
+        self.filter(key=key).delete()
+
+
+class StoredPackPart(models.Model):
+    """A rendered part of a long board pack's PDF (reports/pdfparts.py), stored under a key of
+    everything that decides its bytes, so that the next render of the pack reuses it when it has
+    not changed instead of laying it out again. Not a record: any entry may be deleted at any time
+    (the part is then rendered again), and entries unused for ``KEPT_FOR`` are deleted when the
+    next pack is rendered. See docs/decisions/0011-stored-pack-parts.md."""
+
+    KEPT_FOR = datetime.timedelta(days=14)
+
+    key = models.CharField("SHA-256 of what decides the part", max_length=64, editable=False)
+    pdf = models.BinaryField(editable=False)
+    checksum = models.CharField("SHA-256 of the PDF", max_length=64, editable=False)
+    pages = models.PositiveIntegerField(editable=False)
+    bookmarks = models.JSONField(default=list, editable=False,
+                                 help_text="[heading level, label, page index, x, y] for each heading.")
+    anchors = models.JSONField(default=dict, editable=False, help_text="Each link target's [page index, x, y].")
+    carried_from = models.CharField(
+        max_length=100, blank=True, editable=False,
+        help_text="For a part of the attention list or the plan: the id of the first row or theme heading on "
+                  "its dropped last page, from which the next part begins; blank when nothing was carried over.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    used_at = models.DateTimeField(default=timezone.now, editable=False)
+    times_used = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = StoredPackPartQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key"], name="stored_pack_part_key_unique"),
+        ]
+        indexes = [
+            # StoredPackPart.objects.unused(): the entries to delete.
+            models.Index(fields=["used_at"], name="stored_pack_part_used_idx"),
+        ]
+
+    def __str__(self):
+        return f"Stored pack part {self.key[:12]} ({self.pages} pages)"
+
+    def as_rendered(self):
+        """The part as reports.pdfparts renders it, or None if what is stored is damaged."""
+        from .pdfparts import RenderedPart
+
+        pdf = bytes(self.pdf)
+        if hashlib.sha256(pdf).hexdigest() != self.checksum:
+            return None
+        try:
+            bookmarks = [(int(level), str(label), int(index), float(x), float(y))
+                         for level, label, index, x, y in self.bookmarks]
+            anchors = {str(name): (int(index), float(x), float(y)) for name, (index, x, y) in self.anchors.items()}
+        except (TypeError, ValueError, AttributeError):
+            return None
+        if (self.pages == 0) != (not pdf) or any(not 0 <= place[0] < self.pages for place in anchors.values()):
+            return None
+        return RenderedPart(pdf, self.pages, bookmarks, anchors, carried_from=self.carried_from)

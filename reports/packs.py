@@ -18,6 +18,7 @@ from improvement.models import Action, StatusSummary, add_months, period_label
 from improvement.reporting import status_summaries_by_period
 
 from . import pdfparts
+from .models import StoredPackPart
 from .pdf import html_to_pdf
 from .pdfparts import Piece, contents
 
@@ -164,13 +165,14 @@ def pack_title(meeting) -> str:
 
 
 def render_pack_pdf(meeting, **labels) -> tuple[bytes, int]:
-    """The PDF board pack: (pdf, pages). A pack of up to ``PART_ROWS`` actions is one WeasyPrint
-    document; a longer one is rendered in parts and joined (``reports.pdfparts``), which bounds
-    the memory a render needs."""
+    """The PDF board pack: (pdf, pages). A pack of up to ``ONE_DOCUMENT_ACTIONS`` actions is one
+    WeasyPrint document; a longer one is rendered in parts and joined (``reports.pdfparts``),
+    which bounds the memory a render needs, and its parts that have not changed since an earlier
+    render are taken from the stored parts instead of rendered again."""
     context = pack_context(meeting, **labels)
-    if sum(len(section.rows) for section in context["sections"]) <= pdfparts.PART_ROWS:
+    if sum(len(section.rows) for section in context["sections"]) <= pdfparts.ONE_DOCUMENT_ACTIONS:
         return html_to_pdf(pack_html(context, for_pdf=True), title=pack_title(meeting))
-    return pdfparts.render_in_parts(context, title=pack_title(meeting))
+    return pdfparts.render_in_parts(context, title=pack_title(meeting), store=StoredPackPart.objects)
 
 
 def pack_filename(meeting, suffix="draft") -> str:

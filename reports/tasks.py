@@ -6,7 +6,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from .models import BoardPack, PackRender
+from .models import BoardPack, PackRender, StoredPackPart
 from .packs import render_pack_pdf
 
 logger = logging.getLogger(__name__)
@@ -15,7 +15,9 @@ logger = logging.getLogger(__name__)
 @task
 def render_pack(render_id: int) -> str:
     """Render one requested pack. A render is claimed before work starts, so however many
-    workers pick up the same request, it is done exactly once."""
+    workers pick up the same request, it is done exactly once. Stored pack parts unused for a
+    while are deleted first."""
+    StoredPackPart.objects.unused().delete()
     render = PackRender.objects.select_related("meeting__board", "meeting__plan", "requested_by").get(pk=render_id)
     if not render.claim():
         return f"render {render_id} was already taken"

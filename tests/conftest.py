@@ -240,6 +240,12 @@ def _immediate_tasks(settings):
 
 
 @pytest.fixture(autouse=True)
+def _packs_rendered_in_this_process(settings):
+    """Long packs are rendered in the test's own process (a test of worker processes sets more)."""
+    settings.PACK_RENDER_PROCESSES = 1
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

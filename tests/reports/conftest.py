@@ -6,6 +6,8 @@ import pytest
 from pypdf import PdfReader
 
 from boards.models import Meeting, UpdateRound
+from improvement.models import Theme
+from reports import pdfparts
 from tests.conftest import PERIOD, make_action, status
 
 
@@ -19,6 +21,22 @@ def pack_meeting(plan, theme, board, lead, lead_post, scheme, manager, recommend
     red.record_update(status=status(scheme, "R"), note="Recruitment to the LADO post has stalled", by=lead)
     make_action(theme, "1.2", leads=[lead_post], description="Audit core groups")
     return Meeting.objects.create(board=board, plan=plan, round=round_, date=datetime.date(2012, 12, 17))
+
+
+@pytest.fixture
+def long_pack(pack_meeting, plan, theme, scheme, lead, monkeypatch):
+    """The pack meeting's plan with 9 more actions over three themes (one empty), rendered in
+    parts small enough that themes are grouped, split and continued."""
+    monkeypatch.setattr(pdfparts, "ONE_DOCUMENT_ACTIONS", 4)
+    monkeypatch.setattr(pdfparts, "PART_ROWS", 4)
+    second = Theme.objects.create(plan=plan, code="2", title="Early help", position=2)
+    Theme.objects.create(plan=plan, code="3", title="Theme without actions", position=3)
+    for number in range(3, 8):
+        action = make_action(theme, f"1.{number}", description=f"Action 1.{number} " + "words " * 60)
+        action.record_update(status=status(scheme, "A"), note=f"Note for 1.{number}", by=lead)
+    for number in range(1, 5):
+        make_action(second, f"2.{number}", description=f"Action 2.{number}")
+    return pack_meeting
 
 
 def pdf_text(data: bytes) -> str:

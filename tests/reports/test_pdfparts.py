@@ -6,46 +6,49 @@ import re
 
 import pikepdf
 import pytest
+from django.template.loader import render_to_string
 from pypdf import PdfReader
 
-from improvement.models import Theme
 from reports import pdfparts
+from reports.models import StoredPackPart
 from reports.packs import pack_context, render_pack_pdf
 from tests.conftest import make_action, status
 from tests.reports.conftest import empty_spans
-
-
-@pytest.fixture
-def long_pack(pack_meeting, plan, theme, scheme, lead, monkeypatch):
-    """The pack meeting's plan with 9 more actions over three themes (one empty), and parts
-    small enough that themes are grouped, split and continued."""
-    monkeypatch.setattr(pdfparts, "PART_ROWS", 4)
-    monkeypatch.setattr(pdfparts, "MAX_PART_ROWS", 3)
-    second = Theme.objects.create(plan=plan, code="2", title="Early help", position=2)
-    Theme.objects.create(plan=plan, code="3", title="Theme without actions", position=3)
-    for number in range(3, 8):
-        action = make_action(theme, f"1.{number}", description=f"Action 1.{number} " + "words " * 60)
-        action.record_update(status=status(scheme, "A"), note=f"Note for 1.{number}", by=lead)
-    for number in range(1, 5):
-        make_action(second, f"2.{number}", description=f"Action 2.{number}")
-    return pack_meeting
 
 
 def page_texts(pdf):
     return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
-def test_long_packs_are_cut_into_parts_that_group_themes_and_continue_long_tables(long_pack):
-    parts = pdfparts.pack_parts(pack_context(long_pack))
-    plan_parts = [part.context["plan_pieces"] for part in parts if part.template.endswith("plan.html")]
-    described = [[(str(piece.section.theme.code), len(piece.rows), piece.continued) for piece in pieces]
-                 for pieces in plan_parts]
-    # theme 1's 7 actions in tables of at most 3, each continuation starting a part; a part takes
-    # the next theme while it holds at most 4 actions (the empty theme joins the last part)
-    assert described == [[("1", 3, False)], [("1", 3, True)], [("1", 1, True), ("2", 3, False)],
-                         [("2", 1, True), ("3", 0, False)]]
-    assert plan_parts[0][0].first and not plan_parts[1][0].first
-    assert parts[0].template.endswith("summary.html") and parts[-1].template.endswith("notes.html")
+def test_long_packs_are_cut_into_the_summary_the_attention_list_the_plan_and_the_notes(long_pack):
+    sections = pdfparts.pack_parts(pack_context(long_pack))
+    assert [type(section).__name__ for section in sections] == ["Part", "AttentionFlow", "PlanFlow", "Part"]
+    assert sections[0].template.endswith("summary.html") and sections[-1].template.endswith("notes.html")
+    plan = sections[2]
+    described = [[(str(piece.section.theme.code), [row.action.number for row in piece.rows], piece.continued)
+                  for piece in pieces] for pieces in plan.groups]
+    # every action once, in order, a theme's rows split between parts where a part ends
+    numbers = [number for pieces in described for _code, rows, _continued in pieces for number in rows]
+    assert numbers == ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "2.1", "2.2", "2.3", "2.4"]
+    assert len(plan.groups) > 1 and all(1 <= len(pieces) <= 3 for pieces in plan.groups)
+    for pieces in described:  # a part that begins part-way through a theme's table continues it
+        for _code, rows, continued in pieces:
+            assert continued == (bool(rows) and rows[0] not in ("1.1", "2.1"))
+    assert described[-1][-1] == ("3", [], False)  # the theme without actions ends the plan
+    assert plan.groups[0][0].first and not any(piece.first for pieces in plan.groups[1:] for piece in pieces)
+
+
+def test_parts_are_cut_by_their_rows_own_ids_so_one_row_more_or_less_changes_a_part_or_two(monkeypatch):
+    monkeypatch.setattr(pdfparts, "PART_ROWS", 25)
+    ids = list(range(1, 301))
+    parts = pdfparts.cut_into_parts(ids, ids)
+    assert [row for part in parts for row in part] == ids
+    assert all(12 <= len(part) <= 50 for part in parts[:-1]) and 9 <= len(parts) <= 16
+
+    for changed_ids in ([*ids[:150], 1000, *ids[150:]], [row for row in ids if row != 150], [1000, *ids]):
+        changed = [part for part in pdfparts.cut_into_parts(changed_ids, changed_ids) if part not in parts]
+        assert 1 <= len(changed) <= 2, changed_ids  # the part with the change, and the next one at most
+        assert sum(len(part) for part in changed) <= 100
 
 
 def test_a_pack_in_parts_numbers_every_page_of_the_whole(long_pack):
@@ -58,27 +61,35 @@ def test_a_pack_in_parts_numbers_every_page_of_the_whole(long_pack):
     whole = "\n".join(texts)
     for number in ["1.1", "1.2", "1.7", "2.1", "2.4"]:
         assert number in whole
-    assert "1 Partnership and governance, continued." in whole
+    assert "continued." not in whole  # a table goes on from part to part as over a page break
     assert "Theme “3 Theme without actions” has no actions." in whole
     assert "This theme has no actions." in whole
 
 
-def test_the_plan_flows_on_from_one_part_to_the_next_as_in_one_document(long_pack, theme, scheme, lead, monkeypatch):
-    for number in range(8, 30):  # theme 1: 27 actions of different lengths, more than a part holds
+def rows_by_page(pdf) -> list[list[str]]:
+    """The action numbers at the start of the attention list's and the plan's rows, page by page."""
+    return [re.findall(r"^(\d\.\d+) Action \d\.\d+", text, flags=re.MULTILINE) for text in page_texts(pdf)]
+
+
+def test_the_attention_list_and_the_plan_flow_on_from_part_to_part_as_in_one_document(
+        long_pack, theme, scheme, lead, monkeypatch):
+    for number in range(8, 30):  # theme 1: 27 actions of different lengths, all on the attention list (red)
         action = make_action(theme, f"1.{number}", description=f"Action 1.{number} " + "words " * (number * 7 % 50))
-        action.record_update(status=status(scheme, "A"), note=f"Note for 1.{number}", by=lead)
-    monkeypatch.setattr(pdfparts, "PART_ROWS", 10)
-    monkeypatch.setattr(pdfparts, "MAX_PART_ROWS", 250)
+        action.record_update(status=status(scheme, "R"), note=f"Note for 1.{number}", by=lead)
     in_parts, pages = render_pack_pdf(long_pack)
-    monkeypatch.setattr(pdfparts, "PART_ROWS", 1000)
-    _whole, whole_pages = render_pack_pdf(long_pack)
+    monkeypatch.setattr(pdfparts, "ONE_DOCUMENT_ACTIONS", 1000)
+    whole, whole_pages = render_pack_pdf(long_pack)
 
     assert pages == whole_pages  # no part-filled page where a part ends
+    assert rows_by_page(in_parts) == rows_by_page(whole)  # the same rows on the same pages
     texts = page_texts(in_parts)
     (page,) = [text for text in texts[2:] if re.search("^2 Early help$", text, flags=re.MULTILINE)]  # the heading
     assert "1.29 Action 1.29" in page  # theme 2 starts on the page where theme 1 ends
     assert "continued." not in "".join(texts)
     assert all(f"1.{number}" in "".join(texts) for number in range(1, 30))
+    context = pack_context(long_pack)
+    assert len(pdfparts.AttentionFlow(context["attention"]).groups) > 3
+    assert len(pdfparts.PlanFlow(context["sections"]).groups) > 3
 
 
 def test_the_contents_bookmarks_and_links_point_at_the_pages_their_headings_are_on(long_pack):
@@ -140,7 +151,8 @@ def test_a_pack_in_parts_has_one_consistent_structure_tree(long_pack):
         for annotation in page.obj.get("/Annots", ()):
             owner = parent_tree[int(annotation.StructParent)]
             assert any(isinstance(kid, pikepdf.Dictionary) and kid.get("/Obj") == annotation for kid in owner.K)
-        assert re.search(rb"/Artifact << /Type /Pagination >> BDC\nq\n/Margins\S+ Do\nQ\nEMC$", content)  # margins
+        assert re.search(rb"/Artifact << /Type /Pagination >> BDC\nq\n/MarginsStatus\S* Do\nQ\nq\n/MarginsPage\d+ Do\nQ\n"
+                         rb"EMC$", content)  # the margins' two layers
     assert marks > 100
 
     def check(element):
@@ -159,23 +171,26 @@ def test_a_pack_in_parts_has_one_consistent_structure_tree(long_pack):
 def test_parts_render_the_same_pack_in_worker_processes(long_pack, settings, time_machine):
     time_machine.move_to(datetime.datetime(2012, 12, 18, 9, 0, tzinfo=datetime.UTC), tick=False)
     one_by_one, pages = render_pack_pdf(long_pack)
+    StoredPackPart.objects.all().delete()  # so that the workers render every part again
     settings.PACK_RENDER_PROCESSES = 2
     try:
         in_workers, pages_in_workers = render_pack_pdf(long_pack)
     finally:
         pdfparts.stop_workers()
     assert pages_in_workers == pages
-    assert page_texts(in_workers) == page_texts(one_by_one)
+    assert in_workers == one_by_one
 
 
 def test_a_plan_without_themes_still_has_the_plan_heading_in_its_parts(pack_meeting):
     context = pack_context(pack_meeting)
     context["sections"] = []
-    plan_parts = [part for part in pdfparts.pack_parts(context) if part.template.endswith("plan.html")]
-    assert [part.context["plan_pieces"] for part in plan_parts] == [[]]
+    (plan,) = [section for section in pdfparts.pack_parts(context) if isinstance(section, pdfparts.PlanFlow)]
+    assert plan.groups == [[]]
+    assert 'id="plan"' in render_to_string(pdfparts.PART_TEMPLATE, {
+        **context, **plan.context([]), "title": "Pack", "part_template": plan.template})
 
 
-def test_a_worker_process_that_dies_fails_the_render_with_a_message_and_is_replaced(monkeypatch, settings):
+def test_a_worker_process_that_dies_fails_the_render_with_a_message_and_is_replaced(long_pack, monkeypatch, settings):
     from concurrent.futures import Future
     from concurrent.futures.process import BrokenProcessPool
 
@@ -193,5 +208,5 @@ def test_a_worker_process_that_dies_fails_the_render_with_a_message_and_is_repla
     monkeypatch.setattr(pdfparts, "_pool", DeadPool())
     settings.PACK_RENDER_PROCESSES = 2
     with pytest.raises(RuntimeError, match="stopped before it finished.*PACK_RENDER_PROCESSES=1"):
-        pdfparts.render_parts(["<p>one</p>", "<p>two</p>"], title="Pack")
+        render_pack_pdf(long_pack)
     assert DeadPool.stopped and pdfparts._pool is None
