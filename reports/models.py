@@ -231,6 +231,7 @@ class StoredPackPart(models.Model):
             anchors = {str(name): (int(index), float(x), float(y)) for name, (index, x, y) in self.anchors.items()}
         except (TypeError, ValueError, AttributeError):
             return None
-        if (self.pages == 0) != (not pdf) or any(not 0 <= place[0] < self.pages for place in anchors.values()):
+        pages = [index for _level, _label, index, _x, _y in bookmarks] + [place[0] for place in anchors.values()]
+        if (self.pages == 0) != (not pdf) or any(not 0 <= index < self.pages for index in pages):
             return None
         return RenderedPart(pdf, self.pages, bookmarks, anchors, carried_from=self.carried_from)
