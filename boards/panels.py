@@ -7,7 +7,8 @@ from .models import ReviewNote, UpdateRound
 
 
 def _open_notes(actions):
-    return (ReviewNote.objects.filter(action__in=actions)
+    # By id: Django turns each instance of a long list (My actions) into its id slowly.
+    return (ReviewNote.objects.filter(action_id__in=[action.pk for action in actions])
             .exclude(status=ReviewNote.Status.RESOLVED)
             .select_related("action", "author", "meeting__board")
             .prefetch_related("responses__author").order_by("-created_at"))

@@ -88,9 +88,13 @@ def my_action_rows(actions) -> SafeString:
     action_url = url_by_id("improvement:action_detail")
     update_url = url_by_id("improvement:record_update")
 
+    dates: dict = {}  # a lead's actions share a few dozen due dates; formatting one is slow
+
     def row(action):
         due = action.effective_due_date
-        due_text = (format_date(due, "j M Y") if due else "") or action.timescale or "–"
+        if due and due not in dates:
+            dates[due] = format_date(due, "j M Y")
+        due_text = (dates[due] if due else "") or action.timescale or "–"
         number = esc(action.number)
         return (
             '<tr class="govuk-table__row">'

@@ -170,7 +170,7 @@ def my_actions(request):
     actions = list(
         Action.objects.for_lead(request.user)
         .open()
-        .select_related("plan", "theme", "current_status")
+        .select_related("plan", "current_status")
         .with_current_update()
         .with_overdue(today())
         .order_by("has_update_in_period", "plan__name", "number_sort")
