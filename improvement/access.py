@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from .models import Action, Evidence, Plan, PlanRole, Post, Recommendation
+from .models import Action, Evidence, Measure, Plan, PlanRole, Post, Recommendation
 
 PlanRule = Callable[[object], Q]
 _plan_reader_rules: list[PlanRule] = []
@@ -44,6 +44,12 @@ def _action_leads(user) -> Q:
     posts = Post.holders.through.objects.filter(user=user).values("post_id")
     actions = Action.lead_posts.through.objects.filter(post_id__in=posts).values("action_id")
     return Q(pk__in=Action.objects.filter(pk__in=actions).values("plan_id"))
+
+
+@plan_readers
+def _measure_owners(user) -> Q:
+    posts = Post.holders.through.objects.filter(user=user).values("post_id")
+    return Q(pk__in=Measure.objects.filter(owner_id__in=posts).values("plan_id"))
 
 
 def visible_plans(user):
@@ -175,6 +181,29 @@ def can_record_update(user, action) -> bool:
 def require_can_record_update(user, action) -> None:
     if not can_record_update(user, action):
         raise PermissionDenied("Only the action's leads and the plan's managers can do that.")
+
+
+def get_measure_or_404(user, pk) -> Measure:
+    return get_object_or_404(
+        Measure.objects.filter(plan__in=visible_plans(user)).select_related(
+            "plan__rag_scheme", "plan__organisation", "owner"), pk=pk)
+
+
+def owns_measure(user, measure) -> bool:
+    return measure.owner_id is not None and measure.owner.holders.filter(pk=user.pk).exists()
+
+
+def can_record_measure_value(user, measure) -> bool:
+    """A measure's owners (the people holding its owner post) record its values; the plan's
+    managers record any measure's. Defining measures is the managers' (``can_manage_plan``)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return owns_measure(user, measure) or can_manage_plan(user, measure.plan)
+
+
+def require_can_record_measure_value(user, measure) -> None:
+    if not can_record_measure_value(user, measure):
+        raise PermissionDenied("Only the measure's owner and the plan's managers can record its values.")
 
 
 def managed_plans(user):

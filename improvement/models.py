@@ -19,6 +19,7 @@ import datetime
 import re
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import PurePath
 
 from django.contrib.auth.models import AbstractUser
@@ -32,6 +33,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from . import measures
 from .lib.text import normalise_text
 
 
@@ -144,7 +146,8 @@ class Post(models.Model):
     def deletion_blockers(self) -> list[str]:
         """Why the post cannot be deleted: what it still leads (in any plan). Empty if it can."""
         reasons = []
-        for count, noun in ((self.actions.count(), "action"), (self.themes_led.count(), "theme")):
+        for count, noun in ((self.actions.count(), "action"), (self.themes_led.count(), "theme"),
+                            (self.measures_owned.count(), "measure")):
             if count:
                 reasons.append(f"{count} {noun}{'' if count == 1 else 's'}")
         return reasons
@@ -1122,6 +1125,303 @@ class ReportedAction(Reported):
 
     def __str__(self):
         return f"{self.action_id} {period_label(self.period)}"
+
+
+def plan_span(plan) -> tuple[datetime.date | None, datetime.date | None]:
+    """The dates a plan covers, for the dates its measures' targets may take: from the earliest
+    of its sources' publication, its first reporting period and the day it was created, to the
+    latest due date (as revised) of its actions and milestones. None at the end while no action
+    has a date."""
+    sources = Source.objects.filter(plan=plan).aggregate(first=models.Min("published"))["first"]
+    first_update = Update.objects.filter(action__plan=plan).aggregate(first=models.Min("period"))["first"]
+    dates = Action.objects.filter(plan=plan).aggregate(due=models.Max("due_date"), revised=models.Max("revised_due_date"))
+    milestone = Milestone.objects.filter(action__plan=plan).aggregate(last=models.Max("due_date"))["last"]
+    starts = [d for d in (sources, first_update, plan.created_at.date() if plan.created_at else None,
+                          first_of_month(plan.current_period)) if d]
+    ends = [d for d in (dates["due"], dates["revised"], milestone) if d]
+    return (min(starts) if starts else None), (max(ends) if ends else None)
+
+
+class MeasureQuerySet(models.QuerySet):
+    def for_owner(self, user):
+        """The measures owned by the posts a user holds."""
+        return self.filter(owner__in=Post.objects.filter(holders=user))
+
+
+class Measure(models.Model):
+    """A performance indicator that shows the plan's impact: what is counted, in which unit,
+    which way is better, and a trajectory of dated targets with a tolerance. Its RAG is
+    computed (``improvement.measures``), never typed."""
+
+    class Unit(models.TextChoices):
+        PERCENTAGE = measures.PERCENTAGE, "Percentage"
+        NUMBER = measures.NUMBER, "Number"
+        DAYS = measures.DAYS, "Days"
+        RATE = measures.RATE, "Rate per 10,000 children"
+
+    class Polarity(models.TextChoices):
+        HIGHER = measures.HIGHER, "Higher is better"
+        LOWER = measures.LOWER, "Lower is better"
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", "Monthly"
+        QUARTERLY = "quarterly", "Quarterly (values for March, June, September and December)"
+        ANNUAL = "annual", "Annual (a value for March, the year's end)"
+
+    # Which months' periods expect a value, by frequency.
+    EXPECTED_MONTHS = {Frequency.MONTHLY: set(range(1, 13)), Frequency.QUARTERLY: {3, 6, 9, 12},
+                       Frequency.ANNUAL: {3}}
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="measures")
+    reference = models.CharField(max_length=30, blank=True,
+                                 help_text='How the council\'s scorecard refers to it, e.g. "CS12". Optional.')
+    name = models.CharField(max_length=300)
+    definition = models.TextField(blank=True, help_text="What is counted, and how.")
+    numerator = models.TextField(blank=True, help_text="For a rate or percentage: what is counted above the line.")
+    denominator = models.TextField(blank=True, help_text="For a rate or percentage: what it is counted out of.")
+    unit = models.CharField(max_length=20, choices=Unit.choices, default=Unit.PERCENTAGE)
+    polarity = models.CharField(max_length=10, choices=Polarity.choices, default=Polarity.HIGHER)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
+    data_source = models.CharField(max_length=300, blank=True, help_text='e.g. "Children\'s social care system (Care First)".')
+    owner = models.ForeignKey(Post, null=True, blank=True, on_delete=models.PROTECT, related_name="measures_owned",
+                              help_text="The post that records its values (a form offers the plan's posts only: access.lead_post_choices).")
+    baseline_value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    baseline_date = models.DateField(null=True, blank=True)
+    baseline_note = models.CharField(max_length=300, blank=True,
+                                     help_text='Where there is no baseline yet, e.g. "Baseline to be set January 2013".')
+    tolerance = models.DecimalField(
+        max_digits=16, decimal_places=4, default=0,
+        help_text="How far worse than target a value may be and still be Within tolerance (Amber), in the "
+                  "measure's unit (percentage points for a percentage).")
+    themes = models.ManyToManyField(Theme, blank=True, related_name="measures")
+    actions = models.ManyToManyField(Action, blank=True, related_name="impact_measures")
+    recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="measures")
+    position = models.PositiveIntegerField(default=0)
+    is_illustrative = models.BooleanField(default=False, help_text="Demo data not taken from a real document.")
+
+    version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised by every save of an edit.")
+
+    objects = MeasureQuerySet.as_manager()
+
+    history = HistoricalRecords(m2m_fields=[themes, actions, recommendations])
+
+    class Meta:
+        ordering = ["plan", "position", "name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="measure_name_unique_in_plan")]
+
+    def __str__(self):
+        return f"{self.reference} {self.name}".strip()
+
+    def get_absolute_url(self):
+        return reverse("improvement:measure_detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.tolerance is not None:
+            try:
+                measures.check_tolerance(self.tolerance, self.unit)
+            except ValueError as error:
+                errors["tolerance"] = str(error)
+        if self.baseline_value is not None:
+            try:
+                measures.check_value(self.baseline_value, self.unit)
+            except ValueError as error:
+                errors["baseline_value"] = f"The baseline {str(error)[0].lower()}{str(error)[1:]}"
+            if self.baseline_date is None:
+                errors["baseline_date"] = "Enter the date of the baseline value"
+        elif self.baseline_date is not None:
+            errors["baseline_value"] = "Enter the baseline value, or clear its date"
+        if errors:
+            raise ValidationError(errors)
+
+    def format(self, value) -> str:
+        return measures.format_value(value, self.unit)
+
+    def parse(self, text) -> "Decimal":
+        return measures.parse_value(text, self.unit)
+
+    @property
+    def baseline(self):
+        if self.baseline_value is None or self.baseline_date is None:
+            return None
+        return self.baseline_date, self.baseline_value
+
+    def trajectory(self) -> list[tuple[datetime.date, "Decimal"]]:
+        """The dated targets (reads ``targets``: prefetch it for many measures)."""
+        return sorted((t.date, t.value) for t in self.targets.all())
+
+    def target_for(self, period: datetime.date):
+        """The target a value for ``period`` is judged against (the trajectory on its last day)."""
+        return measures.target_on(measures.period_end(period), self.trajectory(), self.baseline)
+
+    def rag_for(self, value, period: datetime.date) -> measures.Rag:
+        return measures.rag_of(value, self.target_for(period), tolerance=self.tolerance, polarity=self.polarity)
+
+    def expects_value_in(self, period: datetime.date) -> bool:
+        return period.month in self.EXPECTED_MONTHS[self.frequency]
+
+    @transaction.atomic
+    def record_value(self, *, period, value, by, commentary="", written_at=None, is_illustrative=False,
+                     via="page"):
+        """Append a value for ``period``. A period that already has one is superseded for
+        reporting by this one; both stay. The only code path that creates a MeasureValue."""
+        period = first_of_month(period)
+        if isinstance(value, str):
+            try:
+                value = self.parse(value)
+            except ValueError as error:
+                raise ValidationError({"value": str(error)}) from None
+        else:
+            try:
+                measures.check_value(Decimal(str(value)), self.unit)
+            except ValueError as error:
+                raise ValidationError({"value": str(error)}) from None
+            value = Decimal(str(value))
+        if self.baseline_date and period < first_of_month(self.baseline_date):
+            raise ValidationError({"period": f"{period_label(period)} is before the baseline "
+                                             f"({self.baseline_date:%B %Y}): values start from the baseline"})
+        current = Plan.objects.values_list("current_period", flat=True).get(pk=self.plan_id)
+        if period > current:
+            raise ValidationError({"period": f"{period_label(period)} is after the plan's current period "
+                                             f"({period_label(current)}): values are for periods that have started"})
+        # The measure row is locked, so two values for one period land one after the other.
+        Measure.objects.select_for_update().filter(pk=self.pk).first()
+        return MeasureValue.objects.create(
+            measure=self, period=period, value=value, commentary=commentary, recorded_by=by,
+            recorded_at=written_at or timezone.now(), is_illustrative=is_illustrative, via=via)
+
+
+class MeasureTarget(models.Model):
+    """One dated target on a measure's trajectory ("95% by March 2013")."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="targets")
+    date = models.DateField(help_text="The date by which the target is to be reached.")
+    value = models.DecimalField(max_digits=16, decimal_places=4)
+    note = models.CharField(max_length=300, blank=True, help_text='e.g. "End of plan" or "Improvement Notice target".')
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measure", "date"]
+        constraints = [models.UniqueConstraint(fields=["measure", "date"], name="measure_target_once_per_date")]
+
+    def __str__(self):
+        return f"{self.measure.format(self.value)} by {self.date:%-d %B %Y}"
+
+    def clean(self):
+        errors = {}
+        if self.value is not None and self.measure_id:
+            try:
+                measures.check_value(self.value, self.measure.unit)
+            except ValueError as error:
+                errors["value"] = f"The target {str(error)[0].lower()}{str(error)[1:]}"
+        if self.date and self.measure_id:
+            starts, ends = plan_span(self.measure.plan)
+            if (starts and self.date < starts) or (ends and self.date > ends):
+                errors["date"] = (f"{self.date:%-d %B %Y} is outside the plan, which runs from "
+                                  f"{starts:%-d %B %Y} to {ends:%-d %B %Y} (its latest action date): "
+                                  "choose a date within it" if ends else
+                                  f"{self.date:%-d %B %Y} is before the plan starts ({starts:%-d %B %Y})")
+        if errors:
+            raise ValidationError(errors)
+
+
+class MeasureValueQuerySet(models.QuerySet):
+    def reporting(self, as_of: datetime.date | None = None):
+        """Only the value that counts for each measure and period: the latest recorded (by the
+        end of ``as_of``, when given). A correction supersedes the earlier value for reporting;
+        both stay."""
+        later = MeasureValue.objects.filter(measure=OuterRef("measure"), period=OuterRef("period"),
+                                            pk__gt=OuterRef("pk"))
+        known = self
+        if as_of is not None:
+            known = self.filter(recorded_at__date__lte=as_of)
+            later = later.filter(recorded_at__date__lte=as_of)
+        return known.filter(~Exists(later))
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("Measure values are append-only: they cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("Measure values are append-only: they cannot be deleted.")
+
+
+class MeasureValue(models.Model):
+    """One recorded value of a measure for a period. Append-only, like the RAG history; written
+    only by ``Measure.record_value()``."""
+
+    class Via(models.TextChoices):
+        PAGE = "page", "Recorded on the page"
+        IMPORT = "import", "Imported from a scorecard"
+        DEMO = "demo", "Demo data"
+
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="values")
+    period = models.DateField(help_text="The reporting period (first day of its month).")
+    value = models.DecimalField(max_digits=16, decimal_places=4)
+    commentary = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="measure_values")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    via = models.CharField(max_length=10, choices=Via.choices, default=Via.PAGE)
+    is_illustrative = models.BooleanField(default=False, help_text="Demo data not taken from a real document.")
+
+    objects = MeasureValueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["measure", "-period", "-pk"]
+        indexes = [models.Index(fields=["measure", "period"], name="measure_value_period_idx")]
+
+    def __str__(self):
+        return f"{self.measure.name[:40]} {period_label(self.period)}: {self.measure.format(self.value)}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Measure values are append-only: they cannot be changed.")
+        self.period = first_of_month(self.period)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Measure values are append-only: they cannot be deleted.")
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.period)
+
+
+class Comparator(models.TextChoices):
+    ENGLAND = "england", "England"
+    REGION = "region", "Region"
+    STATISTICAL_NEIGHBOURS = "statistical_neighbours", "Statistical neighbours"
+
+
+class ComparatorValue(models.Model):
+    """A benchmark beside the council's own value: England's, the region's or the statistical
+    neighbours' figure for a period, typed or imported from published statistics. A later
+    figure for the same period and comparator replaces the earlier one (published statistics
+    are revised); the history keeps each version."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="comparator_values")
+    period = models.DateField()
+    comparator = models.CharField(max_length=30, choices=Comparator.choices)
+    area = models.CharField(max_length=200, blank=True, help_text='Which one, e.g. "West Midlands".')
+    value = models.DecimalField(max_digits=16, decimal_places=4)
+    source = models.CharField(max_length=300, blank=True, help_text="Where the figure comes from.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measure", "period", "comparator"]
+        constraints = [models.UniqueConstraint(fields=["measure", "period", "comparator"],
+                                               name="comparator_value_once_per_period")]
+
+    def __str__(self):
+        return f"{self.get_comparator_display()} {period_label(self.period)}: {self.measure.format(self.value)}"
+
+    def clean(self):
+        if self.value is not None and self.measure_id:
+            try:
+                measures.check_value(self.value, self.measure.unit)
+            except ValueError as error:
+                raise ValidationError({"value": str(error)}) from None
 
 
 class PlanImport(models.Model):

@@ -8,6 +8,12 @@ RAG history and kept right by ``Action.record_update()``; decision 0012), never 
 itself, so a page costs what it shows. The boards app gives a closed round's view from the rows
 it fixed when the round closed (``UpdateRound.period_view``), through the same class.
 
+It answers for measures too (``PeriodView.measure_readings``): each measure's value counted for
+the period (the latest value recorded for it, or for the nearest period before it), the target
+and RAG that value is judged by, the direction of travel, and whether this period's value is
+missing. Those are read from the values themselves (a plan has tens of measures with a value a
+month, not hundreds of actions with a history each).
+
 Which date each report judges "overdue" by: the plan page, dashboard, action table, My actions,
 round status and RAG summary judge by today (``improvement.clock.today``); a meeting's
 attention list and its board pack by the meeting's date; a scrutiny summary by the review's
@@ -21,9 +27,13 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 
+from . import measures as rules
 from .clock import today
 from .models import (
     Action,
+    ComparatorValue,
+    Measure,
+    MeasureValue,
     Movement,
     ReportedAction,
     StatusSummary,
@@ -234,6 +244,83 @@ class PeriodView:
 
     def by_action(self, actions=None) -> dict[int, object]:
         return {entry.action.pk: entry for entry in self.entries(actions)}
+
+
+    # --- measures --------------------------------------------------------------------------
+
+    def measure_readings(self, measures=None) -> list["MeasureReading"]:
+        """Each measure of the plan (or of ``measures``, a queryset of them) as it reads for
+        the view's period, judged as of its date: values recorded after that day are not yet
+        known. Four queries whatever the number of measures."""
+        measures = measures if measures is not None else Measure.objects.filter(plan=self.plan)
+        measures = list(measures.select_related("owner").prefetch_related("targets")
+                        .order_by("position", "name", "pk"))
+        ids = [m.pk for m in measures]
+        series: dict[int, list] = {pk: [] for pk in ids}
+        values = (MeasureValue.objects.reporting(as_of=self.as_of)
+                  .filter(measure_id__in=ids, period__lte=self.period)
+                  .select_related("recorded_by").order_by("measure_id", "period"))
+        for value in values:
+            series[value.measure_id].append(value)
+        comparators: dict[tuple, dict] = {}
+        for comparator in ComparatorValue.objects.filter(measure_id__in=ids, period__lte=self.period):
+            comparators.setdefault((comparator.measure_id, comparator.period), {})[comparator.comparator] = comparator
+        return [MeasureReading.of(measure, series[measure.pk], self.period, comparators) for measure in measures]
+
+    def missing_measure_values(self, measures=None) -> list:
+        """The measures that expect a value for the view's period and have none."""
+        return [reading for reading in self.measure_readings(measures) if reading.is_missing]
+
+
+@dataclass
+class MeasureReading:
+    """A measure as it reads for a period: the value counted (the latest for the period, else
+    for the nearest period before it), the target it is judged against, its RAG, its direction
+    of travel since the value before, and the values up to then (for trend lines)."""
+
+    measure: object
+    period: datetime.date
+    value: object  # the MeasureValue counted, or None
+    target: object
+    rag: rules.Rag
+    direction: rules.Direction
+    series: list
+    comparators: dict
+    is_missing: bool
+
+    @classmethod
+    def of(cls, measure, series: list, period: datetime.date, comparators: dict) -> "MeasureReading":
+        value = series[-1] if series else None
+        earlier = series[-2] if len(series) > 1 else None
+        target = measure.target_for(value.period if value else period)
+        return cls(
+            measure=measure, period=period, value=value, target=target,
+            rag=rules.rag_of(value.value if value else None, target, tolerance=measure.tolerance,
+                             polarity=measure.polarity),
+            direction=rules.direction_of((earlier.period, earlier.value) if earlier else None,
+                                         (value.period, value.value) if value else None,
+                                         polarity=measure.polarity, unit=measure.unit),
+            series=series,
+            comparators=comparators.get((measure.pk, value.period), {}) if value else {},
+            is_missing=measure.expects_value_in(period) and not (value and value.period == period),
+        )
+
+    @property
+    def is_off_target(self) -> bool:
+        return self.rag == rules.OFF_TARGET
+
+    @property
+    def value_text(self) -> str:
+        return self.measure.format(self.value.value) if self.value else "No value yet"
+
+    @property
+    def target_text(self) -> str:
+        return self.measure.format(self.target) if self.target is not None else "No target set"
+
+    @property
+    def is_stale(self) -> bool:
+        """The value counted is from a period before the view's."""
+        return self.value is not None and self.value.period != self.period
 
 
 def ensure_rows(plan, period: datetime.date) -> datetime.date | None:

@@ -323,3 +323,23 @@ def store_unnormalised_text(action, status_code="G"):
                                        note="Line one\x0bline two")])
     Action.objects.filter(pk=action.pk).update(current_status=rag)
     rebuild(action.plan)  # history written past record_update(): its derived rows rebuilt, as after an upgrade
+
+
+def make_measure(plan, name="Children seen within timescale", *, owner=None, unit="percentage", polarity="higher",
+                 tolerance=5, baseline=(datetime.date(2012, 9, 1), 36), targets=((datetime.date(2013, 3, 31), 95),),
+                 **extra):
+    from improvement.models import Measure, MeasureTarget
+
+    measure = Measure.objects.create(
+        plan=plan, name=name, unit=unit, polarity=polarity, tolerance=tolerance, owner=owner,
+        baseline_date=baseline[0] if baseline else None, baseline_value=baseline[1] if baseline else None, **extra)
+    for day, value in targets:
+        MeasureTarget.objects.create(measure=measure, date=day, value=value)
+    return measure
+
+
+@pytest.fixture
+def measure(plan, lead_post):
+    """A percentage measure owned by the lead's post: higher is better, baseline 36% in
+    September 2012, target 95% by March 2013, tolerance 5 points."""
+    return make_measure(plan, owner=lead_post)
