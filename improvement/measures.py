@@ -68,7 +68,7 @@ def target_on(day: datetime.date, targets, baseline=None) -> Decimal | None:
         return None
     if day <= points[0][0]:
         return points[0][1] if day == points[0][0] or len(points) == 1 else None
-    for (start, start_value), (end, end_value) in zip(points, points[1:]):
+    for (start, start_value), (end, end_value) in zip(points, points[1:], strict=False):
         if start <= day <= end:
             fraction = Decimal((day - start).days) / Decimal((end - start).days)
             return start_value + (end_value - start_value) * fraction

@@ -1134,7 +1134,8 @@ def plan_span(plan) -> tuple[datetime.date | None, datetime.date | None]:
     has a date."""
     sources = Source.objects.filter(plan=plan).aggregate(first=models.Min("published"))["first"]
     first_update = Update.objects.filter(action__plan=plan).aggregate(first=models.Min("period"))["first"]
-    dates = Action.objects.filter(plan=plan).aggregate(due=models.Max("due_date"), revised=models.Max("revised_due_date"))
+    dates = Action.objects.filter(plan=plan).aggregate(due=models.Max("due_date"),
+                                                       revised=models.Max("revised_due_date"))
     milestone = Milestone.objects.filter(action__plan=plan).aggregate(last=models.Max("due_date"))["last"]
     starts = [d for d in (sources, first_update, plan.created_at.date() if plan.created_at else None,
                           first_of_month(plan.current_period)) if d]
@@ -1182,13 +1183,14 @@ class Measure(models.Model):
     unit = models.CharField(max_length=20, choices=Unit.choices, default=Unit.PERCENTAGE)
     polarity = models.CharField(max_length=10, choices=Polarity.choices, default=Polarity.HIGHER)
     frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
-    data_source = models.CharField(max_length=300, blank=True, help_text='e.g. "Children\'s social care system (Care First)".')
+    data_source = models.CharField(max_length=300, blank=True,
+                                   help_text='e.g. "Children\'s social care system (Care First)".')
     owner = models.ForeignKey(Post, null=True, blank=True, on_delete=models.PROTECT, related_name="measures_owned",
-                              help_text="The post that records its values (a form offers the plan's posts only: access.lead_post_choices).")
+                              help_text="The post that records its values.")
     baseline_value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
     baseline_date = models.DateField(null=True, blank=True)
-    baseline_note = models.CharField(max_length=300, blank=True,
-                                     help_text='Where there is no baseline yet, e.g. "Baseline to be set January 2013".')
+    baseline_note = models.CharField(
+        max_length=300, blank=True, help_text='Where there is no baseline yet, e.g. "Baseline to be set January 2013".')
     tolerance = models.DecimalField(
         max_digits=16, decimal_places=4, default=0,
         help_text="How far worse than target a value may be and still be Within tolerance (Amber), in the "

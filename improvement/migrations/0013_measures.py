@@ -10,7 +10,6 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-
 CREATE = """
 CREATE OR REPLACE FUNCTION improvement_measurevalue_is_append_only() RETURNS trigger AS $$
 BEGIN
