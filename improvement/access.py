@@ -241,3 +241,14 @@ def get_export_or_404(user, pk):
 def can_use_admin(user) -> bool:
     """The Django admin is for administrators only; everyone else uses the product's pages."""
     return user.is_active and user.is_superuser
+
+
+def get_measure_import_or_404(user, pk):
+    """A measure import is visible to the person who uploaded it (and administrators), while they
+    manage its plan."""
+    from .models import MeasureImport
+
+    queryset = MeasureImport.objects.filter(plan__in=managed_plans(user)).select_related("plan", "measure__plan")
+    if not user.is_superuser:
+        queryset = queryset.filter(uploaded_by=user)
+    return get_object_or_404(queryset, pk=pk)

@@ -1559,3 +1559,49 @@ class Export(BackgroundJob):
 
     def get_absolute_url(self):
         return reverse("improvement:export_detail", args=[self.pk])
+
+
+class MeasureImport(models.Model):
+    """An uploaded scorecard or benchmark file between upload and confirmation: nothing is
+    recorded until the manager confirms the preview (``improvement.importing.scorecard``)."""
+
+    class Kind(models.TextChoices):
+        SCORECARD = "scorecard", "The council's performance scorecard"
+        BENCHMARK = "benchmark", "Benchmarks from Explore Education Statistics (open data CSV)"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="measure_imports")
+    uploaded_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="measure_imports")
+    filename = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SCORECARD)
+    sheets = models.JSONField(editable=False, help_text="The file as read at upload (readers.sheets_to_json).")
+    measure = models.ForeignKey(Measure, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                                help_text="For benchmarks: the measure the figures are for.")
+    indicator = models.CharField(max_length=200, blank=True, help_text="For benchmarks: the file's column to read.")
+    la_code = models.CharField(max_length=20, blank=True, help_text="For benchmarks: the council's LA code.")
+    created_at = models.DateTimeField(default=timezone.now)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Import of {self.filename}"
+
+    def get_absolute_url(self):
+        return reverse("improvement:measure_import_detail", args=[self.pk])
+
+    def read_sheets(self):
+        from .importing.readers import sheets_from_json
+
+        return sheets_from_json(self.sheets)
+
+    def preview(self):
+        """What confirming would record, read again from the stored sheets against the plan as it is now."""
+        from .importing import scorecard
+
+        sheets = self.read_sheets()
+        if self.kind == self.Kind.BENCHMARK:
+            return scorecard.read_benchmark(sheets[0], self.measure, column=self.indicator, la_code=self.la_code,
+                                            source=self.filename)
+        return scorecard.read_scorecard(sheets, self.plan)

@@ -3,7 +3,7 @@ includes them beside the other apps' pages and the project's own (sign-in, admin
 
 from django.urls import path
 
-from . import import_views, manage_views, people_views, views
+from . import import_views, manage_views, measure_import_views, people_views, views
 
 app_name = "improvement"
 
@@ -63,6 +63,14 @@ urlpatterns = [
     path("plans/<int:plan_id>/people/", people_views.plan_roles, name="plan_roles"),
     path("plans/<int:plan_id>/people/add/", people_views.plan_role_add, name="plan_role_add"),
     path("plans/<int:plan_id>/people/<int:role_id>/remove/", people_views.plan_role_remove, name="plan_role_remove"),
+    # Measures: import (scorecards and benchmarks)
+    path("plans/<int:plan_id>/measures/import/", measure_import_views.measure_import, name="measure_import"),
+    path("measures/imports/<int:import_id>/", measure_import_views.measure_import_detail,
+         name="measure_import_detail"),
+    path("measures/imports/<int:import_id>/indicator/", measure_import_views.measure_import_indicator,
+         name="measure_import_indicator"),
+    path("measures/imports/<int:import_id>/confirm/", measure_import_views.measure_import_confirm,
+         name="measure_import_confirm"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("privacy/", views.privacy_notice, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),
