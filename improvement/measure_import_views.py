@@ -95,7 +95,7 @@ def measure_import_detail(request, import_id):
     if record.kind == MeasureImport.Kind.BENCHMARK and not record.indicator:
         context["columns"] = scorecard.benchmark_columns(record.read_sheets()[0])
         return render(request, "improvement/measures/import_indicator.html", context)
-    context["preview"] = record.preview()
+    context["preview"] = scorecard.preview_import(record)
     return render(request, "improvement/measures/import_detail.html", context)
 
 
@@ -120,7 +120,7 @@ def measure_import_confirm(request, import_id):
     try:
         with transaction.atomic():
             # Read again against the plan as it is now: values recorded since the preview count.
-            preview = record.preview()
+            preview = scorecard.preview_import(record)
             if preview.problems:
                 raise ValidationError("Nothing was imported: fix the problems listed and upload the file again.")
             counts = scorecard.apply(preview, by=request.user)

@@ -1595,13 +1595,3 @@ class MeasureImport(models.Model):
         from .importing.readers import sheets_from_json
 
         return sheets_from_json(self.sheets)
-
-    def preview(self):
-        """What confirming would record, read again from the stored sheets against the plan as it is now."""
-        from .importing import scorecard
-
-        sheets = self.read_sheets()
-        if self.kind == self.Kind.BENCHMARK:
-            return scorecard.read_benchmark(sheets[0], self.measure, column=self.indicator, la_code=self.la_code,
-                                            source=self.filename)
-        return scorecard.read_scorecard(sheets, self.plan)

@@ -16,6 +16,7 @@ from boards.models import Assessment, Board, BoardMember, FollowUp, Meeting, Rev
 from improvement.models import (
     Evidence,
     Export,
+    MeasureImport,
     Organisation,
     Plan,
     PlanImport,
@@ -56,10 +57,14 @@ def populate(*, plan, theme, action, lead, manager, chair, board, scheme):
     export.file.save("plan.xlsx", ContentFile(b"PK workbook"))
     plan_import = PlanImport.objects.create(plan=plan, uploaded_by=manager, filename="plan.csv",
                                             data=duplicate_numbers_csv()[1])
+    measure_import = MeasureImport.objects.create(
+        plan=plan, uploaded_by=manager, filename="scorecard.csv",
+        sheets=[{"name": "scorecard", "rows": [["measure", "period", "value"]]}])
     recommendation = Recommendation.objects.filter(source__plan=plan).select_related("source").first()
     return {"plan": plan, "theme": theme, "action": action, "evidence": evidence, "board": board, "round": round_,
             "meeting": meeting, "note": note, "follow_up": follow_up, "review": review, "assessment": assessment,
             "pack": pack, "render": failed, "pack_render": ready, "plan_import": plan_import, "export": export,
+            "measure_import": measure_import,
             "recommendation": recommendation, "source": recommendation.source if recommendation else None,
             "objective": theme.objectives.first(),
             "milestone": action.milestones.first(), "post": action.lead_posts.first(),

@@ -91,6 +91,14 @@ RULES = {
                                                                            "default": 404}),
     "improvement:import_confirm": ("POST", lambda w: [w["plan_import"].pk], {"anonymous": SIGN_IN, "manager": 302,
                                                                            "default": 404}),
+    # Measures: import. Managers upload; an upload is private to whoever made it (the manager, here).
+    "improvement:measure_import": ("GET", lambda w: [w["plan"].pk], only("manager")),
+    "improvement:measure_import_detail": ("GET", lambda w: [w["measure_import"].pk],
+                                          {"anonymous": SIGN_IN, "manager": 200, "default": 404}),
+    "improvement:measure_import_indicator": ("POST", lambda w: [w["measure_import"].pk],
+                                             {"anonymous": SIGN_IN, "manager": 302, "default": 404}),
+    "improvement:measure_import_confirm": ("POST", lambda w: [w["measure_import"].pk],
+                                           {"anonymous": SIGN_IN, "manager": 302, "default": 404}),
     "improvement:record_update": ("GET", lambda w: [w["action"].pk], only("lead", "manager")),
     "improvement:evidence_download": ("GET", lambda w: [w["evidence"].pk], READ),
     # A background export is private to whoever asked for it (the manager, here).

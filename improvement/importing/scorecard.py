@@ -377,13 +377,13 @@ def _column(headings: list[str], names: set) -> int | None:
 
 
 def _read_long(sheet: Sheet, plan: _Plan, preview: Preview, seen: dict) -> bool:
-    for header, row in enumerate(sheet.rows[:10]):
-        headings = [_key(cell.text) for cell in row]
-        period_at, value_at = _column(headings, _PERIOD_HEADINGS), _column(headings, _VALUE_HEADINGS)
-        if period_at is not None and value_at is not None:
-            break
-    else:
+    header = next((index for index, row in enumerate(sheet.rows[:10])
+                   if {_key(cell.text) for cell in row} & _PERIOD_HEADINGS
+                   and {_key(cell.text) for cell in row} & _VALUE_HEADINGS), None)
+    if header is None:
         return False
+    headings = [_key(cell.text) for cell in sheet.rows[header]]
+    period_at, value_at = _column(headings, _PERIOD_HEADINGS), _column(headings, _VALUE_HEADINGS)
     label_columns = [i for i in (_column(headings, _REFERENCE_HEADINGS), _column(headings, _MEASURE_HEADINGS))
                      if i is not None]
     if not label_columns:
@@ -536,6 +536,16 @@ def read_benchmark(sheet: Sheet, measure: Measure, *, column: str, la_code: str,
         preview.comparators.append(ComparatorEntry(measure, period, kind, area, value,
                                                    f"{where}, column {column}"[:300], previous))
     return preview
+
+
+def preview_import(record) -> Preview:
+    """What confirming a ``MeasureImport`` would record, read again from its stored sheets against
+    the plan as it is now."""
+    sheets = record.read_sheets()
+    if record.kind == record.Kind.BENCHMARK:
+        return read_benchmark(sheets[0], record.measure, column=record.indicator, la_code=record.la_code,
+                              source=record.filename)
+    return read_scorecard(sheets, record.plan)
 
 
 # --- writing -----------------------------------------------------------------------------------------
