@@ -351,3 +351,28 @@ def test_an_import_is_private_to_whoever_uploaded_it(plan, measure, manager, vie
     record = MeasureImport.objects.create(plan=plan, uploaded_by=manager, filename="x.csv", sheets=[])
     assert client_for(viewer).get(record.get_absolute_url()).status_code == 404
     assert client_for(viewer).post(reverse("improvement:measure_import_confirm", args=[record.pk])).status_code == 404
+
+
+# --- the command -------------------------------------------------------------------------------------
+
+def test_the_command_records_a_scorecard_and_a_dry_run_records_nothing(plan, measures, tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "values.csv"
+    path.write_bytes(csv_bytes([["measure", "period", "value"], ["CS1", "Oct 2012", "40"]]))
+    out = io.StringIO()
+    call_command("import_measures", plan.slug, str(path), "--dry-run", stdout=out)
+    assert "1 new" in out.getvalue() and not MeasureValue.objects.exists()
+    call_command("import_measures", str(plan.pk), str(path), "--layout", "long", stdout=io.StringIO())
+    assert MeasureValue.objects.get().via == "import"
+
+
+def test_the_command_prints_the_problems_and_records_nothing(plan, measures, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "values.csv"
+    path.write_bytes(csv_bytes([["measure", "period", "value"], ["CS1", "Oct 2012", "40"], ["CS7", "Oct 2012", "1"]]))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("import_measures", plan.slug, str(path), stdout=io.StringIO(), stderr=err)
+    assert "row 3, column A" in err.getvalue() and not MeasureValue.objects.exists()
