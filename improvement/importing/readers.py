@@ -273,13 +273,17 @@ def read_xlsx(name: str, data: bytes, limits: Limits | None = None) -> list[Shee
         for number, sheet_values in enumerate(values.worksheets):
             sheet = Sheet(sheet_values.title)
             formula_rows = iter(formulas.worksheets[number].iter_rows(values_only=True)) if formulas else None
-            for row_number, row in enumerate(sheet_values.iter_rows(values_only=True), start=1):
+            for row_number, row in enumerate(sheet_values.iter_rows(), start=1):
                 counter.row(sheet.name, row_number, len(row))
                 raw = next(formula_rows, ()) if formula_rows is not None else ()
                 cells = []
-                for index, value in enumerate(row):
+                for index, read in enumerate(row):
+                    value = read.value
                     formula = raw[index] if index < len(raw) else None
                     is_formula = isinstance(formula, str) and formula.startswith("=")
+                    if _is_percentage(read, value):
+                        # Excel holds 52.3% as 0.523 and shows it as a percentage: read what it shows.
+                        value = _percentage_text(value)
                     cells.append(Cell(_text(value), is_formula=is_formula and value is None, value=value))
                 sheet.rows.append(cells)
             sheets.append(sheet)
@@ -301,6 +305,17 @@ def _has_formulas(package: bytes) -> bool:
     with zipfile.ZipFile(io.BytesIO(package)) as archive:
         return any(_FORMULA_TAG.search(archive.read(info)) for info in archive.infolist()
                    if info.filename.startswith("xl/worksheets/"))
+
+
+def _is_percentage(cell, value) -> bool:
+    return (isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+            and "%" in (getattr(cell, "number_format", None) or ""))
+
+
+def _percentage_text(value) -> str:
+    from decimal import Decimal
+
+    return f"{(Decimal(repr(value)) * 100).quantize(Decimal('0.0001')).normalize():f}%"
 
 
 def _text(value) -> str:

@@ -376,3 +376,21 @@ def test_the_command_prints_the_problems_and_records_nothing(plan, measures, tmp
     with pytest.raises(CommandError, match="1 problem"):
         call_command("import_measures", plan.slug, str(path), stdout=io.StringIO(), stderr=err)
     assert "row 3, column A" in err.getvalue() and not MeasureValue.objects.exists()
+
+
+def test_a_cell_formatted_as_a_percentage_is_read_as_the_percentage_it_shows():
+    import io
+
+    import openpyxl
+
+    from improvement.importing.readers import read_xlsx
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Measure", "Nov 2012"])
+    sheet.append(["Supervision monthly", 0.663])
+    sheet["B2"].number_format = "0.0%"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    [read] = read_xlsx("scorecard.xlsx", buffer.getvalue())
+    assert read.rows[1][1].text == "66.3%"
