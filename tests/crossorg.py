@@ -16,6 +16,7 @@ from boards.models import Assessment, Board, BoardMember, FollowUp, Meeting, Rev
 from improvement.models import (
     Evidence,
     Export,
+    Measure,
     Organisation,
     Plan,
     PlanImport,
@@ -56,8 +57,11 @@ def populate(*, plan, theme, action, lead, manager, chair, board, scheme):
     export.file.save("plan.xlsx", ContentFile(b"PK workbook"))
     plan_import = PlanImport.objects.create(plan=plan, uploaded_by=manager, filename="plan.csv",
                                             data=duplicate_numbers_csv()[1])
+    measure = Measure.objects.create(plan=plan, name="Children seen within timescale", owner=action.lead_posts.first(),
+                                     baseline_date=datetime.date(2012, 9, 1), baseline_value=36)
+    measure.record_value(period=plan.current_period, value="50", by=lead)
     recommendation = Recommendation.objects.filter(source__plan=plan).select_related("source").first()
-    return {"plan": plan, "theme": theme, "action": action, "evidence": evidence, "board": board, "round": round_,
+    return {"measure": measure, "plan": plan, "theme": theme, "action": action, "evidence": evidence, "board": board, "round": round_,
             "meeting": meeting, "note": note, "follow_up": follow_up, "review": review, "assessment": assessment,
             "pack": pack, "render": failed, "pack_render": ready, "plan_import": plan_import, "export": export,
             "recommendation": recommendation, "source": recommendation.source if recommendation else None,
