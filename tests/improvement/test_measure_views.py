@@ -272,3 +272,30 @@ def test_a_value_recorded_on_a_demo_site_shows_at_once(settings, plan, measure, 
     client_for(lead).post(record_url(measure), {"period": "2012-12-01", "value": "67"})
     page = client_for(viewer).get(scorecard(plan)).content.decode()
     assert "67%" in page
+
+
+# --- any input -----------------------------------------------------------------------------------
+
+def test_the_record_form_survives_any_input_saves_whole_values_only_and_escapes_what_was_typed(measure, lead,
+                                                                                               frozen_today):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    text = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=80)
+    nasty = st.sampled_from(["<script>alert(1)</script>", "52%<b>", "1e999", "NaN", "-0", "٥٢", "52,5", "{{ 7*7 }}"])
+    client = client_for(lead)
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(value=st.one_of(text, nasty), commentary=st.one_of(text, nasty))
+    def attempt(value, commentary):
+        before = MeasureValue.objects.count()
+        response = client.post(record_url(measure), {"period": "2012-12-01", "value": value, "commentary": commentary})
+        assert response.status_code in (302, 400)
+        if response.status_code == 400:
+            assert MeasureValue.objects.count() == before
+            assert "<script>alert(1)" not in response.content.decode()
+        else:
+            assert MeasureValue.objects.count() == before + 1
+            assert 0 <= MeasureValue.objects.order_by("-pk").first().value <= 100
+
+    attempt()
