@@ -299,3 +299,17 @@ def test_the_record_form_survives_any_input_saves_whole_values_only_and_escapes_
             assert 0 <= MeasureValue.objects.order_by("-pk").first().value <= 100
 
     attempt()
+
+
+def test_the_figures_table_puts_comparators_beside_the_councils_own_values(measure, lead, viewer, frozen_today):
+    from improvement.models import ComparatorValue
+
+    measure.record_value(period=DEC, value="67", by=lead)
+    ComparatorValue.objects.create(measure=measure, period=DEC, comparator="england", value=Decimal("72.4"))
+    ComparatorValue.objects.create(measure=measure, period=DEC, comparator="region", area="West Midlands",
+                                   value=Decimal("70"))
+    page = client_for(viewer).get(detail_url(measure)).content.decode()
+    table = re.search(r"Values, targets and comparators by period.*?</table>", page, flags=re.DOTALL).group(0)
+    row = re.search(r"December 2012</th>.*?</tr>", table, flags=re.DOTALL).group(0)
+    assert re.findall(r"(67%|69\.83%|72\.4%|70%|West Midlands)", row) == ["67%", "69.83%", "72.4%", "70%",
+                                                                           "West Midlands"]
