@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from improvement import access as core_access
 from improvement.clock import today
 from improvement.lib.charts import stacked_bars
+from improvement.measure_views import scorecard_readings
 from improvement.models import (
     add_months,
     period_label,
@@ -507,6 +508,7 @@ def dashboard(request, plan_id):
         "movement": view.movement,
         "overdue_count": view.overdue_count,
         "missing_count": view.missing_count,
+        "measure_readings": scorecard_readings(plan, view=view),
         "open_notes": open_notes[:20],
         "open_note_count": open_notes.count(),
         "challenge_count": open_notes.filter(kind=ReviewNote.Kind.CHALLENGE).count(),

@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
@@ -8,7 +10,7 @@ from . import access
 from .clock import today
 from .forms_rendering import ConfirmsUnusualValues, GovukDateField, GovukRadioSelect
 from .lib.filetypes import ALLOWED_DESCRIPTION, check_upload
-from .models import Action, Evidence, Objective, RagStatus
+from .models import Action, Evidence, Measure, Objective, RagStatus, add_months, first_of_month, period_label
 from .versioning import VersionedModelForm
 
 
@@ -246,3 +248,43 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         # What is wrong with the new password belongs beside it, not beside its confirmation.
         super().validate_password_for_user(user, "new_password1")
 
+
+
+class MeasureValueForm(forms.Form):
+    """A measure's value for a reporting period, typed in its unit and read by ``measure.parse``."""
+
+    PERIODS_BACK = 12  # without a baseline, how far back a value may be recorded
+
+    period = forms.TypedChoiceField(label="Reporting period", coerce=datetime.date.fromisoformat,
+                                    error_messages={"required": "Select the reporting period",
+                                                    "invalid_choice": "Select one of the reporting periods listed"})
+    value = forms.CharField(label="Value", max_length=60, error_messages={"required": "Enter a value"})
+    commentary = forms.CharField(
+        label="Commentary (optional)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What the figure shows, and why it has moved: the board reads this beside the value.")
+
+    def __init__(self, *args, measure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+        current = measure.plan.current_period
+        earliest = (first_of_month(measure.baseline_date) if measure.baseline_date
+                    else add_months(current, -self.PERIODS_BACK))
+        periods = []
+        period = current
+        while period >= earliest:
+            periods.append(period)
+            period = add_months(period, -1)
+        self.fields["period"].choices = [(p.isoformat(), period_label(p)) for p in periods]
+        self.fields["period"].initial = current.isoformat()
+        self.fields["value"].help_text = {
+            Measure.Unit.PERCENTAGE: "A percentage, for example 52.5 or 52.5%",
+            Measure.Unit.DAYS: "A number of days, for example 14",
+            Measure.Unit.RATE: "A rate per 10,000 children, for example 38.5",
+        }.get(measure.unit, "A number, for example 120")
+        self.fields["value"].widget.attrs.update({"class": "govuk-input--width-10", "spellcheck": "false"})
+
+    def clean_value(self):
+        try:
+            return self.measure.parse(self.cleaned_data["value"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None

@@ -3,7 +3,7 @@ includes them beside the other apps' pages and the project's own (sign-in, admin
 
 from django.urls import path
 
-from . import import_views, manage_views, measure_import_views, people_views, views
+from . import import_views, manage_views, measure_import_views, measure_views, people_views, views
 
 app_name = "improvement"
 
@@ -71,6 +71,10 @@ urlpatterns = [
          name="measure_import_indicator"),
     path("measures/imports/<int:import_id>/confirm/", measure_import_views.measure_import_confirm,
          name="measure_import_confirm"),
+    # Measures: the pages that show them and record their values (mpages)
+    path("plans/<int:plan_id>/measures/", measure_views.measure_list, name="measure_list"),
+    path("measures/<int:measure_id>/", measure_views.measure_detail, name="measure_detail"),
+    path("measures/<int:measure_id>/values/new/", measure_views.measure_record_value, name="measure_record_value"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("privacy/", views.privacy_notice, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),

@@ -17,6 +17,7 @@ from .exports import export_response, needs_background, table_actions
 from .filters import ActionFilter
 from .forms import ActionForm, PasswordChangeForm, UpdateForm
 from .lib.spreadsheets import XLSX_TYPE
+from .measure_views import missing_values_for_owner, rag_counts
 from .models import Action, Export, Update
 from .reporting import PeriodView
 from .tables import ActionTable
@@ -43,7 +44,10 @@ def plan_detail(request, plan_id):
     themes = list(plan.themes.select_related("lead").order_by("position"))
     for theme in themes:
         theme.summary = theme_summaries.get(theme.pk)
+    readings = view.measure_readings()
     context = {
+        "measure_count": len(readings),
+        "measure_counts": rag_counts(readings),
         "plan": plan,
         "summary": view.summary,
         "themes": themes,
@@ -104,6 +108,7 @@ def action_detail(request, action_id):
         "can_edit": access.can_manage_plan(request.user, action.plan),
         "is_overdue": action.is_overdue(today()),
         "panels": panels.render("action_detail", request, action),
+        "impact_readings": PeriodView.of_plan(action.plan).measure_readings(action.impact_measures.all()),
     }
     return render(request, "improvement/action_detail.html", context)
 
@@ -177,7 +182,8 @@ def my_actions(request):
     )
     to_do = [action for action in actions if not action.has_update_in_period]
     done = [action for action in actions if action.has_update_in_period]
-    context = {"to_do": to_do, "done": done, "panels": panels.render("my_actions", request, actions)}
+    context = {"to_do": to_do, "done": done, "panels": panels.render("my_actions", request, actions),
+               "missing_measures": missing_values_for_owner(request.user)}
     return render(request, "improvement/my_actions.html", context)
 
 

@@ -16,6 +16,7 @@ from boards.models import Assessment, Board, BoardMember, FollowUp, Meeting, Rev
 from improvement.models import (
     Evidence,
     Export,
+    Measure,
     MeasureImport,
     Organisation,
     Plan,
@@ -60,8 +61,11 @@ def populate(*, plan, theme, action, lead, manager, chair, board, scheme):
     measure_import = MeasureImport.objects.create(
         plan=plan, uploaded_by=manager, filename="scorecard.csv",
         sheets=[{"name": "scorecard", "rows": [["measure", "period", "value"]]}])
+    measure = Measure.objects.create(plan=plan, name="Children seen within timescale", owner=action.lead_posts.first(),
+                                     baseline_date=datetime.date(2012, 9, 1), baseline_value=36)
+    measure.record_value(period=plan.current_period, value="50", by=lead)
     recommendation = Recommendation.objects.filter(source__plan=plan).select_related("source").first()
-    return {"plan": plan, "theme": theme, "action": action, "evidence": evidence, "board": board, "round": round_,
+    return {"measure": measure, "plan": plan, "theme": theme, "action": action, "evidence": evidence, "board": board, "round": round_,
             "meeting": meeting, "note": note, "follow_up": follow_up, "review": review, "assessment": assessment,
             "pack": pack, "render": failed, "pack_render": ready, "plan_import": plan_import, "export": export,
             "measure_import": measure_import,

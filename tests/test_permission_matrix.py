@@ -100,6 +100,11 @@ RULES = {
     "improvement:measure_import_confirm": ("POST", lambda w: [w["measure_import"].pk],
                                            {"anonymous": SIGN_IN, "manager": 302, "default": 404}),
     "improvement:record_update": ("GET", lambda w: [w["action"].pk], only("lead", "manager")),
+    # Measures: the scorecard and measure pages are the plan's readers'; a measure's owner (the
+    # lead, here) and the plan's managers record its values.
+    "improvement:measure_list": ("GET", lambda w: [w["plan"].pk], READ),
+    "improvement:measure_detail": ("GET", lambda w: [w["measure"].pk], READ),
+    "improvement:measure_record_value": ("GET", lambda w: [w["measure"].pk], only("lead", "manager")),
     "improvement:evidence_download": ("GET", lambda w: [w["evidence"].pk], READ),
     # A background export is private to whoever asked for it (the manager, here).
     "improvement:export_detail": ("GET", lambda w: [w["export"].pk], {"anonymous": SIGN_IN, "manager": 200,

@@ -1,5 +1,8 @@
 """Chart geometry computed in Python, drawn as SVG by templates (no JavaScript needed)."""
 
+import math
+from decimal import Decimal
+
 # Fill colours for SVG (as attributes: PDF renderers do not apply CSS to SVG shapes).
 FILLS = {"grey": "#505a5f", "blue": "#1d70b8", "green": "#00703c", "amber": "#f47738", "red": "#d4351c",
          "yellow": "#ffdd00", "purple": "#4c2c92", "none": "#ffffff"}
@@ -71,3 +74,81 @@ def _legend(counts, *, left, width, top):
                         "x": round(x, 1), "y": y, "text_x": round(x + SWATCH + 4, 1), "text_y": y + SWATCH - 1})
         x += advance
     return entries, top
+
+
+def line_chart(labels, values, targets=(), *, width=720, height=260, axes=True, format_value=str) -> dict:
+    """Geometry for a line-chart SVG: a measure's values per period as a line of points, and its
+    target along the same periods as a second (dashed) line.
+
+    ``labels`` name the periods, evenly spaced left to right; ``values`` and ``targets`` hold a
+    number or None per period (a gap: no value recorded, or no target yet). The line joins the
+    values that are there. With ``axes`` the chart has a y-axis of ticks (their labels written by
+    ``format_value``), month labels and a legend, and starts at zero so that a small change does
+    not look like a large one; without, it is a bare trend line for a table cell."""
+    values, targets = list(values), list(targets) or [None] * len(labels)
+    figures = [float(v) for v in values + targets if v is not None]
+    highest = max(figures, default=0)
+    step = _nice_step(highest / 4)
+    tick_count = max(1, math.ceil(highest / step - 1e-9))
+    # A bare trend line spans its own lowest to highest figure, to show the shape in little room.
+    bottom_value = 0 if axes else min(figures, default=0)
+    top_value = step * tick_count if axes else (highest if highest > bottom_value else bottom_value + 1)
+    left, right, top = (56, 16, 16) if axes else (2, 2, 2)
+    plot_height = height - top - (FONT_SIZE + 6 + 2 * LEGEND_ROW if axes else 2)
+    baseline = top + plot_height
+    slot = (width - left - right) / max(len(labels) - 1, 1)
+
+    def x_of(index):
+        return round(left + index * slot if len(labels) > 1 else left + (width - left - right) / 2, 1)
+
+    def y_of(figure):
+        return round(baseline - plot_height * (float(figure) - bottom_value) / (top_value - bottom_value), 1)
+
+    points = [{"x": x_of(i), "y": y_of(v), "label": labels[i], "text": format_value(v)}
+              for i, v in enumerate(values) if v is not None]
+    target_points = [{"x": x_of(i), "y": y_of(t), "label": labels[i], "text": format_value(t)}
+                     for i, t in enumerate(targets) if t is not None]
+    chart = {"width": width, "height": height, "left": left, "right": width - right, "top": top,
+             "baseline": baseline, "font_size": FONT_SIZE, "points": points, "target_points": target_points,
+             "line": " ".join(f"{p['x']},{p['y']}" for p in points),
+             "target_line": " ".join(f"{p['x']},{p['y']}" for p in target_points)}
+    if axes:
+        ticks = [{"text": format_value(_tidy(step * n)), "y": y_of(step * n),
+                  "label_y": round(y_of(step * n) + FONT_SIZE / 3, 1)} for n in range(tick_count + 1)]
+        # Label every period while they fit, else every second, third...: never touching.
+        label_width = max((len(label) for label in labels), default=0) * CHAR_WIDTH + 10
+        every = max(1, math.ceil(label_width / slot)) if len(labels) > 1 else 1
+        chart.update(
+            ticks=ticks, label_y=baseline + FONT_SIZE + 6,
+            x_labels=[{"x": x_of(i), "text": label} for i, label in enumerate(labels)
+                      if (len(labels) - 1 - i) % every == 0],
+            legend=_line_legend(left=left, y=baseline + FONT_SIZE + 6 + LEGEND_ROW, with_target=bool(target_points)))
+    return chart
+
+
+LINE_COLOUR = FILLS["blue"]
+TARGET_COLOUR = "#0b0c0c"
+
+
+def _line_legend(*, left, y, with_target):
+    entries = [{"text": "Value", "x": left, "y": y, "colour": LINE_COLOUR, "dashed": False}]
+    if with_target:
+        entries.append({"text": "Target", "x": left + 30 + len("Value") * CHAR_WIDTH + 16, "y": y,
+                        "colour": TARGET_COLOUR, "dashed": True})
+    for entry in entries:
+        entry.update(x2=entry["x"] + 24, text_x=entry["x"] + 30, text_y=round(entry["y"] + FONT_SIZE / 3, 1))
+    return entries
+
+
+def _nice_step(rough: float) -> float:
+    """1, 2 or 5 times a power of ten, at least ``rough``: tick values people read at a glance."""
+    if rough <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(rough))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
+
+
+def _tidy(figure: float):
+    """A tick's value as a Decimal without float noise (0.30000000000000004 is 0.3)."""
+    rounded = round(figure, 6)
+    return Decimal(int(rounded)) if rounded == int(rounded) else Decimal(repr(rounded))

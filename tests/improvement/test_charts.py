@@ -55,3 +55,80 @@ def test_the_dashboard_svg_names_each_status_in_its_legend(plan, theme, chair, s
     legend = re.search(r'<g class="app-chart__legend">(.*?)</g>', svg, flags=re.DOTALL).group(1)
     assert re.findall(r"<text [^>]*>([^<]+)</text>", legend) == [
         status.label for status in scheme.statuses.order_by("position")]
+
+
+# --- line_chart: a measure's values and target ------------------------------------------------
+
+MONTHS = ["Sep 12", "Oct 12", "Nov 12", "Dec 12"]
+
+
+def test_the_line_joins_the_values_there_are_and_skips_the_gaps():
+    from decimal import Decimal
+
+    from improvement.lib.charts import line_chart
+
+    chart = line_chart(MONTHS, [Decimal(36), None, Decimal(52), Decimal(67)])
+    assert [point["label"] for point in chart["points"]] == ["Sep 12", "Nov 12", "Dec 12"]
+    assert chart["line"] == " ".join(f"{p['x']},{p['y']}" for p in chart["points"])
+    xs = [point["x"] for point in chart["points"]]
+    assert xs == sorted(xs) and xs[0] == chart["left"] and xs[-1] == chart["right"]
+
+
+def test_a_higher_value_is_drawn_higher_and_zero_sits_on_the_axis():
+    from improvement.lib.charts import line_chart
+
+    chart = line_chart(MONTHS, [0, 10, 20, 40])
+    ys = [point["y"] for point in chart["points"]]
+    assert ys[0] == chart["baseline"]
+    assert ys == sorted(ys, reverse=True)
+
+
+def test_the_target_is_a_second_line_and_the_legend_names_both():
+    from improvement.lib.charts import line_chart
+
+    chart = line_chart(MONTHS, [36, None, 52, 67], [None, 45, 58, 70])
+    assert [point["label"] for point in chart["target_points"]] == ["Oct 12", "Nov 12", "Dec 12"]
+    assert [entry["text"] for entry in chart["legend"]] == ["Value", "Target"]
+    assert chart["legend"][1]["dashed"]
+    without = line_chart(MONTHS, [36, None, 52, 67])
+    assert without["target_line"] == "" and [entry["text"] for entry in without["legend"]] == ["Value"]
+
+
+def test_ticks_are_round_figures_from_zero_above_the_highest_point_and_inside_the_chart():
+    from improvement.lib.charts import line_chart
+
+    chart = line_chart(MONTHS, [36, 52, 67, 69.8], format_value=lambda value: f"{value}%")
+    assert [tick["text"] for tick in chart["ticks"]] == ["0%", "20%", "40%", "60%", "80%"]
+    assert min(tick["label_y"] for tick in chart["ticks"]) - FONT_SIZE >= 0
+    assert min(point["y"] for point in chart["points"]) >= chart["top"]
+    for entry in chart["legend"]:
+        assert entry["y"] > chart["label_y"] and entry["y"] + FONT_SIZE <= chart["height"]
+
+
+def test_month_labels_are_thinned_so_that_they_never_touch():
+    from improvement.lib.charts import line_chart
+
+    labels = [period.strftime("%b %y") for period in PERIODS * 3]
+    chart = line_chart(labels, list(range(len(labels))), width=360)
+    assert chart["x_labels"][-1]["text"] == labels[-1]  # the latest period is always named
+    centres = [label["x"] for label in chart["x_labels"]]
+    assert min(b - a for a, b in zip(centres, centres[1:], strict=False)) > 6 * CHAR_WIDTH
+
+
+def test_a_bare_trend_line_spans_its_own_range_and_has_no_axes():
+    from improvement.lib.charts import line_chart
+
+    chart = line_chart(["a", "b", "c"], [50, 60, 55], width=120, height=30, axes=False)
+    ys = [point["y"] for point in chart["points"]]
+    assert max(ys) == chart["baseline"] and min(ys) == chart["top"]
+    assert "ticks" not in chart and "legend" not in chart
+
+
+def test_a_chart_of_one_value_or_none_still_draws():
+    from improvement.lib.charts import line_chart
+
+    assert line_chart([], [])["points"] == []
+    single = line_chart(["Dec 12"], [5])
+    assert len(single["points"]) == 1 and single["left"] < single["points"][0]["x"] < single["right"]
+    flat = line_chart(["a", "b"], [5, 5], axes=False)
+    assert flat["points"][0]["y"] == flat["points"][1]["y"]
