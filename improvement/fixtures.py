@@ -6,13 +6,18 @@ writes it in one transaction, so a bad file changes nothing.
 
 import datetime
 import json
+from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from .models import (
     Action,
+    ComparatorValue,
+    Measure,
+    MeasureTarget,
     Milestone,
     Objective,
     Organisation,
@@ -174,7 +179,64 @@ def load_plan_fixture(data: dict, *, author=None) -> tuple[Plan, bool]:
                     for n, m in enumerate(action_data.get("milestones", []), start=1)
                 )
                 _load_updates(action, action_data.get("updates", []), statuses, author, where)
+    _load_measures(plan, data.get("measures", []), post, author)
     return plan, True
+
+
+def _written(period: datetime.date) -> datetime.datetime:
+    """Date an entry as if written early in its period, before the update round's deadline (the
+    demo's rounds close on the 10th or 12th), as a lead who is on time would."""
+    return timezone.make_aware(datetime.datetime.combine(
+        period + datetime.timedelta(days=WRITTEN_ON_DAY - 1), datetime.time(10, 0)))
+
+
+def _number(value):
+    """A figure as JSON holds it (66.3 is a float) as the exact decimal it was written as."""
+    return None if value is None else Decimal(str(value))
+
+
+def _load_measures(plan, measures, post, author):
+    actions = {action.number: action for action in plan.actions.all()}
+    themes = {theme.code: theme for theme in plan.themes.all()}
+    for position, item in enumerate(measures, start=1):
+        where = f"measure {item.get('name')!r}"
+        baseline = item.get("baseline") or {}
+        measure = Measure(
+            plan=plan, reference=item.get("reference", ""), name=item["name"],
+            definition=item.get("definition", ""), numerator=item.get("numerator", ""),
+            denominator=item.get("denominator", ""), unit=item.get("unit", Measure.Unit.PERCENTAGE),
+            polarity=item.get("polarity", Measure.Polarity.HIGHER),
+            frequency=item.get("frequency", Measure.Frequency.MONTHLY), data_source=item.get("data_source", ""),
+            owner=post(item["owner"]) if item.get("owner") else None,
+            baseline_value=_number(baseline.get("value")), baseline_date=_date(baseline.get("date"), where),
+            baseline_note=item.get("baseline_note", ""), tolerance=_number(item.get("tolerance", 0)), position=position,
+            is_illustrative=bool(item.get("illustrative")),
+        )
+        try:
+            measure.full_clean(exclude=["themes", "actions", "recommendations"])
+        except ValidationError as error:
+            raise FixtureError(f"{where}: {'; '.join(error.messages)}") from None
+        measure.save()
+        try:
+            measure.actions.set([actions[number] for number in item.get("actions", [])])
+            measure.themes.set([themes[code] for code in item.get("themes", [])])
+        except KeyError as missing:
+            raise FixtureError(f"{where}: no action or theme {missing}") from None
+        for target in item.get("targets", []):
+            MeasureTarget.objects.create(measure=measure, date=_date(target["date"], where), value=_number(target["value"]),
+                                         note=target.get("note", ""))
+        for value in item.get("values", []):
+            period = _period(value["period"], where)
+            try:
+                measure.record_value(period=period, value=str(value["value"]), by=author,
+                                     commentary=value.get("commentary", ""), written_at=_written(period),
+                                     is_illustrative=bool(value.get("illustrative")), via="demo")
+            except ValidationError as error:
+                raise FixtureError(f"{where}, {value['period']}: {'; '.join(error.messages)}") from None
+        for comparator in item.get("comparators", []):
+            ComparatorValue.objects.create(
+                measure=measure, period=_period(comparator["period"], where), comparator=comparator["comparator"],
+                area=comparator.get("area", ""), value=_number(comparator["value"]), source=comparator.get("source", ""))
 
 
 def _load_updates(action, updates, statuses, author, where):

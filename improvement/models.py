@@ -1221,12 +1221,12 @@ class Measure(models.Model):
         errors = {}
         if self.tolerance is not None:
             try:
-                measures.check_tolerance(self.tolerance, self.unit)
+                measures.check_tolerance(Decimal(str(self.tolerance)), self.unit)
             except ValueError as error:
                 errors["tolerance"] = str(error)
         if self.baseline_value is not None:
             try:
-                measures.check_value(self.baseline_value, self.unit)
+                measures.check_value(Decimal(str(self.baseline_value)), self.unit)
             except ValueError as error:
                 errors["baseline_value"] = f"The baseline {str(error)[0].lower()}{str(error)[1:]}"
             if self.baseline_date is None:
@@ -1314,7 +1314,7 @@ class MeasureTarget(models.Model):
         errors = {}
         if self.value is not None and self.measure_id:
             try:
-                measures.check_value(self.value, self.measure.unit)
+                measures.check_value(Decimal(str(self.value)), self.measure.unit)
             except ValueError as error:
                 errors["value"] = f"The target {str(error)[0].lower()}{str(error)[1:]}"
         if self.date and self.measure_id:
@@ -1421,7 +1421,7 @@ class ComparatorValue(models.Model):
     def clean(self):
         if self.value is not None and self.measure_id:
             try:
-                measures.check_value(self.value, self.measure.unit)
+                measures.check_value(Decimal(str(self.value)), self.measure.unit)
             except ValueError as error:
                 raise ValidationError({"value": str(error)}) from None
 
