@@ -223,7 +223,8 @@ def _load_measures(plan, measures, post, author):
         except KeyError as missing:
             raise FixtureError(f"{where}: no action or theme {missing}") from None
         for target in item.get("targets", []):
-            MeasureTarget.objects.create(measure=measure, date=_date(target["date"], where), value=_number(target["value"]),
+            MeasureTarget.objects.create(measure=measure, date=_date(target["date"], where),
+                                         value=_number(target["value"]),
                                          note=target.get("note", ""))
         for value in item.get("values", []):
             period = _period(value["period"], where)
@@ -236,7 +237,8 @@ def _load_measures(plan, measures, post, author):
         for comparator in item.get("comparators", []):
             ComparatorValue.objects.create(
                 measure=measure, period=_period(comparator["period"], where), comparator=comparator["comparator"],
-                area=comparator.get("area", ""), value=_number(comparator["value"]), source=comparator.get("source", ""))
+                area=comparator.get("area", ""), value=_number(comparator["value"]),
+                source=comparator.get("source", ""))
 
 
 def _load_updates(action, updates, statuses, author, where):
