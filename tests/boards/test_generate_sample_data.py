@@ -41,3 +41,28 @@ def test_sample_data_refuses_to_build_twice_with_one_name_or_bad_sizes(scheme):
         generate()
     with pytest.raises(CommandError, match="at least 1"):
         generate(prefix="Other", actions=0)
+
+
+def test_sample_data_gives_each_plan_measures_with_a_value_a_month_within_the_rules(scheme):
+    from improvement import measures as rules
+    from improvement.models import Measure, MeasureValue
+    from improvement.reporting import PeriodView
+
+    generate(measures=7)
+    plan = Plan.objects.filter(slug__startswith="sample-").first()
+    assert Measure.objects.filter(plan=plan).count() == 7
+    values = MeasureValue.objects.filter(measure__plan=plan)
+    monthly = Measure.objects.filter(plan=plan, frequency="monthly").count()
+    assert monthly * 6 <= values.reporting().count() <= 7 * 6
+    for value in values.select_related("measure"):
+        rules.check_value(value.value, value.measure.unit)
+        assert value.measure.baseline_date <= value.period <= plan.current_period
+    readings = PeriodView.of_plan(plan).measure_readings()
+    assert all(reading.target is not None for reading in readings)
+    assert all(reading.measure.actions.exists() for reading in readings)
+    one = list(MeasureValue.objects.filter(measure__plan__slug__startswith="sample-").order_by("pk")
+               .values_list("period", "value")[:50])
+    generate(prefix="Again", measures=7)
+    again = list(MeasureValue.objects.filter(measure__plan__slug__startswith="again-").order_by("pk")
+                 .values_list("period", "value")[:50])
+    assert one == again

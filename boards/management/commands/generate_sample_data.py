@@ -17,6 +17,9 @@ from boards.models import Board, BoardMember, Meeting, ReviewNote, UpdateRound
 from improvement.models import (
     Action,
     Evidence,
+    Measure,
+    MeasureTarget,
+    MeasureValue,
     Organisation,
     Plan,
     PlanRole,
@@ -60,6 +63,8 @@ class Command(BaseCommand):
         parser.add_argument("--plans-per-council", type=int, default=3)
         parser.add_argument("--actions", type=int, default=300, help="Actions per plan.")
         parser.add_argument("--months", type=int, default=36, help="Months of monthly updates.")
+        parser.add_argument("--measures", type=int, default=20, help="Measures of impact per plan, with a "
+                            "value a month (0 for none).")
         parser.add_argument("--seed", type=int, default=2012)
         parser.add_argument("--prefix", default="Sample", help="Names start with this; existing ones are refused.")
 
@@ -72,7 +77,7 @@ class Command(BaseCommand):
             raise CommandError(f"Sample data named “{prefix}” exists already: use another --prefix.")
         rng = random.Random(options["seed"])
         started = time.monotonic()
-        totals = {"plans": 0, "actions": 0, "updates": 0}
+        totals = {"plans": 0, "actions": 0, "updates": 0, "measure_values": 0}
         scheme = RagScheme.objects.get(slug="five-state")
         statuses = list(scheme.statuses.order_by("severity", "position"))
         start = datetime.date(2022, 1, 1)
@@ -83,8 +88,9 @@ class Command(BaseCommand):
                 totals[key] += value
             self.stdout.write(f"Council {council_number}: {counts['actions']} actions, {counts['updates']:,} updates "
                               f"({time.monotonic() - started:.0f} s)")
-        self.stdout.write(f"Built {totals['plans']} plans, {totals['actions']:,} actions and {totals['updates']:,} "
-                          f"updates in {time.monotonic() - started:.1f} s")
+        self.stdout.write(f"Built {totals['plans']} plans, {totals['actions']:,} actions, {totals['updates']:,} "
+                          f"updates and {totals['measure_values']:,} measure values in "
+                          f"{time.monotonic() - started:.1f} s")
 
     def council(self, rng, prefix, number, options, scheme, statuses, start):
         council = Organisation.objects.create(name=f"{prefix} Council {number}")
@@ -98,7 +104,7 @@ class Command(BaseCommand):
         board = Board.objects.create(name=f"{prefix} Improvement Board {number}", kind=Board.Kind.IMPROVEMENT_BOARD)
         BoardMember.objects.bulk_create([BoardMember(board=board, user=chair, role=BoardMember.Role.CHAIR),
                                          BoardMember(board=board, user=manager, role=BoardMember.Role.OFFICER)])
-        counts = {"plans": 0, "actions": 0, "updates": 0}
+        counts = {"plans": 0, "actions": 0, "updates": 0, "measure_values": 0}
         months = options["months"]
         current = add_months(start, months - 1)
         for plan_number in range(1, options["plans_per_council"] + 1):
@@ -182,9 +188,62 @@ class Command(BaseCommand):
                     ReviewNote(meeting=meeting, action=rng.choice(choices[n] if n < 2 else actions), author=chair,
                                kind=rng.choice(["comment", "question", "challenge"]),
                                text="What does the latest audit show?") for n in range(max(2, len(actions) // 30)))
+            counts["measure_values"] += _measures(rng, plan, options["measures"], start, months, posts, actions,
+                                                  themes, lead)
             counts["plans"] += 1
             counts["actions"] += len(actions)
         return counts
+
+
+MEASURES = [("Children seen within timescale", Measure.Unit.PERCENTAGE, Measure.Polarity.HIGHER),
+            ("Re-referrals within 12 months", Measure.Unit.PERCENTAGE, Measure.Polarity.LOWER),
+            ("Assessments completed within 45 working days", Measure.Unit.PERCENTAGE, Measure.Polarity.HIGHER),
+            ("Average days from referral to assessment", Measure.Unit.DAYS, Measure.Polarity.LOWER),
+            ("Children subject of a child protection plan", Measure.Unit.RATE, Measure.Polarity.LOWER),
+            ("Agency social workers", Measure.Unit.NUMBER, Measure.Polarity.LOWER)]
+
+
+def _measures(rng, plan, count, start, months, posts, actions, themes, lead) -> int:
+    """``count`` measures with a baseline, two dated targets, a tolerance, owners among the
+    plan's posts, links to one to three actions, and a value a month (a random walk kept in range)
+    with the odd correction. Written in bulk, like the updates; returns the values written."""
+    if not count:
+        return 0
+    end = add_months(start, months - 1)
+    measures = Measure.objects.bulk_create(
+        Measure(plan=plan, reference=f"M{n + 1}", name=f"{MEASURES[n % len(MEASURES)][0]} ({n + 1})",
+                unit=MEASURES[n % len(MEASURES)][1], polarity=MEASURES[n % len(MEASURES)][2],
+                frequency=Measure.Frequency.QUARTERLY if n % 7 == 6 else Measure.Frequency.MONTHLY,
+                owner=posts[1] if n % 5 == 0 else rng.choice(posts), baseline_date=start,
+                baseline_value=50, tolerance=5, position=n, is_illustrative=True)
+        for n in range(count))
+    MeasureTarget.objects.bulk_create(
+        MeasureTarget(measure=m, date=day, value=value) for m in measures
+        for day, value in ((add_months(start, months // 2), 60 if m.polarity == Measure.Polarity.HIGHER else 40),
+                           (add_months(end, 1), 75 if m.polarity == Measure.Polarity.HIGHER else 25)))
+    Measure.actions.through.objects.bulk_create(
+        Measure.actions.through(measure_id=m.pk, action_id=a.pk)
+        for m in measures for a in rng.sample(actions, min(len(actions), rng.randint(1, 3))))
+    Measure.themes.through.objects.bulk_create(
+        Measure.themes.through(measure_id=m.pk, theme_id=themes[n % len(themes)].pk) for n, m in enumerate(measures))
+    values = []
+    for measure in measures:
+        level = 50.0
+        for month in range(months):
+            period = add_months(start, month)
+            if not measure.expects_value_in(period):
+                continue
+            level = min(100.0, max(0.0, level + rng.uniform(-3, 4) * (1 if measure.polarity == "higher" else -1)))
+            figure = round(level, 1)
+            values.append(MeasureValue(measure=measure, period=period, value=figure, recorded_by=lead,
+                                       recorded_at=_at(add_months(period, 1)), via=MeasureValue.Via.DEMO,
+                                       is_illustrative=True))
+            if rng.random() < 0.03:  # a correction, which supersedes the first for reporting
+                values.append(MeasureValue(measure=measure, period=period, value=round(min(100.0, figure + 0.5), 1),
+                                           commentary="Corrected after data cleansing.", recorded_by=lead,
+                                           recorded_at=_at(add_months(period, 1)) + datetime.timedelta(days=2),
+                                           via=MeasureValue.Via.DEMO, is_illustrative=True))
+    return len(MeasureValue.objects.bulk_create(values, batch_size=5000))
 
 
 def _at(day):
