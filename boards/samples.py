@@ -3,7 +3,7 @@ suite (benchmarks/) and the test that query counts do not grow with data."""
 
 from django.urls import reverse
 
-from improvement.models import Action, User
+from improvement.models import Action, Measure, User
 
 from .models import Meeting, UpdateRound
 
@@ -20,6 +20,11 @@ def main_pages(plan) -> list[tuple[str, User, str]]:
     round_ = UpdateRound.objects.filter(plan=plan).order_by("-period").first()
     meeting = Meeting.objects.filter(plan=plan).order_by("-date").first()
     table = reverse("improvement:action_table", args=[plan.pk])
+    measure = Measure.objects.filter(plan=plan).order_by("pk").first()
+    measure_pages = [
+        ("Scorecard", manager, reverse("improvement:measure_list", args=[plan.pk])),
+        ("Measure", manager, reverse("improvement:measure_detail", args=[measure.pk])),
+    ] if measure else []
     return [
         ("Plan", manager, reverse("improvement:plan_detail", args=[plan.pk])),
         ("Theme", manager, reverse("improvement:theme_detail", args=[plan.pk, action.theme_id])),
@@ -31,4 +36,5 @@ def main_pages(plan) -> list[tuple[str, User, str]]:
         ("Dashboard", manager, reverse("boards:dashboard", args=[plan.pk])),
         ("Meeting", manager, reverse("boards:meeting_detail", args=[meeting.pk])),
         ("Board pack web page", manager, reverse("reports:pack_html", args=[meeting.pk])),
+        *measure_pages,
     ]

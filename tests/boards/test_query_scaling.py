@@ -1,6 +1,7 @@
 """Each main page asks the database the same number of questions whatever the size of the data:
 a plan built by generate_sample_data at one size, then at ten times the actions (and three
-times the months of history, so thirty times the updates, and more review notes)."""
+times the months of history, so thirty times the updates, and more review notes), and ten times
+the measures."""
 
 import io
 
@@ -12,9 +13,9 @@ from improvement.models import Plan
 from ..conftest import client_for, count_queries
 
 
-def sample_plan(prefix, actions, months):
+def sample_plan(prefix, actions, months, measures):
     call_command("generate_sample_data", stdout=io.StringIO(), prefix=prefix, councils=1, plans_per_council=1,
-                 actions=actions, months=months)
+                 actions=actions, months=months, measures=measures)
     return Plan.objects.get(slug=f"{prefix.lower()}-1-1")
 
 
@@ -28,8 +29,8 @@ def query_counts(plan):
 
 
 def test_no_main_page_asks_more_queries_with_ten_times_the_data(scheme):
-    small = query_counts(sample_plan("One", actions=24, months=4))
-    large = query_counts(sample_plan("Ten", actions=240, months=12))
+    small = query_counts(sample_plan("One", actions=24, months=4, measures=5))
+    large = query_counts(sample_plan("Ten", actions=240, months=12, measures=50))
     assert large == small
     assert set(small) == {"Plan", "Theme", "Action", "Action table", "Action table, filtered", "My actions",
-                          "Round status", "Dashboard", "Meeting", "Board pack web page"}
+                          "Round status", "Dashboard", "Meeting", "Board pack web page", "Scorecard", "Measure"}
