@@ -260,7 +260,7 @@ class MeasureValueForm(forms.Form):
                                                     "invalid_choice": "Select one of the reporting periods listed"})
     value = forms.CharField(label="Value", max_length=60, error_messages={"required": "Enter a value"})
     commentary = forms.CharField(
-        label="Commentary (optional)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+        label="Commentary", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What the figure shows, and why it has moved: the board reads this beside the value.")
 
     def __init__(self, *args, measure, **kwargs):

@@ -100,6 +100,11 @@ class Direction:
     arrow: str
 
     @property
+    def detail(self) -> str:
+        """The figures alone ("36% to 52% since September 2012"), for beside the label."""
+        return self.words.split(": ", 1)[1] if ": " in self.words else ""
+
+    @property
     def label(self) -> str:
         return {"improving": "Improving", "worsening": "Worsening", "no_change": "No change"}.get(
             self.code, "Not enough data")

@@ -42,7 +42,7 @@ def test_the_demo_measures_are_linked_to_their_actions(walsall):
 def test_the_demo_shows_each_state_of_a_measures_rag(walsall):
     readings = {r.measure.reference: r for r in PeriodView.of_plan(walsall, as_of=datetime.date(2012, 12, 10))
                 .measure_readings()}
-    assert readings["2.1-Lone"].rag == rules.ON_TARGET
+    assert readings["2.1-L1"].rag == rules.ON_TARGET
     states = {r.rag for r in readings.values()}
     assert {rules.ON_TARGET, rules.WITHIN_TOLERANCE, rules.OFF_TARGET, rules.NO_TARGET} <= states
     assert readings["2.8-SUP"].rag == rules.WITHIN_TOLERANCE
