@@ -47,3 +47,11 @@ def test_the_demo_shows_each_state_of_a_measures_rag(walsall):
     assert {rules.ON_TARGET, rules.WITHIN_TOLERANCE, rules.OFF_TARGET, rules.NO_TARGET} <= states
     assert readings["2.8-SUP"].rag == rules.WITHIN_TOLERANCE
     assert readings["3.8-CG"].rag == rules.NO_TARGET and readings["3.8-CG"].is_missing
+
+
+def test_the_demo_lead_owns_measures_still_to_be_given_this_periods_value(walsall):
+    from improvement.models import Measure
+
+    owned = Measure.objects.filter(plan=walsall, owner__title="Interim Assistant Director for Specialist Services")
+    missing = PeriodView.of_plan(walsall, as_of=datetime.date(2012, 12, 10)).missing_measure_values(owned)
+    assert {reading.measure.reference for reading in missing} == {"2.8-SUP", "2.8-SAT"}
