@@ -15,7 +15,12 @@ issuing it right after the draft (nothing changed), and re-issuing it after one 
 changed its status and its note, the note either reworded at the same length or rewritten at
 another; each with the parts rendered again and the pages whose content changed.
 
-    .venv/bin/python benchmarks/packs.py [--sizes 60 300 1000] [--processes 1 2]
+    .venv/bin/python benchmarks/packs.py [--sizes 60 300 1000] [--processes 1 2] [--measures 50]
+
+``--measures 50`` gives each plan a scorecard of 50 measures (as generate_sample_data builds
+them: targets, links to actions, a year of values), so the time includes the measures wherever
+the pack shows them. (When this option was added the pack showed none yet: only the actions'
+free-text measures of success, so the times did not change.)
 
 Targets (issue 4): 60 actions under 3 s; at least half Chromium's pages per second; under
 400 MB peak for 1,000 actions; the starting request under 200 ms. Stored parts: re-issuing a
@@ -41,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
-def build(actions: int):
+def build(actions: int, measures: int = 0):
     import datetime
     import random
 
@@ -86,10 +91,15 @@ def build(actions: int):
     for action in created[: max(3, actions // 20)]:
         ReviewNote.objects.create(meeting=meeting, action=action, author=manager, kind="challenge",
                                   text="What does the latest audit show?")
+    if measures:
+        from boards.management.commands.generate_sample_data import sample_measures
+
+        sample_measures(rng, plan, created, posts, manager, measures, start=datetime.date(2012, 2, 1), months=12,
+                        first_action=created[0])
     return meeting, manager
 
 
-def measure_one(actions: int) -> dict:
+def measure_one(actions: int, measures: int = 0) -> dict:
     import django
 
     django.setup()
@@ -105,7 +115,7 @@ def measure_one(actions: int) -> dict:
     setup_test_environment()
     old = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        meeting, manager = build(actions)
+        meeting, manager = build(actions, measures)
         render_pack_pdf(meeting, **DRAFT)
         StoredPackPart.objects.all().delete()  # the measured render finds no stored parts
         with MemorySampler() as memory:
@@ -113,7 +123,7 @@ def measure_one(actions: int) -> dict:
             pdf, pages = render_pack_pdf(meeting, **DRAFT)
             seconds = time.perf_counter() - started
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        result = {"actions": actions, "pages": pages, "seconds": seconds, "peak_mb": peak_mb,
+        result = {"actions": actions, "measures": measures, "pages": pages, "seconds": seconds, "peak_mb": peak_mb,
                   "all_mb": memory.peak_mb, "bytes": len(pdf)}
         if actions > ONE_DOCUMENT_ACTIONS:
             result["reuse"] = reuse(meeting, manager, pdf)
@@ -255,10 +265,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[60, 300, 1000])
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--measures", type=int, default=0, help="measures on each plan's scorecard (e.g. 50)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(measure_one(args.one)))
+        print(json.dumps(measure_one(args.one, args.measures)))
         return
     print(f"{'actions':>8}{'procs':>6}{'pages':>7}{'seconds':>9}{'pages/s':>9}{'peak MB':>9}{'all MB':>8}"
           f"{'chromium s':>12}{'chr. pages/s':>13}{'ratio':>7}{'start ms':>10}")
@@ -276,7 +287,8 @@ def main():
     changes = {}
     for size, processes in [(size, n) for size in args.sizes for n in args.processes
                             if n == 1 or size > ONE_DOCUMENT_ACTIONS]:
-        out = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True,
+        out = subprocess.run([sys.executable, __file__, "--one", str(size), "--measures", str(args.measures)],
+                             capture_output=True, text=True,
                              check=True, cwd=ROOT, env={**os.environ, "PACK_RENDER_PROCESSES": str(processes)})
         r = json.loads(out.stdout.strip().splitlines()[-1])
         rate = r["pages"] / r["seconds"]
@@ -298,9 +310,10 @@ def main():
             print(reuse_table[-1])
     from results import machine, record
 
-    record("Board packs against Chromium", [
-        f"Machine: {machine()}.", "Each size rendered in its own process after a warm-up render, as the task "
-        "worker renders it (one document up to 100 actions, in parts above; `processes` is "
+    scorecard = f"Each plan has a scorecard of {args.measures} measures. " if args.measures else ""
+    record("Board packs against Chromium" + (f", {args.measures} measures a plan" if args.measures else ""), [
+        f"Machine: {machine()}.", scorecard + "Each size rendered in its own process after a warm-up render, "
+        "as the task worker renders it (one document up to 100 actions, in parts above; `processes` is "
         "PACK_RENDER_PROCESSES); peak MB is the rendering process's, with workers MB adds its worker "
         "processes'; Chromium's `--print-to-pdf` on the whole pack as one HTML document (its time "
         "includes its own start).", "", *table, "", "Reusing stored parts (packs in parts only): each pack "

@@ -18,6 +18,7 @@ from .models import (
     ComparatorValue,
     Measure,
     MeasureTarget,
+    MeasureValue,
     Milestone,
     Objective,
     Organisation,
@@ -27,6 +28,7 @@ from .models import (
     Recommendation,
     Source,
     Theme,
+    add_months,
     parse_period,
 )
 
@@ -63,11 +65,13 @@ def load_plan_file(path: Path, *, author=None) -> tuple[Plan, bool]:
 def load_plan_fixture(data: dict, *, author=None) -> tuple[Plan, bool]:
     """Create the plan the document describes. Returns (plan, created).
 
-    A plan whose slug exists already is returned untouched, so loading twice is safe.
+    A plan whose slug exists already is returned as it is, but for the measures the document
+    describes that it lacks (added since it was loaded), so loading twice is safe.
     """
     plan_data = data["plan"]
     existing = Plan.objects.filter(slug=plan_data["slug"]).first()
     if existing:
+        load_measures(existing, data.get("measures", []), author=author)
         return existing, False
 
     org_data = data["organisation"]
@@ -179,66 +183,8 @@ def load_plan_fixture(data: dict, *, author=None) -> tuple[Plan, bool]:
                     for n, m in enumerate(action_data.get("milestones", []), start=1)
                 )
                 _load_updates(action, action_data.get("updates", []), statuses, author, where)
-    _load_measures(plan, data.get("measures", []), post, author)
+    load_measures(plan, data.get("measures", []), author=author)
     return plan, True
-
-
-def _written(period: datetime.date) -> datetime.datetime:
-    """Date an entry as if written early in its period, before the update round's deadline (the
-    demo's rounds close on the 10th or 12th), as a lead who is on time would."""
-    return timezone.make_aware(datetime.datetime.combine(
-        period + datetime.timedelta(days=WRITTEN_ON_DAY - 1), datetime.time(10, 0)))
-
-
-def _number(value):
-    """A figure as JSON holds it (66.3 is a float) as the exact decimal it was written as."""
-    return None if value is None else Decimal(str(value))
-
-
-def _load_measures(plan, measures, post, author):
-    actions = {action.number: action for action in plan.actions.all()}
-    themes = {theme.code: theme for theme in plan.themes.all()}
-    for position, item in enumerate(measures, start=1):
-        where = f"measure {item.get('name')!r}"
-        baseline = item.get("baseline") or {}
-        measure = Measure(
-            plan=plan, reference=item.get("reference", ""), name=item["name"],
-            definition=item.get("definition", ""), numerator=item.get("numerator", ""),
-            denominator=item.get("denominator", ""), unit=item.get("unit", Measure.Unit.PERCENTAGE),
-            polarity=item.get("polarity", Measure.Polarity.HIGHER),
-            frequency=item.get("frequency", Measure.Frequency.MONTHLY), data_source=item.get("data_source", ""),
-            owner=post(item["owner"]) if item.get("owner") else None,
-            baseline_value=_number(baseline.get("value")), baseline_date=_date(baseline.get("date"), where),
-            baseline_note=item.get("baseline_note", ""), tolerance=_number(item.get("tolerance", 0)), position=position,
-            is_illustrative=bool(item.get("illustrative")),
-        )
-        try:
-            measure.full_clean(exclude=["themes", "actions", "recommendations"])
-        except ValidationError as error:
-            raise FixtureError(f"{where}: {'; '.join(error.messages)}") from None
-        measure.save()
-        try:
-            measure.actions.set([actions[number] for number in item.get("actions", [])])
-            measure.themes.set([themes[code] for code in item.get("themes", [])])
-        except KeyError as missing:
-            raise FixtureError(f"{where}: no action or theme {missing}") from None
-        for target in item.get("targets", []):
-            MeasureTarget.objects.create(measure=measure, date=_date(target["date"], where),
-                                         value=_number(target["value"]),
-                                         note=target.get("note", ""))
-        for value in item.get("values", []):
-            period = _period(value["period"], where)
-            try:
-                measure.record_value(period=period, value=str(value["value"]), by=author,
-                                     commentary=value.get("commentary", ""), written_at=_written(period),
-                                     is_illustrative=bool(value.get("illustrative")), via="demo")
-            except ValidationError as error:
-                raise FixtureError(f"{where}, {value['period']}: {'; '.join(error.messages)}") from None
-        for comparator in item.get("comparators", []):
-            ComparatorValue.objects.create(
-                measure=measure, period=_period(comparator["period"], where), comparator=comparator["comparator"],
-                area=comparator.get("area", ""), value=_number(comparator["value"]),
-                source=comparator.get("source", ""))
 
 
 def _load_updates(action, updates, statuses, author, where):
@@ -256,3 +202,89 @@ def _load_updates(action, updates, statuses, author, where):
             status=statuses[code], note=update_data.get("note", ""), by=author, period=period,
             written_at=written, is_illustrative=bool(update_data.get("illustrative")),
         )
+
+
+def _clean(instance, where):
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        raise FixtureError(f"{where}: {'; '.join(error.messages)}") from None
+
+
+def _number(value, where):
+    try:
+        return Decimal(str(value))
+    except (ArithmeticError, ValueError):
+        raise FixtureError(f"{where}: {value!r} is not a figure") from None
+
+
+def load_measures(plan, items, *, author=None) -> int:
+    """Create the measures ``items`` describe (the "measures" list of fixtures/README.md) that
+    the plan lacks, by name; returns how many. Values go through ``Measure.record_value()``,
+    each dated as recorded on the 5th of the month after its period, and no later than the 5th
+    of the plan's current period (the demo's plan versions are written then)."""
+    have = set(Measure.objects.filter(plan=plan).values_list("name", flat=True))
+    items = [item for item in items if item["name"] not in have]
+    if not items:
+        return 0
+    actions = {a.number: a for a in Action.objects.filter(plan=plan)}
+    themes = {t.code: t for t in Theme.objects.filter(plan=plan)}
+    posts = {p.title: p for p in Post.objects.filter(actions__plan=plan).distinct()}
+    posts.update({t.lead.title: t.lead for t in themes.values() if t.lead})
+    latest = plan.current_period + datetime.timedelta(days=WRITTEN_ON_DAY - 1)
+    position = Measure.objects.filter(plan=plan).count()
+    with transaction.atomic():
+        for item in items:
+            position += 1
+            where = f"measure {item['name']!r}"
+            baseline = item.get("baseline") or {}
+            if item.get("owner") and item["owner"] not in posts:
+                raise FixtureError(f"{where}: the owner {item['owner']!r} leads no action of the plan")
+            measure = Measure(
+                plan=plan, reference=item.get("reference", ""), name=item["name"],
+                definition=item.get("definition", ""), numerator=item.get("numerator", ""),
+                denominator=item.get("denominator", ""), unit=item.get("unit", Measure.Unit.PERCENTAGE),
+                polarity=item.get("polarity", Measure.Polarity.HIGHER),
+                frequency=item.get("frequency", Measure.Frequency.MONTHLY),
+                data_source=item.get("data_source", ""), owner=posts.get(item.get("owner")),
+                baseline_value=_number(baseline["value"], where) if baseline else None,
+                baseline_date=_date(baseline.get("date"), where) if baseline else None,
+                baseline_note=item.get("baseline_note") or (
+                    "Illustrative baseline (the seed gives none)" if baseline.get("illustrative") else ""),
+                tolerance=_number(item.get("tolerance", 0), where), position=position,
+                is_illustrative=bool(item.get("illustrative")),
+            )
+            _clean(measure, where)
+            measure.save()
+            for code in item.get("themes", []):
+                if code not in themes:
+                    raise FixtureError(f"{where}: no theme with code {code!r}")
+            for number in item.get("actions", []):
+                if number not in actions:
+                    raise FixtureError(f"{where}: no action numbered {number!r}")
+            measure.themes.set([themes[code] for code in item.get("themes", [])])
+            measure.actions.set([actions[number] for number in item.get("actions", [])])
+            for target_data in item.get("targets", []):
+                target = MeasureTarget(measure=measure, date=_date(target_data["date"], where),
+                                       value=_number(target_data["value"], where), note=target_data.get("note", ""))
+                _clean(target, f"{where}, target {target_data['date']}")
+                target.save()
+            for value_data in item.get("values", []):
+                period = _period(value_data["period"], where)
+                written = min(add_months(period, 1) + datetime.timedelta(days=WRITTEN_ON_DAY - 1), latest)
+                try:
+                    measure.record_value(
+                        period=period, value=_number(value_data["value"], where), by=author,
+                        commentary=value_data.get("commentary", ""), via=MeasureValue.Via.DEMO,
+                        written_at=timezone.make_aware(datetime.datetime.combine(written, datetime.time(10, 0))),
+                        is_illustrative=bool(value_data.get("illustrative")))
+                except ValidationError as error:
+                    raise FixtureError(f"{where}, {value_data['period']}: {'; '.join(error.messages)}") from None
+            for comparator_data in item.get("comparators", []):
+                comparator = ComparatorValue(
+                    measure=measure, period=_period(comparator_data["period"], where),
+                    comparator=comparator_data["comparator"], area=comparator_data.get("area", ""),
+                    value=_number(comparator_data["value"], where), source=comparator_data.get("source", ""))
+                _clean(comparator, f"{where}, comparator {comparator_data['period']}")
+                comparator.save()
+    return len(items)

@@ -43,26 +43,52 @@ def test_sample_data_refuses_to_build_twice_with_one_name_or_bad_sizes(scheme):
         generate(prefix="Other", actions=0)
 
 
-def test_sample_data_gives_each_plan_measures_with_a_value_a_month_within_the_rules(scheme):
-    from improvement import measures as rules
+def test_sample_data_has_measures_with_targets_links_and_values_that_keep_the_rules(scheme):
+    from improvement.measures import check_value
     from improvement.models import Measure, MeasureValue
-    from improvement.reporting import PeriodView
 
-    generate(measures=7)
-    plan = Plan.objects.filter(slug__startswith="sample-").first()
-    assert Measure.objects.filter(plan=plan).count() == 7
-    values = MeasureValue.objects.filter(measure__plan=plan)
-    monthly = Measure.objects.filter(plan=plan, frequency="monthly").count()
-    assert monthly * 6 <= values.reporting().count() <= 7 * 6
-    for value in values.select_related("measure"):
-        rules.check_value(value.value, value.measure.unit)
-        assert value.measure.baseline_date <= value.period <= plan.current_period
-    readings = PeriodView.of_plan(plan).measure_readings()
-    assert all(reading.target is not None for reading in readings)
-    assert all(reading.measure.actions.exists() for reading in readings)
-    one = list(MeasureValue.objects.filter(measure__plan__slug__startswith="sample-").order_by("pk")
-               .values_list("period", "value")[:50])
-    generate(prefix="Again", measures=7)
-    again = list(MeasureValue.objects.filter(measure__plan__slug__startswith="again-").order_by("pk")
-                 .values_list("period", "value")[:50])
-    assert one == again
+    generate(months=12)
+    plans = Plan.objects.filter(slug__startswith="sample-")
+    measures = Measure.objects.filter(plan__in=plans).select_related("plan").prefetch_related(
+        "targets", "actions__lead_posts", "themes")
+    assert measures.count() == 4 * 20
+    assert len({m.unit for m in measures}) == 4 and len({m.frequency for m in measures}) == 3
+    assert {m.polarity for m in measures} == {"higher", "lower"}
+    values = MeasureValue.objects.filter(measure__plan__in=plans)
+    for measure in measures:
+        assert measure.targets.count() == 2 and measure.tolerance > 0
+        assert 1 <= measure.actions.count() <= 3
+        assert {a.theme_id for a in measure.actions.all()} == {t.pk for t in measure.themes.all()}
+        assert measure.owner.organisation_id is not None
+        for value in measure.values.all():
+            check_value(value.value, measure.unit)
+            assert measure.baseline_date <= value.period <= measure.plan.current_period
+            assert measure.expects_value_in(value.period) or value.period == measure.baseline_date
+    monthly = measures.filter(frequency="monthly").first()
+    assert monthly.values.count() >= 12 - 2  # from its baseline (in the first two months) to the current period
+    corrected = values.count() - MeasureValue.objects.filter(pk__in=values.reporting()).count()
+    assert 1 <= corrected <= 4 * 3
+    # The council's lead owns some, so My actions has measures to show.
+    assert Measure.objects.filter(plan__in=plans, owner__holders__username__startswith="sample-lead-").exists()
+
+
+def test_sample_measures_are_deterministic_for_a_seed(scheme):
+    from improvement.models import MeasureTarget, MeasureValue
+
+    generate(prefix="One", months=8)
+    generate(prefix="Two", months=8)
+
+    def rows(prefix):
+        return (list(MeasureValue.objects.filter(measure__plan__slug__startswith=prefix).order_by("pk")
+                     .values_list("measure__name", "period", "value", "recorded_at")),
+                list(MeasureTarget.objects.filter(measure__plan__slug__startswith=prefix).order_by("pk")
+                     .values_list("measure__name", "date", "value")))
+    assert rows("one-") == rows("two-")
+    assert rows("one-")[0]
+
+
+def test_sample_data_can_leave_measures_out(scheme):
+    from improvement.models import Measure
+
+    generate(measures=0)
+    assert not Measure.objects.exists()

@@ -1,14 +1,19 @@
 """Synthetic data at scale for the performance suite: councils, plans, themes, recommendations,
 leads across agencies, monthly updates with plausible status changes and review notes,
-evidence links, boards, meetings and challenges. Deterministic for a given --seed.
+evidence links, boards, meetings and challenges, and measures (about 20 a plan, each with two
+targets, a tolerance, an owner among the plan's posts, links to one to three actions, a value for
+every period it expects one and a few corrections). Deterministic for a given --seed.
 
 20 councils x 3 plans x 300 actions x 36 months is about 650,000 updates. Rows are written in
-bulk (this is test data: the RAG history's single door, record_update(), is for real updates).
+bulk (this is test data: the RAG history's single door, record_update(), is for real updates, as
+Measure.record_value() is for real values; the values built here keep its rules all the same: in
+the unit's range, none before the baseline or after the plan's current period).
 """
 
 import datetime
 import random
 import time
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -63,8 +68,7 @@ class Command(BaseCommand):
         parser.add_argument("--plans-per-council", type=int, default=3)
         parser.add_argument("--actions", type=int, default=300, help="Actions per plan.")
         parser.add_argument("--months", type=int, default=36, help="Months of monthly updates.")
-        parser.add_argument("--measures", type=int, default=20, help="Measures of impact per plan, with a "
-                            "value a month (0 for none).")
+        parser.add_argument("--measures", type=int, default=20, help="Measures per plan (0 for none).")
         parser.add_argument("--seed", type=int, default=2012)
         parser.add_argument("--prefix", default="Sample", help="Names start with this; existing ones are refused.")
 
@@ -77,7 +81,7 @@ class Command(BaseCommand):
             raise CommandError(f"Sample data named “{prefix}” exists already: use another --prefix.")
         rng = random.Random(options["seed"])
         started = time.monotonic()
-        totals = {"plans": 0, "actions": 0, "updates": 0, "measure_values": 0}
+        totals = {"plans": 0, "actions": 0, "updates": 0, "measures": 0, "values": 0}
         scheme = RagScheme.objects.get(slug="five-state")
         statuses = list(scheme.statuses.order_by("severity", "position"))
         start = datetime.date(2022, 1, 1)
@@ -86,10 +90,10 @@ class Command(BaseCommand):
                 counts = self.council(rng, prefix, council_number, options, scheme, statuses, start)
             for key, value in counts.items():
                 totals[key] += value
-            self.stdout.write(f"Council {council_number}: {counts['actions']} actions, {counts['updates']:,} updates "
-                              f"({time.monotonic() - started:.0f} s)")
+            self.stdout.write(f"Council {council_number}: {counts['actions']} actions, {counts['updates']:,} updates, "
+                              f"{counts['measures']} measures ({time.monotonic() - started:.0f} s)")
         self.stdout.write(f"Built {totals['plans']} plans, {totals['actions']:,} actions, {totals['updates']:,} "
-                          f"updates and {totals['measure_values']:,} measure values in "
+                          f"updates, {totals['measures']:,} measures and {totals['values']:,} measure values in "
                           f"{time.monotonic() - started:.1f} s")
 
     def council(self, rng, prefix, number, options, scheme, statuses, start):
@@ -104,7 +108,7 @@ class Command(BaseCommand):
         board = Board.objects.create(name=f"{prefix} Improvement Board {number}", kind=Board.Kind.IMPROVEMENT_BOARD)
         BoardMember.objects.bulk_create([BoardMember(board=board, user=chair, role=BoardMember.Role.CHAIR),
                                          BoardMember(board=board, user=manager, role=BoardMember.Role.OFFICER)])
-        counts = {"plans": 0, "actions": 0, "updates": 0, "measure_values": 0}
+        counts = {"plans": 0, "actions": 0, "updates": 0, "measures": 0, "values": 0}
         months = options["months"]
         current = add_months(start, months - 1)
         for plan_number in range(1, options["plans_per_council"] + 1):
@@ -188,62 +192,120 @@ class Command(BaseCommand):
                     ReviewNote(meeting=meeting, action=rng.choice(choices[n] if n < 2 else actions), author=chair,
                                kind=rng.choice(["comment", "question", "challenge"]),
                                text="What does the latest audit show?") for n in range(max(2, len(actions) // 30)))
-            counts["measure_values"] += _measures(rng, plan, options["measures"], start, months, posts, actions,
-                                                  themes, lead)
+            if options["measures"]:
+                # The action the main pages' benchmark reads (the first challenged) has a measure at any size.
+                challenged = Action.objects.filter(plan=plan, review_notes__isnull=False).order_by("pk").first()
+                measures, values = sample_measures(rng, plan, actions, posts, lead, options["measures"], start, months,
+                                                   first_action=challenged)
+                counts["measures"] += measures
+                counts["values"] += values
             counts["plans"] += 1
             counts["actions"] += len(actions)
         return counts
 
 
-MEASURES = [("Children seen within timescale", Measure.Unit.PERCENTAGE, Measure.Polarity.HIGHER),
-            ("Re-referrals within 12 months", Measure.Unit.PERCENTAGE, Measure.Polarity.LOWER),
-            ("Assessments completed within 45 working days", Measure.Unit.PERCENTAGE, Measure.Polarity.HIGHER),
-            ("Average days from referral to assessment", Measure.Unit.DAYS, Measure.Polarity.LOWER),
-            ("Children subject of a child protection plan", Measure.Unit.RATE, Measure.Polarity.LOWER),
-            ("Agency social workers", Measure.Unit.NUMBER, Measure.Polarity.LOWER)]
+MEASURES = [  # name, unit, polarity, frequency, (low, high) where its values start
+    ("Children seen alone at statutory visits", Measure.Unit.PERCENTAGE, "higher", "monthly", (55, 80)),
+    ("Re-referrals within 12 months", Measure.Unit.PERCENTAGE, "lower", "monthly", (18, 32)),
+    ("Assessments completed within 45 working days", Measure.Unit.PERCENTAGE, "higher", "monthly", (50, 75)),
+    ("Child protection plans lasting two years or more", Measure.Unit.PERCENTAGE, "lower", "quarterly", (4, 12)),
+    ("Core groups held to timescale", Measure.Unit.PERCENTAGE, "higher", "monthly", (60, 85)),
+    ("Social workers receiving monthly supervision", Measure.Unit.PERCENTAGE, "higher", "monthly", (55, 80)),
+    ("Agency social workers", Measure.Unit.NUMBER, "lower", "monthly", (15, 45)),
+    ("Average days from referral to strategy discussion", Measure.Unit.DAYS, "lower", "monthly", (2, 9)),
+    ("Children subject of a child protection plan", Measure.Unit.RATE, "lower", "monthly", (40, 70)),
+    ("Children looked after", Measure.Unit.RATE, "lower", "quarterly", (60, 90)),
+    ("Care leavers in education, employment or training", Measure.Unit.PERCENTAGE, "higher", "quarterly", (40, 60)),
+    ("Case file audits rated good or better", Measure.Unit.PERCENTAGE, "higher", "monthly", (20, 45)),
+    ("Average caseload of a social worker", Measure.Unit.NUMBER, "lower", "monthly", (18, 28)),
+    ("Days from entering care to adoption", Measure.Unit.DAYS, "lower", "quarterly", (500, 700)),
+    ("Child protection training compliance", Measure.Unit.PERCENTAGE, "higher", "monthly", (30, 90)),
+    ("Strategy discussions attended by police", Measure.Unit.PERCENTAGE, "higher", "monthly", (50, 85)),
+    ("Pathway plans up to date", Measure.Unit.PERCENTAGE, "higher", "monthly", (40, 70)),
+    ("Children missing from care", Measure.Unit.NUMBER, "lower", "monthly", (5, 25)),
+    ("Staff survey: caseloads manageable", Measure.Unit.PERCENTAGE, "higher", "annual", (50, 75)),
+    ("Complaints responded to within 20 days", Measure.Unit.PERCENTAGE, "higher", "monthly", (55, 85)),
+]
+STEP = Decimal("0.1")
 
 
-def _measures(rng, plan, count, start, months, posts, actions, themes, lead) -> int:
-    """``count`` measures with a baseline, two dated targets, a tolerance, owners among the
-    plan's posts, links to one to three actions, and a value a month (a random walk kept in range)
-    with the odd correction. Written in bulk, like the updates; returns the values written."""
-    if not count:
-        return 0
-    end = add_months(start, months - 1)
-    measures = Measure.objects.bulk_create(
-        Measure(plan=plan, reference=f"M{n + 1}", name=f"{MEASURES[n % len(MEASURES)][0]} ({n + 1})",
-                unit=MEASURES[n % len(MEASURES)][1], polarity=MEASURES[n % len(MEASURES)][2],
-                frequency=Measure.Frequency.QUARTERLY if n % 7 == 6 else Measure.Frequency.MONTHLY,
-                owner=posts[1] if n % 5 == 0 else rng.choice(posts), baseline_date=start,
-                baseline_value=50, tolerance=5, position=n, is_illustrative=True)
-        for n in range(count))
-    MeasureTarget.objects.bulk_create(
-        MeasureTarget(measure=m, date=day, value=value) for m in measures
-        for day, value in ((add_months(start, months // 2), 60 if m.polarity == Measure.Polarity.HIGHER else 40),
-                           (add_months(end, 1), 75 if m.polarity == Measure.Polarity.HIGHER else 25)))
-    Measure.actions.through.objects.bulk_create(
-        Measure.actions.through(measure_id=m.pk, action_id=a.pk)
-        for m in measures for a in rng.sample(actions, min(len(actions), rng.randint(1, 3))))
-    Measure.themes.through.objects.bulk_create(
-        Measure.themes.through(measure_id=m.pk, theme_id=themes[n % len(themes)].pk) for n, m in enumerate(measures))
-    values = []
-    for measure in measures:
-        level = 50.0
-        for month in range(months):
+def sample_measures(rng, plan, actions, posts, lead, count, start, months, first_action=None) -> tuple[int, int]:
+    """About ``count`` measures for the plan, with their targets, links and values; returns
+    (measures, values). Values follow a noisy line from the baseline towards the second target
+    (sometimes falling short), one for every period the measure expects from the baseline's to
+    the plan's current one; one measure in eight has a corrected value. The first measure is
+    linked to ``first_action``, when given."""
+    current = add_months(start, months - 1)
+    built, links, theme_links, targets, values = [], [], [], [], []
+    for n in range(count):
+        name, unit, polarity, frequency, (low, high) = MEASURES[n % len(MEASURES)]
+        if n >= len(MEASURES):
+            name = f"{name} ({n // len(MEASURES) + 1})"
+        baseline = _in_range(Decimal(str(rng.uniform(low, high))), unit)
+        baseline_month = rng.randrange(0, max(1, months // 6))
+        better = 1 if polarity == "higher" else -1
+        spread = (high - low) or 1
+        goal = baseline + better * Decimal(str(rng.uniform(0.2, 0.6) * spread))
+        goal = _in_range(goal, unit)
+        built.append(Measure(
+            plan=plan, reference=f"M{n + 1}", name=name, unit=unit, polarity=polarity, frequency=frequency,
+            definition=f"{name}, as counted by the council's performance team.", data_source="Performance scorecard",
+            owner=posts[1] if n % 5 == 0 else rng.choice(posts), baseline_value=baseline,
+            baseline_date=add_months(start, baseline_month),
+            tolerance=Decimal(str(max(1, round(spread * 0.1)))), position=n + 1, is_illustrative=True))
+        built[-1].sample = (baseline, goal, baseline_month)
+    built = Measure.objects.bulk_create(built)
+    halfway, end = add_months(start, months // 2 + 1), add_months(start, months)
+    for measure in built:
+        baseline, goal, baseline_month = measure.sample
+        middle = _in_range((baseline + goal) / 2, measure.unit)
+        targets += [MeasureTarget(measure=measure, date=halfway - datetime.timedelta(days=1), value=middle,
+                                  note="Interim target"),
+                    MeasureTarget(measure=measure, date=end - datetime.timedelta(days=1), value=goal,
+                                  note="End of plan")]
+        linked = rng.sample(actions, rng.randint(1, min(3, len(actions))))
+        if first_action is not None and measure.position == 1 and first_action not in linked:
+            linked[0] = first_action
+        links += [Measure.actions.through(measure_id=measure.pk, action_id=a.pk) for a in linked]
+        theme_links += [Measure.themes.through(measure_id=measure.pk, theme_id=theme_id)
+                        for theme_id in sorted({a.theme_id for a in linked})]
+        # How far towards its goal this measure gets: some overshoot, some stall.
+        reach = rng.uniform(0.2, 1.3)
+        expected = Measure.EXPECTED_MONTHS[measure.frequency]
+        span = max(1, months - 1 - baseline_month)
+        periods = []
+        for month in range(baseline_month, months):
             period = add_months(start, month)
-            if not measure.expects_value_in(period):
+            if period.month not in expected and month != baseline_month:
                 continue
-            level = min(100.0, max(0.0, level + rng.uniform(-3, 4) * (1 if measure.polarity == "higher" else -1)))
-            figure = round(level, 1)
-            values.append(MeasureValue(measure=measure, period=period, value=figure, recorded_by=lead,
-                                       recorded_at=_at(add_months(period, 1)), via=MeasureValue.Via.DEMO,
+            progress = Decimal(str(reach * (month - baseline_month) / span))
+            noise = Decimal(str(rng.gauss(0, 0.05) * float(abs(goal - baseline) or 1)))
+            value = _in_range(baseline + (goal - baseline) * progress + noise, measure.unit)
+            values.append(MeasureValue(measure=measure, period=period, value=value, recorded_by=lead,
+                                       recorded_at=_at(add_months(period, 1)), via=MeasureValue.Via.IMPORT,
                                        is_illustrative=True))
-            if rng.random() < 0.03:  # a correction, which supersedes the first for reporting
-                values.append(MeasureValue(measure=measure, period=period, value=round(min(100.0, figure + 0.5), 1),
-                                           commentary="Corrected after data cleansing.", recorded_by=lead,
-                                           recorded_at=_at(add_months(period, 1)) + datetime.timedelta(days=2),
-                                           via=MeasureValue.Via.DEMO, is_illustrative=True))
-    return len(MeasureValue.objects.bulk_create(values, batch_size=5000))
+            periods.append((period, value))
+        if measure.position % 8 == 0 and len(periods) > 1:  # a correction, recorded a week later
+            period, value = periods[rng.randrange(len(periods))]
+            corrected = _in_range(value + Decimal(str(rng.choice([-2, -1, 1, 2]))), measure.unit)
+            values.append(MeasureValue(measure=measure, period=period, value=corrected, recorded_by=lead,
+                                       recorded_at=_at(add_months(period, 1) + datetime.timedelta(days=7)),
+                                       via=MeasureValue.Via.PAGE, commentary="Corrected after validation.",
+                                       is_illustrative=True))
+    assert all(v.period <= current for v in values)
+    MeasureTarget.objects.bulk_create(targets, batch_size=2000)
+    Measure.actions.through.objects.bulk_create(links, batch_size=2000)
+    Measure.themes.through.objects.bulk_create(theme_links, batch_size=2000)
+    MeasureValue.objects.bulk_create(values, batch_size=5000)
+    return len(built), len(values)
+
+
+def _in_range(value: Decimal, unit: str) -> Decimal:
+    """``value`` inside the unit's range, to one decimal place (a whole number of people or days)."""
+    ceiling = Decimal(100) if unit == Measure.Unit.PERCENTAGE else None
+    value = max(Decimal(0), value)
+    value = min(ceiling, value) if ceiling is not None else value
+    return value.quantize(Decimal(1) if unit in (Measure.Unit.NUMBER, Measure.Unit.DAYS) else STEP)
 
 
 def _at(day):
