@@ -130,3 +130,24 @@ def test_the_meeting_page_and_the_pack_ask_the_same_queries_for_10_or_50_measure
     ten = counts()
     add_measures(9, 49)
     assert counts() == ten
+
+
+def test_the_rag_summary_workbook_has_a_measures_sheet(measured_meeting, plan, viewer):
+    import io
+    from decimal import Decimal
+
+    import openpyxl
+
+    from reports.exports import MEASURES_HEADER
+
+    make_measure(plan, "Caseloads", unit="number", position=5)
+    response = client_for(viewer).get(reverse("reports:rag_summary", args=[plan.pk]) + "?format=xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    rows = list(workbook["Measures"].iter_rows(values_only=True))
+    assert rows[0] == tuple(MEASURES_HEADER)
+    reference, name, unit, period, value, target, rag, direction, england, region, neighbours = rows[1]
+    assert (reference, name, unit, period, rag) == ("M1", "Children seen within timescale", "Percentage",
+                                                    "December 2012", "Off target")
+    assert Decimal(str(value)) == 50 and target > 50 and Decimal(str(england)) == 88
+    assert region is None and neighbours is None and "improving" in direction.lower()
+    assert rows[2][:4] == (None, "Caseloads", "Number", None) and rows[2][6] == "No value"
