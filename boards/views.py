@@ -107,6 +107,8 @@ def round_detail(request, round_id):
         "can_manage": access.can_manage_rounds(request.user, round_.plan),
         "reminders": round_.reminders.select_related("user").order_by("-attempted_at")[:50],
         "as_of": as_of,
+        # Measures take no part in the round's fixed statuses: the plan's view of its period reads them.
+        "missing_measures": PeriodView.of_plan(round_.plan, round_.period, as_of).missing_measure_values(),
     }
     return render(request, "boards/round_detail.html", context)
 
