@@ -16,7 +16,7 @@ from improvement import access
 from improvement.clock import today
 from improvement.filters import ActionFilter
 from improvement.lib.spreadsheets import XLSX_TYPE, csv_lines, xlsx_bytes
-from improvement.models import Action, Comparator, parse_period, period_label
+from improvement.models import Action, Comparator, Measure, parse_period, period_label
 from improvement.reporting import PeriodView
 
 from .pdf import html_to_pdf
@@ -133,14 +133,16 @@ def rag_summary_download(request, plan_id):
 
 
 SCRUTINY_HEADER = ["Group", "Number", "Requirement", "Recommendation", "Conclusion", "Comment",
-                   "Evidence considered", "Actions", "Lead's own status", "Disagrees"]
+                   "Evidence considered", "Actions", "Lead's own status", "Disagrees", "Measures"]
 
 
 def scrutiny_rows(review):
     rows = []
-    assessments = (review.assessments.select_related("recommendation__source")
-                   .prefetch_related("actions").order_by("number_sort"))
+    assessments = list(review.assessments.select_related("recommendation__source")
+                       .prefetch_related("actions__impact_measures", "recommendation__measures")
+                       .order_by("number_sort"))
     lead_statuses = review.lead_statuses()
+    readings = review_measure_readings(review, assessments)
     for assessment in assessments:
         actions = list(assessment.actions.all())
         statuses = [lead_statuses.get(a.pk) for a in actions]
@@ -151,8 +153,35 @@ def scrutiny_rows(review):
             "; ".join(a.number for a in actions),
             "; ".join(f"{a.number}: {s.label if s else 'No update'}" for a, s in zip(actions, statuses, strict=True)),
             "Yes" if any(assessment.disagrees_with(s) for s in statuses) else "No",
+            "; ".join(measure_text(readings[pk]) for pk in linked_measures(assessment)),
         ])
     return rows
+
+
+def linked_measures(assessment) -> list[int]:
+    """The ids of the measures linked to a reviewed item: its recommendation's, then its actions'
+    impact measures, each once."""
+    measures = list(assessment.recommendation.measures.all()) if assessment.recommendation else []
+    for action in assessment.actions.all():
+        measures += action.impact_measures.all()
+    return list(dict.fromkeys(measure.pk for measure in measures))
+
+
+def review_measure_readings(review, assessments) -> dict:
+    """{measure id: MeasureReading} for the measures linked to the review's items, as the review's
+    period view reads them (values recorded after the review's date are not yet known)."""
+    ids = {pk for assessment in assessments for pk in linked_measures(assessment)}
+    if not ids:
+        return {}
+    return {reading.measure.pk: reading
+            for reading in review.period_view().measure_readings(Measure.objects.filter(pk__in=ids))}
+
+
+def measure_text(reading) -> str:
+    measure = reading.measure
+    name = f"{measure.reference} {measure.name}" if measure.reference else measure.name
+    value = f"{reading.value_text} ({reading.value.period_label})" if reading.value else reading.value_text
+    return f"{name}: {value}, target {reading.target_text}, {reading.rag.label}"
 
 
 @require_GET

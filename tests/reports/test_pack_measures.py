@@ -151,3 +151,34 @@ def test_the_rag_summary_workbook_has_a_measures_sheet(measured_meeting, plan, v
     assert Decimal(str(value)) == 50 and target > 50 and Decimal(str(england)) == 88
     assert region is None and neighbours is None and "improving" in direction.lower()
     assert rows[2][:4] == (None, "Caseloads", "Number", None) and rows[2][6] == "No value"
+
+
+def test_the_scrutiny_summary_lists_each_items_linked_measures_as_of_the_review(pack_meeting, plan, board, measure,
+                                                                                recommendation, lead, scrutiny):
+    import csv
+    import io
+
+    from boards.models import Assessment, ScrutinyReview
+
+    measure.recommendations.add(recommendation)
+    measure.record_value(period=DEC, value="50", by=lead, written_at=at(10))
+    measure.record_value(period=DEC, value="99", by=lead, written_at=at(19))  # after the review
+    impact = make_measure(plan, "Visits on time", position=2)
+    action = plan.actions.get(number="1.2")
+    impact.actions.add(action)
+    review = ScrutinyReview.objects.create(board=board, plan=plan, title="Review", scope="All",
+                                           date=datetime.date(2012, 12, 15))
+    Assessment.objects.create(review=review, number="1", requirement="r", conclusion="unknown",
+                              recommendation=recommendation).actions.add(action)
+    Assessment.objects.create(review=review, number="2", requirement="s", conclusion="unknown")
+    client = client_for(scrutiny)
+    response = client.get(reverse("reports:scrutiny_summary", args=[review.pk, "csv"]))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0]["Measures"] == ("Children seen within timescale: 50% (December 2012), target "
+                                   f"{measure.format(measure.target_for(DEC))}, Off target; "
+                                   "Visits on time: No value yet, target "
+                                   f"{impact.format(impact.target_for(DEC))}, No value")
+    assert rows[1]["Measures"] == ""
+    pdf = client.get(reverse("reports:scrutiny_summary", args=[review.pk, "pdf"]))
+    text = " ".join(pdf_text(pdf.content).split())
+    assert "Measures: Children seen within timescale: 50%" in text and "99%" not in text
