@@ -507,6 +507,15 @@ class Meeting(models.Model):
                 flag(row, Reason.ADDED, f"Added by {item.added_by}: {item.reason}")
         return sorted(entries.values(), key=AttentionEntry.rank)
 
+    def attention_measures(self, view: PeriodView | None = None, readings: list | None = None) -> list:
+        """The measures that need the board's attention: those Off target as the meeting's period
+        view reads them (values recorded after the meeting's date are not yet known), as
+        ``MeasureReading``s in the scorecard's order. ``readings`` are the view's measure readings,
+        if already read."""
+        if readings is None:
+            readings = (view or self.period_view()).measure_readings()
+        return [reading for reading in readings if reading.is_off_target]
+
     def open_notes_carried_in(self):
         """Review notes from earlier meetings of this board on this plan still open or carried
         forward: they are on this meeting's agenda."""

@@ -107,6 +107,8 @@ def round_detail(request, round_id):
         "can_manage": access.can_manage_rounds(request.user, round_.plan),
         "reminders": round_.reminders.select_related("user").order_by("-attempted_at")[:50],
         "as_of": as_of,
+        # Measures take no part in the round's fixed statuses: the plan's view of its period reads them.
+        "missing_measures": PeriodView.of_plan(round_.plan, round_.period, as_of).missing_measure_values(),
     }
     return render(request, "boards/round_detail.html", context)
 
@@ -195,7 +197,8 @@ ATTENTION_SHOWN = 10
 def _attention(request, meeting) -> dict:
     """The ranked attention list, its summary by reason and the filter in the URL
     (``?reason=overdue``, ``?show=all``), so the filters are links that work without JavaScript."""
-    entries = meeting.attention_list()
+    view = meeting.period_view()
+    entries = meeting.attention_list(view)
     Reason = AttentionEntry.Reason
     attention_statuses = [status.label for status in meeting.plan.rag_scheme.statuses.order_by("-severity")
                           if status.needs_board_attention]
@@ -215,6 +218,7 @@ def _attention(request, meeting) -> dict:
         "attention_reason": reason,
         "attention_reason_label": labels.get(reason, ""),
         "attention_hidden": 0 if show_all else max(len(chosen) - ATTENTION_SHOWN, 0),
+        "attention_measures": meeting.attention_measures(view),
     }
 
 

@@ -16,7 +16,7 @@ from improvement import access
 from improvement.clock import today
 from improvement.filters import ActionFilter
 from improvement.lib.spreadsheets import XLSX_TYPE, csv_lines, xlsx_bytes
-from improvement.models import Action, parse_period, period_label
+from improvement.models import Action, Comparator, Measure, parse_period, period_label
 from improvement.reporting import PeriodView
 
 from .pdf import html_to_pdf
@@ -24,6 +24,10 @@ from .pdf import html_to_pdf
 RAG_HEADER = ["Theme", "Number", "References", "Action", "Leads", "Lead agency", "Due date",
               "Status this period", "Status last period", "Movement", "Review note", "Overdue",
               "Scrutiny conclusion"]
+
+
+MEASURES_HEADER = ["Reference", "Measure", "Unit", "Period of latest value", "Value", "Target", "RAG",
+                   "Direction of travel", "England", "Region", "Statistical neighbours"]
 
 
 class ExportError(ValueError):
@@ -40,8 +44,7 @@ def rag_summary(plan, *, period=None, query=None, as_of=None):
     if not filters.is_valid():
         problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filters.errors.items())
         raise ExportError(f"The filters could not be read ({problems}).")
-    round_ = UpdateRound.objects.filter(plan=plan, period=period).first()
-    view = round_.period_view(as_of) if round_ else PeriodView.of_plan(plan, period, as_of)
+    round_, view = _period_view(plan, period, as_of)
     reported = view.entries(filters.qs)
     conclusions = {}
     for action_id, conclusion in (Assessment.objects.filter(actions__in=filters.qs.values("pk"))
@@ -76,6 +79,28 @@ def rag_summary(plan, *, period=None, query=None, as_of=None):
     return about, RAG_HEADER, rows, summary
 
 
+def _period_view(plan, period, as_of):
+    """The period's round (or None) and the period as it reports it, judged as of ``as_of``."""
+    round_ = UpdateRound.objects.filter(plan=plan, period=period).first()
+    return round_, round_.period_view(as_of) if round_ else PeriodView.of_plan(plan, period, as_of)
+
+
+def measure_rows(plan, *, period=None, as_of=None) -> list[list]:
+    """The "Measures" sheet: each measure of the plan as the period reads it, judged as of
+    ``as_of`` (values as numbers in the measure's unit; the period of the value counted)."""
+    _round, view = _period_view(plan, period or plan.current_period, as_of or today())
+    rows = []
+    for reading in view.measure_readings():
+        measure, value = reading.measure, reading.value
+        comparators = [reading.comparators.get(code) for code, _label in Comparator.choices]
+        rows.append([
+            measure.reference, measure.name, measure.get_unit_display(), value.period_label if value else "",
+            value.value if value else None, reading.target, reading.rag.label, reading.direction.words,
+            *[comparator.value if comparator else None for comparator in comparators],
+        ])
+    return rows
+
+
 def rag_summary_file(plan, fmt, **kwargs) -> tuple[bytes | object, str]:
     about, header, rows, summary = rag_summary(plan, **kwargs)
     if fmt == "csv":
@@ -85,8 +110,9 @@ def rag_summary_file(plan, fmt, **kwargs) -> tuple[bytes | object, str]:
             yield from (line.lstrip("\ufeff") for line in csv_lines(header, rows))
         return lines(), "text/csv; charset=utf-8"
     if fmt == "xlsx":
+        measures = measure_rows(plan, period=kwargs.get("period"), as_of=kwargs.get("as_of"))
         return xlsx_bytes([("Actions", header, rows), ("Summary", summary[0], summary[1:]),
-                           ("About", ["Item", "Value"], about)]), XLSX_TYPE
+                           ("Measures", MEASURES_HEADER, measures), ("About", ["Item", "Value"], about)]), XLSX_TYPE
     raise ExportError("The format must be csv or xlsx.")
 
 
@@ -107,14 +133,16 @@ def rag_summary_download(request, plan_id):
 
 
 SCRUTINY_HEADER = ["Group", "Number", "Requirement", "Recommendation", "Conclusion", "Comment",
-                   "Evidence considered", "Actions", "Lead's own status", "Disagrees"]
+                   "Evidence considered", "Actions", "Lead's own status", "Disagrees", "Measures"]
 
 
 def scrutiny_rows(review):
     rows = []
-    assessments = (review.assessments.select_related("recommendation__source")
-                   .prefetch_related("actions").order_by("number_sort"))
+    assessments = list(review.assessments.select_related("recommendation__source")
+                       .prefetch_related("actions__impact_measures", "recommendation__measures")
+                       .order_by("number_sort"))
     lead_statuses = review.lead_statuses()
+    readings = review_measure_readings(review, assessments)
     for assessment in assessments:
         actions = list(assessment.actions.all())
         statuses = [lead_statuses.get(a.pk) for a in actions]
@@ -125,8 +153,35 @@ def scrutiny_rows(review):
             "; ".join(a.number for a in actions),
             "; ".join(f"{a.number}: {s.label if s else 'No update'}" for a, s in zip(actions, statuses, strict=True)),
             "Yes" if any(assessment.disagrees_with(s) for s in statuses) else "No",
+            "; ".join(measure_text(readings[pk]) for pk in linked_measures(assessment)),
         ])
     return rows
+
+
+def linked_measures(assessment) -> list[int]:
+    """The ids of the measures linked to a reviewed item: its recommendation's, then its actions'
+    impact measures, each once."""
+    measures = list(assessment.recommendation.measures.all()) if assessment.recommendation else []
+    for action in assessment.actions.all():
+        measures += action.impact_measures.all()
+    return list(dict.fromkeys(measure.pk for measure in measures))
+
+
+def review_measure_readings(review, assessments) -> dict:
+    """{measure id: MeasureReading} for the measures linked to the review's items, as the review's
+    period view reads them (values recorded after the review's date are not yet known)."""
+    ids = {pk for assessment in assessments for pk in linked_measures(assessment)}
+    if not ids:
+        return {}
+    return {reading.measure.pk: reading
+            for reading in review.period_view().measure_readings(Measure.objects.filter(pk__in=ids))}
+
+
+def measure_text(reading) -> str:
+    measure = reading.measure
+    name = f"{measure.reference} {measure.name}" if measure.reference else measure.name
+    value = f"{reading.value_text} ({reading.value.period_label})" if reading.value else reading.value_text
+    return f"{name}: {value}, target {reading.target_text}, {reading.rag.label}"
 
 
 @require_GET

@@ -13,8 +13,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from boards.models import Decision, FollowUp, ReviewNote, ReviewResponse
-from improvement.lib.charts import stacked_bars
-from improvement.models import Action, StatusSummary, add_months, period_label
+from improvement.lib.charts import line_chart, stacked_bars
+from improvement.models import Action, Comparator, StatusSummary, add_months, period_label
 from improvement.reporting import status_summaries_by_period
 
 from . import pdfparts
@@ -23,6 +23,7 @@ from .pdf import html_to_pdf
 from .pdfparts import Piece, contents
 
 TREND_PERIODS = 12
+MEASURE_TREND_PERIODS = 12  # the values each measure's trend chart and its table show
 
 
 @dataclass
@@ -92,6 +93,7 @@ def pack_context(meeting, *, status_label="Draft", version_label="Draft") -> dic
     periods = [add_months(period, -n) for n in range(TREND_PERIODS - 1, -1, -1)]
     trend = status_summaries_by_period(plan, periods, view=view)
 
+    measures = scorecard(view.measure_readings())
     attention = meeting.attention_list(view, with_updates=True) if round_ else []
     attention_ids = [entry.action.pk for entry in attention]
     open_notes = _notes(ReviewNote.objects.filter(action_id__in=attention_ids)
@@ -135,14 +137,36 @@ def pack_context(meeting, *, status_label="Draft", version_label="Draft") -> dic
         "chart": stacked_bars(periods, trend),
         "attention": attention,
         "attention_rows": attention,
+        "measures": measures,
+        "attention_measures": meeting.attention_measures(readings=measures),
         "plan_pieces": [Piece(section, section.rows, first=not n) for n, section in enumerate(sections)],
-        "contents": contents(sections),
+        "contents": contents(sections, scorecard=bool(measures)),
         "notes_since": _notes(notes_since),
         "since": since,
         "decisions": list(decisions.select_related("action", "meeting").order_by("meeting__date", "pk")),
         "follow_ups": list(follow_ups),
         "missing_messages": missing_messages,
     }
+
+
+def scorecard(readings):
+    """The measures' readings for the pack's "Performance scorecard": each with its comparators in
+    order (``comparator_list``: (name, value written, or "")) and, when it has values, a small
+    chart of its last values against their targets (``chart``) and those figures (``figures``:
+    period, value, target) for the table beside it."""
+    for reading in readings:
+        measure = reading.measure
+        reading.comparator_list = [(label, measure.format(reading.comparators[code].value)
+                                    if code in reading.comparators else "") for code, label in Comparator.choices]
+        reading.chart_id = f"measure-chart-{measure.pk}"
+        recent = reading.series[-MEASURE_TREND_PERIODS:]
+        targets = [measure.target_for(value.period) for value in recent]
+        reading.figures = [(value.period_label, measure.format(value.value),
+                            measure.format(target) if target is not None else "No target set")
+                           for value, target in zip(recent, targets, strict=True)]
+        reading.chart = line_chart([f"{value.period:%b %y}" for value in recent], [value.value for value in recent],
+                                   targets, width=520, height=200, format_value=measure.format) if recent else None
+    return readings
 
 
 def _notes(queryset):

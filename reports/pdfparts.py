@@ -70,7 +70,7 @@ class Piece:
     continued: bool = False  # the rest of a table that an earlier part began: no theme heading
 
 
-def contents(sections, pages=None) -> list[dict]:
+def contents(sections, pages=None, *, scorecard=False) -> list[dict]:
     """The contents list; ``pages`` maps anchors to page numbers once the PDF parts are laid out
     (without it, the PDF works them out itself with CSS target-counter)."""
     pages = pages or {}
@@ -79,7 +79,9 @@ def contents(sections, pages=None) -> list[dict]:
         return {"anchor": anchor, "label": label, "page": pages.get(anchor), "children": list(children)}
 
     themes = [entry(f"theme-{section.theme.pk}", str(section.theme)) for section in sections]
-    return [entry("summary", "Summary"), entry("attention", "For the board’s attention"),
+    return [entry("summary", "Summary"),
+            *([entry("scorecard", "Performance scorecard")] if scorecard else []),
+            entry("attention", "For the board’s attention"),
             entry("plan", "The plan by theme", themes), entry("notes", "Review notes, challenges and decisions"),
             entry("key", "Key and abbreviations")]
 
@@ -218,7 +220,8 @@ def _spread(item_id) -> int:
 
 def pack_parts(context) -> list[Part | Flow]:
     """The pack after its cover and contents: its sections, each starting on a new page."""
-    return [Part("reports/pack/summary.html", {}), AttentionFlow(context["attention"]),
+    scorecard = [Part("reports/pack/scorecard.html", {})] if context["measures"] else []
+    return [Part("reports/pack/summary.html", {}), *scorecard, AttentionFlow(context["attention"]),
             PlanFlow(context["sections"]), Part("reports/pack/notes.html", {})]
 
 
@@ -264,7 +267,8 @@ def render_in_parts(context, *, title, store=None) -> tuple[bytes, int]:
         numbers = work.part(margins("numbers", total), margins=True)
         work.start()
         pages = {name: index + 1 for name, (index, _x, _y) in anchors.items()}
-        cover_html = html("reports/pack/cover.html", {"contents": contents(context["sections"], pages)})
+        cover_html = html("reports/pack/cover.html", {"contents": contents(context["sections"], pages,
+                                                                        scorecard=bool(context["measures"]))})
         front = render_part(cover_html, title, extra_anchors=tuple(anchors))
         work.finish()
         if front.pages == front_pages:

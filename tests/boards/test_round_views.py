@@ -231,3 +231,15 @@ def test_a_deadline_already_passed_is_opened_only_once_confirmed(plan, manager, 
     response = client.post(rounds_url(plan), {**data, "confirm_unusual": "on"})
     assert response.status_code == 302
     assert UpdateRound.objects.get().deadline == datetime.date(2012, 12, 10)
+
+
+def test_round_page_counts_and_lists_the_measures_missing_this_periods_value(plan, open_round, measure, lead,
+                                                                            manager, frozen_today):
+    from tests.conftest import make_measure
+
+    recorded = make_measure(plan, "Visits on time", position=2)
+    recorded.record_value(period=open_round.period, value="80", by=lead)
+    page = client_for(manager).get(open_round.get_absolute_url()).content.decode()
+    assert "Measures missing a December 2012 value (1)" in page
+    assert "Children seen within timescale" in page and str(measure.owner) in page
+    assert "Visits on time" not in page

@@ -55,7 +55,7 @@ def test_rag_summary_for_an_earlier_period(pack_meeting, viewer):
 def test_rag_summary_xlsx_has_actions_summary_and_about_sheets(pack_meeting, viewer):
     response = client_for(viewer).get(rag_url(pack_meeting.plan, "?format=xlsx"))
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["Actions", "Summary", "About"]
+    assert workbook.sheetnames == ["Actions", "Summary", "Measures", "About"]
     actions = list(workbook["Actions"].iter_rows(values_only=True))
     assert [row[1] for row in actions[1:]] == ["1.1", "1.2"]
     summary = list(workbook["Summary"].iter_rows(values_only=True))
@@ -91,7 +91,7 @@ def test_rag_summary_command_writes_csv_and_xlsx(pack_meeting, tmp_path):
     assert "1.1" in (tmp_path / "rag.csv").read_text(encoding="utf-8")
     call_command("rag_summary", plan=pack_meeting.plan.pk, format="xlsx", output=str(tmp_path / "rag.xlsx"),
                  stdout=out)
-    assert openpyxl.load_workbook(tmp_path / "rag.xlsx").sheetnames == ["Actions", "Summary", "About"]
+    assert openpyxl.load_workbook(tmp_path / "rag.xlsx").sheetnames == ["Actions", "Summary", "Measures", "About"]
     with pytest.raises(CommandError, match="not a period"):
         call_command("rag_summary", plan=pack_meeting.plan.pk, period="December", format="csv",
                      output=str(tmp_path / "x.csv"))
@@ -179,7 +179,7 @@ def test_rag_summary_command_writes_a_note_with_control_characters(pack_meeting,
     store_unnormalised_text(pack_meeting.plan.actions.get(number="1.2"))
     call_command("rag_summary", plan=pack_meeting.plan.pk, format="xlsx", output=str(tmp_path / "rag.xlsx"),
                  stdout=io.StringIO())
-    assert openpyxl.load_workbook(tmp_path / "rag.xlsx").sheetnames == ["Actions", "Summary", "About"]
+    assert openpyxl.load_workbook(tmp_path / "rag.xlsx").sheetnames == ["Actions", "Summary", "Measures", "About"]
 
 
 def test_scrutiny_summary_of_a_comment_with_control_characters_still_exports(plan, board, scrutiny):
