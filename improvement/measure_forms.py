@@ -204,6 +204,9 @@ class ComparatorForm(forms.Form):
     VALUE_FIELDS = {Comparator.ENGLAND: "england", Comparator.REGION: "region",
                     Comparator.STATISTICAL_NEIGHBOURS: "statistical_neighbours"}
 
+    VALUE_WORDS = {Comparator.ENGLAND: "England value", Comparator.REGION: "region’s value",
+                   Comparator.STATISTICAL_NEIGHBOURS: "statistical neighbours’ value"}
+
     def __init__(self, *args, measure, **kwargs):
         super().__init__(*args, **kwargs)
         self.measure = measure
@@ -222,8 +225,7 @@ class ComparatorForm(forms.Form):
             text = (cleaned.get(name) or "").strip()
             if text:
                 try:
-                    cleaned[name] = parse_in_unit(text, self.measure.unit,
-                                                  f"{Comparator(comparator).label.lower()} value")
+                    cleaned[name] = parse_in_unit(text, self.measure.unit, self.VALUE_WORDS[comparator])
                 except forms.ValidationError as error:
                     self.add_error(name, error)
             else:

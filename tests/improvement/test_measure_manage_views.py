@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from improvement.models import ComparatorValue, Measure, MeasureTarget
-from tests.conftest import client_for, make_action, make_measure
+from tests.conftest import client_for, make_action
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def test_add_more_rows_shows_what_was_typed_with_three_more_rows_and_saves_nothi
     ({"tolerance": "-1"}, [], "The tolerance is below zero"),
     ({"baseline_value": "120"}, [], "The baseline “120” is more than 100"),
     ({}, [(datetime.date(2015, 3, 31), "95", "")], "31 March 2015 is outside the plan"),
-    ({}, [(datetime.date(2013, 3, 31), "14 days", "")], "The target"),
+    ({}, [(datetime.date(2013, 3, 31), "14 days", "")], "The target “14 days” is a number of days"),
 ], ids=["negative tolerance", "percentage baseline 120", "target date outside plan", "target in the wrong unit"])
 def test_a_refused_measure_says_what_to_fix_and_saves_nothing(plan, theme, long_action, lead_post, manager,
                                                               changes, targets, message):
@@ -193,7 +193,7 @@ def test_a_manager_enters_comparators_for_a_period_and_a_later_figure_replaces_i
 
 @pytest.mark.parametrize(("data", "message"), [
     ({"england": "120"}, "more than 100"),
-    ({"england": "14 days"}, "The england value"),
+    ({"england": "14 days"}, "The England value “14 days” is a number of days"),
     ({"region": "70"}, "Enter which region the value is for"),
     ({}, "Enter at least one comparator value"),
 ])
