@@ -207,3 +207,19 @@ def test_the_manage_page_links_to_the_measures(plan, manager):
     page = client_for(manager).get(reverse("improvement:plan_manage", args=[plan.pk])).content.decode()
     assert reverse("improvement:measure_list", args=[plan.pk]) in page
     assert reverse("improvement:measure_create", args=[plan.pk]) in page
+
+
+def test_an_administrator_sees_measures_in_the_admin_but_cannot_change_a_recorded_value(measure, plan, lead):
+    from improvement.models import MeasureValue
+    from tests.conftest import make_user
+
+    value = measure.record_value(period=plan.current_period, value="50", by=lead)
+    client = client_for(make_user("administrator", is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:improvement_measure_change", args=[measure.pk]))
+    assert page.status_code == 200 and "95.0000" in page.content.decode()  # its target, inline
+    assert client.get(reverse("admin:improvement_measurevalue_change", args=[value.pk])).status_code == 200
+    client.post(reverse("admin:improvement_measurevalue_change", args=[value.pk]), {"value": "60"})
+    assert client.post(reverse("admin:improvement_measurevalue_delete", args=[value.pk]), {"post": "yes"}
+                       ).status_code == 403
+    assert client.get(reverse("admin:improvement_measurevalue_add")).status_code == 403
+    assert MeasureValue.objects.get().value == Decimal("50")
