@@ -223,3 +223,9 @@ def test_an_administrator_sees_measures_in_the_admin_but_cannot_change_a_recorde
                        ).status_code == 403
     assert client.get(reverse("admin:improvement_measurevalue_add")).status_code == 403
     assert MeasureValue.objects.get().value == Decimal("50")
+
+
+def test_the_measure_page_links_a_manager_to_changing_it(measure, manager):
+    page = client_for(manager).get(measure.get_absolute_url()).content.decode()
+    for name in ("measure_edit", "measure_comparators", "measure_delete"):
+        assert reverse(f"improvement:{name}", args=[measure.pk]) in page
