@@ -11,7 +11,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Action,
+    ComparatorValue,
     Evidence,
+    Measure,
+    MeasureTarget,
+    MeasureValue,
     Milestone,
     Objective,
     Organisation,
@@ -216,6 +220,55 @@ class EvidenceAdmin(AuditedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class MeasureTargetInline(admin.TabularInline):
+    model = MeasureTarget
+    fields = ["date", "value", "note"]
+    extra = 0
+
+
+@admin.register(Measure)
+class MeasureAdmin(AuditedAdmin):
+    list_display = ["__str__", "plan", "unit", "polarity", "frequency", "owner"]
+    list_filter = ["plan", "unit", "frequency"]
+    list_select_related = ["plan", "owner"]
+    search_fields = ["reference", "name", "definition"]
+    filter_horizontal = ["themes", "actions", "recommendations"]
+    inlines = [MeasureTargetInline]
+
+    def has_delete_permission(self, request, obj=None):
+        # A measure with recorded values cannot be deleted (the values are protected).
+        if obj is not None and obj.values.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(MeasureValue)
+class MeasureValueAdmin(AuditedAdmin):
+    """Read-only: measure values are append-only, recorded on the measure's page or imported."""
+
+    list_display = ["measure", "period", "value", "recorded_by", "recorded_at", "via", "is_illustrative"]
+    list_filter = ["measure__plan", "period", "via", "is_illustrative"]
+    list_select_related = ["measure", "recorded_by"]
+    search_fields = ["measure__name", "measure__reference", "commentary"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ComparatorValue)
+class ComparatorValueAdmin(AuditedAdmin):
+    list_display = ["measure", "period", "comparator", "area", "value", "source"]
+    list_filter = ["measure__plan", "comparator", "period"]
+    list_select_related = ["measure"]
+    search_fields = ["measure__name", "area", "source"]
 
 
 class RagStatusInline(admin.TabularInline):

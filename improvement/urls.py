@@ -3,7 +3,15 @@ includes them beside the other apps' pages and the project's own (sign-in, admin
 
 from django.urls import path
 
-from . import import_views, manage_views, measure_import_views, measure_views, people_views, views
+from . import (
+    import_views,
+    manage_views,
+    measure_import_views,
+    measure_manage_views,
+    measure_views,
+    people_views,
+    views,
+)
 
 app_name = "improvement"
 
@@ -75,6 +83,12 @@ urlpatterns = [
     path("plans/<int:plan_id>/measures/", measure_views.measure_list, name="measure_list"),
     path("measures/<int:measure_id>/", measure_views.measure_detail, name="measure_detail"),
     path("measures/<int:measure_id>/values/new/", measure_views.measure_record_value, name="measure_record_value"),
+    # Measures: defining them, and comparators by hand (mmanage)
+    path("plans/<int:plan_id>/measures/new/", measure_manage_views.measure_create, name="measure_create"),
+    path("measures/<int:measure_id>/edit/", measure_manage_views.measure_edit, name="measure_edit"),
+    path("measures/<int:measure_id>/delete/", measure_manage_views.measure_delete, name="measure_delete"),
+    path("measures/<int:measure_id>/comparators/", measure_manage_views.measure_comparators,
+         name="measure_comparators"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("privacy/", views.privacy_notice, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),

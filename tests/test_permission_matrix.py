@@ -105,6 +105,11 @@ RULES = {
     "improvement:measure_list": ("GET", lambda w: [w["plan"].pk], READ),
     "improvement:measure_detail": ("GET", lambda w: [w["measure"].pk], READ),
     "improvement:measure_record_value": ("GET", lambda w: [w["measure"].pk], only("lead", "manager")),
+    # Measures: only the plan's managers define them (the lead, their owner, may read but not change them).
+    "improvement:measure_create": ("GET", lambda w: [w["plan"].pk], only("manager")),
+    "improvement:measure_edit": ("GET", lambda w: [w["measure"].pk], only("manager")),
+    "improvement:measure_delete": ("GET", lambda w: [w["measure"].pk], only("manager")),
+    "improvement:measure_comparators": ("GET", lambda w: [w["measure"].pk], only("manager")),
     "improvement:evidence_download": ("GET", lambda w: [w["evidence"].pk], READ),
     # A background export is private to whoever asked for it (the manager, here).
     "improvement:export_detail": ("GET", lambda w: [w["export"].pk], {"anonymous": SIGN_IN, "manager": 200,
