@@ -88,6 +88,7 @@ class MeasureForm(VersionedModelForm):
         self.fields["actions"].queryset = plan.actions.order_by("number_sort", "pk")
         self.fields["actions"].label_from_instance = lambda a: f"{a.number}: {a.description[:90]}"
         self.fields["recommendations"].queryset = access.recommendation_choices(plan)
+        self.fields["baseline_date"].required_if = "baseline_value"
         if self.instance.pk and self.instance.baseline_value is not None and not self.is_bound:
             self.initial["baseline_value"] = rules.format_value(self.instance.baseline_value, self.instance.unit)
         if self.instance.pk and self.instance.values.exists():
@@ -125,6 +126,10 @@ class TargetForm(forms.Form):
     def __init__(self, *args, unit=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.unit = unit
+        self.fields["date"].required_if = "value"  # a row filled in needs both (a blank row is left out)
+        self.fields["value"].required_if = "date"
+        if unit in UNIT_HINTS:
+            self.fields["value"].help_text = f"In the measure’s unit: {UNIT_HINTS[unit]}"
         self.fields["value"].widget.attrs.update({"class": "govuk-input--width-10", "spellcheck": "false"})
 
     @property
@@ -214,6 +219,7 @@ class ComparatorForm(forms.Form):
         periods = [add_months(current, -n) for n in range(self.PERIODS_BACK + 1)]
         self.fields["period"].choices = [(p.isoformat(), period_label(p)) for p in periods]
         self.fields["period"].initial = current.isoformat()
+        self.fields["region_area"].required_if = "region"
         hint = f"In the measure’s unit: {UNIT_HINTS.get(measure.unit, '')}. Leave blank to keep what is held."
         for name in self.VALUE_FIELDS.values():
             self.fields[name].help_text = " ".join(filter(None, [self.fields[name].help_text, hint]))
