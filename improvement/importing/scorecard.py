@@ -105,15 +105,9 @@ class Problem:
         return f"{self.where}: {self.message}"
 
 
-@dataclass
-class Entry:
-    """One value that the import will record."""
-
-    measure: Measure
-    period: datetime.date
-    value: Decimal
-    commentary: str = ""
-    previous: MeasureValue | None = None  # the value it supersedes
+class _Shown:
+    """How an entry of the preview reads: its period, its figure and the one it replaces, in the
+    measure's unit."""
 
     @property
     def period_label(self) -> str:
@@ -129,7 +123,18 @@ class Entry:
 
 
 @dataclass
-class ComparatorEntry:
+class Entry(_Shown):
+    """One value that the import will record."""
+
+    measure: Measure
+    period: datetime.date
+    value: Decimal
+    commentary: str = ""
+    previous: MeasureValue | None = None  # the value it supersedes
+
+
+@dataclass
+class ComparatorEntry(_Shown):
     """One benchmark figure that the import will store (or replace)."""
 
     measure: Measure
@@ -139,18 +144,6 @@ class ComparatorEntry:
     value: Decimal
     source: str
     previous: ComparatorValue | None = None
-
-    @property
-    def period_label(self) -> str:
-        return period_label(self.period)
-
-    @property
-    def value_text(self) -> str:
-        return self.measure.format(self.value)
-
-    @property
-    def previous_text(self) -> str:
-        return self.measure.format(self.previous.value) if self.previous else ""
 
 
 @dataclass
