@@ -9,7 +9,7 @@ import calendar
 import datetime
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 PERCENTAGE = "percentage"
 NUMBER = "number"
@@ -58,6 +58,10 @@ def target_on(day: datetime.date, targets, baseline=None) -> Decimal | None:
     straight line from one to the next; from the baseline (a (date, value) pair, if set) to the
     first target likewise; after the last target its value holds. Before the first target, with
     no baseline to start the line from, there is no target yet (None): the measure has no RAG.
+
+    A target between two points is rounded to the precision the trajectory is written in (targets
+    of 36% and 60% give whole per cents, 93.5% gives tenths): the board is shown the target the
+    value is judged against, not "58.36%", which nobody set.
     """
     points = sorted(targets)
     if not points:
@@ -71,8 +75,17 @@ def target_on(day: datetime.date, targets, baseline=None) -> Decimal | None:
     for (start, start_value), (end, end_value) in zip(points, points[1:], strict=False):
         if start <= day <= end:
             fraction = Decimal((day - start).days) / Decimal((end - start).days)
-            return start_value + (end_value - start_value) * fraction
+            return _to_places(start_value + (end_value - start_value) * fraction, _places(points))
     return points[-1][1]
+
+
+def _places(points) -> int:
+    """Decimal places the trajectory is written in: the most any of its points has."""
+    return max((-min(0, Decimal(value).normalize().as_tuple().exponent) for _day, value in points), default=0)
+
+
+def _to_places(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def rag_of(value: Decimal | None, target: Decimal | None, *, tolerance: Decimal, polarity: str) -> Rag:

@@ -56,9 +56,17 @@ def test_target_holds_after_the_last_target():
 def test_before_the_first_target_the_line_starts_from_the_baseline():
     targets = [(datetime.date(2013, 3, 31), D("95"))]
     baseline = (datetime.date(2012, 9, 30), D("35"))
-    # 30 Sep 2012 to 31 Mar 2013 is 182 days; 31 Dec 2012 is 92 days in.
-    expected = D("35") + D("60") * D(92) / D(182)
-    assert rules.target_on(datetime.date(2012, 12, 31), targets, baseline) == expected
+    # 30 Sep 2012 to 31 Mar 2013 is 182 days; 31 Dec 2012 is 92 days in: 35 + 60 x 92/182 = 65.33,
+    # shown and judged as the whole per cent the trajectory is written in.
+    assert rules.target_on(datetime.date(2012, 12, 31), targets, baseline) == D("65")
+
+
+def test_a_target_between_points_is_rounded_to_the_precision_the_trajectory_is_written_in():
+    targets = [(datetime.date(2013, 3, 31), D("93.5"))]
+    baseline = (datetime.date(2012, 9, 30), D("35.0000"))  # as the database holds it
+    # 35 + 58.5 x 92/182 = 64.571...
+    assert rules.target_on(datetime.date(2012, 12, 31), targets, baseline) == D("64.6")
+    assert rules.target_on(datetime.date(2013, 3, 31), targets, baseline) == D("93.5")
 
 
 def test_before_the_first_target_with_no_baseline_there_is_no_target_yet():
@@ -165,8 +173,8 @@ def test_the_period_view_reads_each_measure_for_its_period(plan, measure, lead, 
     assert reading.value.value == D("70")
     assert reading.direction.words == "improving: 40% to 70% since October 2012"
     # The trajectory from 36% (1 Sep 2012) to 95% (31 Mar 2013) passes 61.2% on 30 Nov 2012
-    # (90 of its 211 days: 36 + 59 × 90 / 211).
-    assert reading.target.quantize(D("0.1")) == D("61.2")
+    # (90 of its 211 days: 36 + 59 × 90 / 211), a target of 61% in the whole per cents it is set in.
+    assert reading.target == D("61")
     assert reading.rag == rules.ON_TARGET
     assert not reading.is_missing
     assert readings[unreported.pk].rag == rules.NO_TARGET
