@@ -149,23 +149,38 @@ def pack_context(meeting, *, status_label="Draft", version_label="Draft") -> dic
     }
 
 
-def scorecard(readings):
+class Scorecard(list):
+    """The measures' readings for the pack's "Performance scorecard", with the table's optional
+    columns: ``references`` when any measure has one, ``comparators`` (their labels) for the
+    comparators any measure has a value for. A column no row fills is left out, not printed as a
+    column of dashes."""
+
+    references = False
+    comparators = ()
+
+
+def scorecard(readings) -> Scorecard:
     """The measures' readings for the pack's "Performance scorecard": each with its comparators in
-    order (``comparator_list``: (name, value written, or "")) and, when it has values, a small
-    chart of its last values against their targets (``chart``) and those figures (``figures``:
-    period, value, target) for the table beside it."""
+    the scorecard's columns (``comparator_list``: (name, value written, or "")) and, when it has
+    values, a small chart of its last values against their targets (``chart``) and those figures
+    (``figures``: period, value, target) for the table under it."""
+    readings = Scorecard(readings)
+    readings.references = any(reading.measure.reference for reading in readings)
+    shown = [(code, label) for code, label in Comparator.choices
+             if any(code in reading.comparators for reading in readings)]
+    readings.comparators = [label for _code, label in shown]
     for reading in readings:
         measure = reading.measure
         reading.comparator_list = [(label, measure.format(reading.comparators[code].value)
-                                    if code in reading.comparators else "") for code, label in Comparator.choices]
+                                    if code in reading.comparators else "") for code, label in shown]
         reading.chart_id = f"measure-chart-{measure.pk}"
         recent = reading.series[-MEASURE_TREND_PERIODS:]
         targets = [measure.target_for(value.period) for value in recent]
-        reading.figures = [(value.period_label, measure.format(value.value),
+        reading.figures = [(f"{value.period:%b %Y}", measure.format(value.value),
                             measure.format(target) if target is not None else "No target set")
                            for value, target in zip(recent, targets, strict=True)]
         reading.chart = line_chart([f"{value.period:%b %y}" for value in recent], [value.value for value in recent],
-                                   targets, width=520, height=200, format_value=measure.format) if recent else None
+                                   targets, width=460, height=150, format_value=measure.format) if recent else None
     return readings
 
 

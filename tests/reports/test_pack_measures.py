@@ -37,7 +37,9 @@ def test_the_pack_has_a_performance_scorecard_with_each_measure_and_its_trend_da
     assert "Improving" in scorecard or "improving" in scorecard
     assert "88%" in scorecard  # England
     assert "values and targets" in scorecard  # the trend chart's data table
-    assert "<th scope=\"row\">November 2012</th><td class=\"num\">45%</td>" in scorecard
+    figures = scorecard[scorecard.index("values and targets"):]
+    assert '<th scope="col" class="num">Nov 2012</th><th scope="col" class="num">Dec 2012</th>' in figures
+    assert '<tr><th scope="row">Value</th><td class="num">45%</td><td class="num">50%</td></tr>' in figures
 
 
 def test_values_recorded_after_the_meeting_are_not_in_its_pack(measured_meeting, measure, lead):
@@ -182,3 +184,18 @@ def test_the_scrutiny_summary_lists_each_items_linked_measures_as_of_the_review(
     pdf = client.get(reverse("reports:scrutiny_summary", args=[review.pk, "pdf"]))
     text = " ".join(pdf_text(pdf.content).split())
     assert "Measures: Children seen within timescale: 50%" in text and "99%" not in text
+
+
+def test_the_scorecard_leaves_out_columns_that_no_measure_fills(pack_meeting, measure, lead):
+    measure.record_value(period=DEC, value="50", by=lead, written_at=at(10))
+    html = pack_html(pack_context(pack_meeting), for_pdf=False)
+    header = html[html.index('<table class="scorecard">'):html.index("</thead>", html.index('<table class="scorecard">'))]
+    assert "Ref." not in header  # no measure has a reference
+    assert "England" not in header and "Region" not in header  # nor any comparator value
+
+
+def test_the_scorecard_shows_the_comparators_some_measure_has(measured_meeting):
+    html = pack_html(pack_context(measured_meeting), for_pdf=False)
+    header = html[html.index('<table class="scorecard">'):html.index("</thead>", html.index('<table class="scorecard">'))]
+    assert "Ref." in header and "England" in header
+    assert "Statistical neighbours" not in header
