@@ -7,7 +7,10 @@ class ImprovementConfig(AppConfig):
     verbose_name = "Improvement plans"
 
     def ready(self):
+        from .panels import register_plan_tab
         from .signals import normalise_text_of
+
+        register_plan_tab("criteria", "By criterion", "improvement:criteria_report")
 
         normalise_text_of(self)  # control characters out of every text field before it is saved
 

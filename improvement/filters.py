@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 
-from .models import Action, Post, RagStatus, Source, Update
+from .models import Action, CriterionTag, FrameworkCriterion, Post, RagStatus, Source, Update
 
 
 class _ChoicesInOneQuery(django_filters.fields.ModelChoiceIterator):
@@ -46,6 +46,11 @@ class ActionFilter(django_filters.FilterSet):
         label="Source", field_name="recommendations__source", queryset=None,
         empty_label="All sources", distinct=True,
     )
+    criterion = ModelChoiceFilter(
+        label="Framework criterion", field_name="recommendations__criterion_tags__criterion", queryset=None,
+        empty_label="All criteria", distinct=True,
+        help_text="The criteria the plan’s recommendations are tagged with",
+    )
     overdue = django_filters.BooleanFilter(
         label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput
     )
@@ -56,7 +61,7 @@ class ActionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Action
-        fields = ["q", "theme", "lead", "lead_agency", "status", "source", "overdue", "missing"]
+        fields = ["q", "theme", "lead", "lead_agency", "status", "source", "criterion", "overdue", "missing"]
 
     def __init__(self, *args, plan, as_of, **kwargs):
         self.plan = plan
@@ -67,6 +72,10 @@ class ActionFilter(django_filters.FilterSet):
         filters["lead"].queryset = Post.objects.filter(actions__plan=plan).distinct().order_by("title")
         filters["status"].queryset = RagStatus.objects.filter(scheme_id=plan.rag_scheme_id)
         filters["source"].queryset = Source.objects.filter(plan=plan).order_by("key")
+        # Only the criteria the plan uses, so the list is short and every option finds something.
+        filters["criterion"].queryset = FrameworkCriterion.objects.filter(
+            pk__in=CriterionTag.objects.filter(recommendation__source__plan=plan).values("criterion_id"),
+        ).select_related("framework").order_by("framework__title", "-framework__published", "position")
         agencies = (
             Action.objects.filter(plan=plan).exclude(lead_agency="")
             .values_list("lead_agency", flat=True).distinct().order_by("lead_agency")

@@ -8,6 +8,7 @@ that plan, so an id from another plan is a 404 too.
 """
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from . import access, panels
 from .forms import ActionForm
+from .framework_forms import CriterionTagsForm
 from .manage_forms import MilestoneForm, ObjectiveForm, PlanForm, RecommendationForm, SourceForm, ThemeForm
 from .models import Action, Objective, Recommendation, Source
 from .versioning import StaleEdit
@@ -299,13 +301,20 @@ def source_delete(request, plan_id, source_id):
 def _recommendation_form_page(request, plan, source, recommendation=None):
     form = RecommendationForm(request.POST or None, instance=recommendation, source=source)
     form.instance.source = source
-    if request.method == "POST" and form.is_valid():
-        saved, _ = _save(request, form)
+    # The framework criteria it addresses, saved with it (improvement.criteria).
+    criteria_form = CriterionTagsForm(request.POST or None, recommendation=recommendation, prefix="criteria")
+    if request.method == "POST" and all([form.is_valid(), criteria_form.is_valid()]):
+        with transaction.atomic():
+            saved, _ = _save(request, form)
+            criteria_form.save(saved, by=request.user)
         messages.success(request, f"Recommendation {saved} {'saved' if recommendation else 'added'}.")
         return redirect(_source_list_url(plan))
     title = f"Change recommendation {recommendation}" if recommendation else "Add a recommendation"
     context = {"plan": plan, "title": title, "caption": f"{source.key}: {source.title}",
-               "back_url": _source_list_url(plan), "back_label": "Back to sources and recommendations"}
+               "back_url": _source_list_url(plan), "back_label": "Back to sources and recommendations",
+               "template": "improvement/manage/recommendation_form.html", "criteria_form": criteria_form}
+    if criteria_form.errors and not form.errors:
+        form.add_error(None, "Select criteria from the list: one of those chosen is not offered")
     return _form_page(request, form, context)
 
 

@@ -1595,3 +1595,90 @@ class MeasureImport(models.Model):
         from .importing.readers import sheets_from_json
 
         return sheets_from_json(self.sheets)
+
+
+# --- Framework criteria (decision 0015) ----------------------------------------------------------
+# Versions of inspection frameworks' areas and criteria, loaded from the data files in
+# improvement/frameworks/ by ``manage.py load_frameworks`` (improvement.criteria), and the tags that
+# say which criteria a recommendation addresses.
+
+
+class Framework(models.Model):
+    """One version of an inspection framework (Ofsted's ILACS of 2023, CQC's local authority
+    assessment), as its data file describes it, with the document it comes from."""
+
+    key = models.SlugField(max_length=60, help_text='The framework across its versions, e.g. "ofsted-ilacs".')
+    version = models.CharField(max_length=20)
+    short_title = models.CharField(max_length=60)
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200)
+    published = models.DateField()
+    source_title = models.CharField(max_length=300)
+    source_url = models.URLField(max_length=500)
+    verified = models.BooleanField(help_text="Whether the file was checked against the published document itself.")
+    check_note = models.TextField(help_text="What the file was checked against, and what was not.")
+    file_name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["title", "-published"]
+        constraints = [models.UniqueConstraint(fields=["key", "version"], name="framework_version_unique")]
+
+    def __str__(self):
+        return f"{self.short_title} {self.version}"
+
+
+class FrameworkCriterion(models.Model):
+    """An area or criterion of a framework version (a judgement, a theme, a quality statement);
+    ``code`` is the data file's, stable within the version."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="criteria")
+    code = models.CharField(max_length=60)
+    title = models.CharField(max_length=400)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["framework", "position"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="criterion_code_unique_in_framework")]
+
+    def __str__(self):
+        return f"{self.framework}: {self.title}"
+
+
+class CriterionTag(models.Model):
+    """A recommendation addresses a framework criterion. Only plan managers tag
+    (``access.can_manage_plan``). Removing a tag, by hand or by re-mapping to a new version,
+    deletes the row and keeps it in the history, with who and why."""
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="criterion_tags")
+    criterion = models.ForeignKey(FrameworkCriterion, on_delete=models.PROTECT, related_name="tags")
+    tagged_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["recommendation", "criterion__position"]
+        constraints = [models.UniqueConstraint(fields=["recommendation", "criterion"], name="criterion_tag_unique")]
+
+    def __str__(self):
+        return f"{self.recommendation_id} addresses {self.criterion_id}"
+
+
+class Crosswalk(models.Model):
+    """How one version's criteria map to a later version's ({old code: [new codes] or
+    "retired"}; a code left out is for the plan manager to decide), from its data file."""
+
+    from_framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="crosswalks_from")
+    to_framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="crosswalks_to")
+    mappings = models.JSONField()
+    note = models.TextField(blank=True)
+    source_title = models.CharField(max_length=300)
+    source_url = models.URLField(max_length=500)
+    file_name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["from_framework", "to_framework"]
+        constraints = [models.UniqueConstraint(fields=["from_framework", "to_framework"], name="crosswalk_unique")]
+
+    def __str__(self):
+        return f"{self.from_framework} to {self.to_framework}"

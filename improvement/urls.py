@@ -4,6 +4,7 @@ includes them beside the other apps' pages and the project's own (sign-in, admin
 from django.urls import path
 
 from . import (
+    framework_views,
     import_views,
     manage_views,
     measure_import_views,
@@ -89,6 +90,10 @@ urlpatterns = [
     path("measures/<int:measure_id>/delete/", measure_manage_views.measure_delete, name="measure_delete"),
     path("measures/<int:measure_id>/comparators/", measure_manage_views.measure_comparators,
          name="measure_comparators"),
+    # Framework criteria: the report by criterion, re-mapping tags to a new version
+    path("plans/<int:plan_id>/criteria/", framework_views.criteria_report, name="criteria_report"),
+    path("plans/<int:plan_id>/criteria/remap/", framework_views.remap_list, name="criteria_remap_list"),
+    path("plans/<int:plan_id>/criteria/remap/<int:crosswalk_id>/", framework_views.remap, name="criteria_remap"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("privacy/", views.privacy_notice, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),

@@ -18,6 +18,7 @@ TASK_WORKERS="${TASK_WORKERS:-1}"
 
 $PY manage.py collectstatic --noinput -v0
 $PY manage.py migrate --noinput -v0
+$PY manage.py load_frameworks -v0
 pids=()
 for _ in $(seq 1 "$TASK_WORKERS"); do
   $PY manage.py db_worker --no-reload --interval 1 & pids+=($!)

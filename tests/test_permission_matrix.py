@@ -32,6 +32,16 @@ def only(*allowed, ok=200, denied=403):
     return {"anonymous": SIGN_IN, "outsider": 404, **dict.fromkeys(allowed, ok), "default": denied}
 
 
+def _crosswalk_id():
+    """Crosswalks belong to no plan: the framework files' (loaded once for the test)."""
+    from improvement.criteria import load_frameworks
+    from improvement.models import Crosswalk
+
+    if not Crosswalk.objects.exists():
+        load_frameworks()
+    return Crosswalk.objects.order_by("pk").first().pk
+
+
 # url name: (method, args builder, expected by persona)
 RULES = {
     "login": ("GET", lambda w: [], {"default": 302, "anonymous": 200}),
@@ -80,6 +90,10 @@ RULES = {
                                         only("manager")),
     "improvement:recommendation_delete": ("GET", lambda w: [w["plan"].pk, w["source"].pk,
                                                             w["recommendation"].pk], only("manager")),
+    # Framework criteria (improvement/framework_views.py): the report is for readers, re-mapping for managers.
+    "improvement:criteria_report": ("GET", lambda w: [w["plan"].pk], READ),
+    "improvement:criteria_remap_list": ("GET", lambda w: [w["plan"].pk], only("manager")),
+    "improvement:criteria_remap": ("GET", lambda w: [w["plan"].pk, _crosswalk_id()], only("manager")),
     "improvement:import_new_plan": ("GET", lambda w: [], {"anonymous": SIGN_IN, "manager": 200, "other_manager": 200,
                                                           "default": 403}),
     "improvement:plan_export": ("GET", lambda w: [w["plan"].pk], READ),

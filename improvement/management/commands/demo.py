@@ -12,8 +12,19 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from improvement import clock
+from improvement.criteria import load_frameworks, set_tags
 from improvement.fixtures import load_plan_file
-from improvement.models import Organisation, Plan, PlanRole, Post, RagScheme, RagStatus, User
+from improvement.models import (
+    FrameworkCriterion,
+    Organisation,
+    Plan,
+    PlanRole,
+    Post,
+    RagScheme,
+    RagStatus,
+    Recommendation,
+    User,
+)
 from improvement.rag import create_presets
 from improvement.signals import demo_loaded
 
@@ -28,6 +39,16 @@ ALL_PLANS = ["walsall-sip-2012", "wiltshire-sip-2012", "southampton-qip-2012"]
 LEAD_POST = "Interim Assistant Director for Specialist Services"
 # Co-leads action 3.15 with LEAD_POST, so "two leads, one action" can be tried.
 LEAD2_POST = "Early Help Lead"
+
+# Walsall's Improvement Notice requirements tagged with the ILACS judgements they bear on (a
+# reading of their text for the demo, not the council's): {reference: [ILACS 2023 codes]}.
+WALSALL_CRITERIA = {
+    "1.1": ["help-and-protection"],  # initial and core assessments
+    "2.1": ["leaders"],  # induction, training and professional development of staff
+    "2.2": ["leaders"],  # social workers' workloads and supervision
+    "2.3": ["leaders", "children-in-care"],  # leadership and challenge of safeguarding and looked after services
+    "3.1": ["help-and-protection"],  # the WSCB's thresholds and scrutiny of safeguarding
+}
 
 # username: (first name, last name, job title, organisation, administrator, {plan slug: [roles]})
 # Only the administrator uses the Django admin; plan managers maintain plans on their own pages.
@@ -70,7 +91,10 @@ class Command(BaseCommand):
             for path in sorted((settings.BASE_DIR / "fixtures").glob("*.json")):
                 plan, created = load_plan_file(path)
                 self.stdout.write(f"{'Loaded' if created else 'Kept'} plan: {plan.name}")
+            loaded = load_frameworks()
+            self.stdout.write(f"Framework versions: {len(loaded.created + loaded.updated + loaded.unchanged)}")
             users, plans = self.create_accounts(password)
+            self.tag_criteria(plans.get(WALSALL), users["manager"])
             for _receiver, message in demo_loaded.send(sender=self.__class__, users=users, plans=plans):
                 if message:
                     self.stdout.write(message)
@@ -85,6 +109,18 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"The demo plans are from 2012: set SITE_AS_AT={DEMO_AS_AT.isoformat()} (as `make run` "
                               "does) to see them as at the time, not as long overdue.")
+
+    def tag_criteria(self, walsall, manager):
+        """Tag a few of Walsall's recommendations with ILACS criteria, unless they are tagged already."""
+        if walsall is None:
+            return
+        criteria = {c.code: c for c in FrameworkCriterion.objects.filter(framework__key="ofsted-ilacs",
+                                                                           framework__version="2023")}
+        for recommendation in Recommendation.objects.filter(source__plan=walsall, source__key="IN",
+                                                            reference__in=WALSALL_CRITERIA):
+            if not recommendation.criterion_tags.exists():
+                set_tags(recommendation, [criteria[code] for code in WALSALL_CRITERIA[recommendation.reference]],
+                         by=manager)
 
     def create_accounts(self, password):
         plans = {plan.slug: plan for plan in Plan.objects.filter(slug__in=ALL_PLANS)}
