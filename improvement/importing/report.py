@@ -26,6 +26,7 @@ it in one transaction.
 
 import datetime
 import io
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -86,58 +87,89 @@ def read_report(name: str, data: bytes) -> list[Line]:
 
 def read_pdf(name: str, data: bytes) -> list[Line]:
     import pypdf
-    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
-    limit = settings.IMPORT_MAX_PDF_PAGES
     # No external JBIG2 decoder is ever run, and no stream unpacks past the cap.
     caps = {"jbig2dec_binary": None, "zlib_maximum_output_length": _PDF_STREAM_BYTES,
             "lzw_maximum_output_length": _PDF_STREAM_BYTES,
             "run_length_maximum_output_length": _PDF_STREAM_BYTES,
             "array_based_stream_maximum_output_length": _PDF_STREAM_BYTES,
             "maximum_declared_stream_length": _PDF_STREAM_BYTES}
-    with pypdf.apply_configuration(**caps):
-        try:
-            reader = pypdf.PdfReader(io.BytesIO(data))
-            if reader.is_encrypted:
-                # Many published PDFs are "encrypted" only to forbid editing, with an empty password.
-                try:
-                    opened = reader.decrypt("")
-                except (DependencyError, NotImplementedError, PdfReadError):
-                    opened = pypdf.PasswordType.NOT_DECRYPTED
-                if opened == pypdf.PasswordType.NOT_DECRYPTED:
-                    raise ReadError(f"“{name}” is protected with a password, so its text cannot be read. Upload "
-                                    "the version the inspectorate published, or the Word document.")
-            count = len(reader.pages)
-        except ReadError:
-            raise
-        except FileNotDecryptedError:
-            raise ReadError(f"“{name}” is protected with a password, so its text cannot be read. Upload the "
-                            "version the inspectorate published, or the Word document.") from None
-        except Exception as error:  # pypdf raises many kinds on damaged files
-            raise ReadError(f"“{name}” is damaged and cannot be opened as a PDF ({_short(error)}). Download it "
-                            "again and upload that file.") from None
-        if count > limit:
-            raise ReadError(f"“{name}” has {count:,} pages; a report import reads at most {limit:,}. An inspection "
-                            "report has tens of pages: upload the report itself, or only the pages with its "
-                            "recommendations.")
-        if count == 0:
-            raise ReadError(f"“{name}” has no pages. Download the report again and upload that file.")
-        lines: list[Line] = []
-        with_text = 0
-        for number, page in enumerate(reader.pages, start=1):
-            try:
-                text = _page_text(page)
-            except Exception as error:
-                raise ReadError(f"Page {number} of “{name}” is damaged and cannot be read ({_short(error)}). "
-                                "Download the report again and upload that file.") from None
-            text = text[:MAX_PAGE_CHARS]
-            if sum(not char.isspace() for char in text) >= 20:
-                with_text += 1
-            lines.extend(Line(_clean(row), number) for row in text.splitlines())
+    damage = _Damage()
+    logger = logging.getLogger("pypdf")
+    logger.addHandler(damage)
+    try:
+        with pypdf.apply_configuration(**caps):
+            lines, count, with_text = _pdf_lines(name, data)
+    finally:
+        logger.removeHandler(damage)
     if with_text == 0:
+        if damage.count:  # pypdf read around broken objects and found nothing
+            raise ReadError(f"“{name}” is damaged and its text cannot be read. Download it again and upload that "
+                            "file.")
         raise ReadError(f"“{name}” has no text layer: it is probably a scan. Ask the inspectorate for the text "
                         "version, or upload the Word document.")
     return _drop_headers_and_footers(lines, count)
+
+
+class _Damage(logging.Handler):
+    """Counts what pypdf reports while it reads around a damaged file (it logs rather than raises)."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+
+def _locked(name: str) -> ReadError:
+    return ReadError(f"“{name}” is protected with a password, so its text cannot be read. Upload the version "
+                     "the inspectorate published, or the Word document.")
+
+
+def _pdf_lines(name: str, data: bytes) -> tuple[list[Line], int, int]:
+    """(lines, pages, pages with text): the page count is checked before any page is read."""
+    import pypdf
+    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+
+    limit = settings.IMPORT_MAX_PDF_PAGES
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            # Many published PDFs are "encrypted" only to forbid editing, with an empty password.
+            try:
+                opened = reader.decrypt("")
+            except (DependencyError, NotImplementedError, PdfReadError):
+                opened = pypdf.PasswordType.NOT_DECRYPTED
+            if opened == pypdf.PasswordType.NOT_DECRYPTED:
+                raise _locked(name)
+        count = len(reader.pages)
+    except ReadError:
+        raise
+    except FileNotDecryptedError:
+        raise _locked(name) from None
+    except Exception as error:  # pypdf raises many kinds on damaged files
+        raise ReadError(f"“{name}” is damaged and cannot be opened as a PDF ({_short(error)}). Download it "
+                        "again and upload that file.") from None
+    if count > limit:
+        raise ReadError(f"“{name}” has {count:,} pages; a report import reads at most {limit:,}. An inspection "
+                        "report has tens of pages: upload the report itself, or only the pages with its "
+                        "recommendations.")
+    if count == 0:
+        raise ReadError(f"“{name}” has no pages. Download the report again and upload that file.")
+    lines: list[Line] = []
+    with_text = 0
+    for number, page in enumerate(reader.pages, start=1):
+        try:
+            text = _page_text(page)
+        except Exception as error:
+            raise ReadError(f"Page {number} of “{name}” is damaged and cannot be read ({_short(error)}). "
+                            "Download the report again and upload that file.") from None
+        text = text[:MAX_PAGE_CHARS]
+        if sum(not char.isspace() for char in text) >= 20:
+            with_text += 1
+        lines.extend(Line(_clean(row), number) for row in text.splitlines())
+    return lines, count, with_text
 
 
 def _page_text(page) -> str:
