@@ -697,17 +697,17 @@ def compare(reading: Reading, plan, key: str) -> Comparison:
 def apply(comparison: Comparison, *, plan, key: str, kind: str, title: str, published) -> tuple[Source, dict]:
     """Write the comparison: the source (created if new; an existing one is kept as it is) and its
     new and changed recommendations. Returns the source and the counts."""
+    counts = {"created": len(comparison.new), "updated": len(comparison.changed),
+              "unchanged": len(comparison.unchanged), "source_created": comparison.source is None}
     source = comparison.source
     if source is None:
         source = Source.objects.create(plan=plan, key=key, kind=kind, title=title[:300], published=published)
-    for change in comparison.changes:
-        if change.state == "new":
+    for change in list(comparison.new) + list(comparison.changed):
+        if change.existing is None:
             Recommendation.objects.create(source=source, reference=change.item.reference, text=change.item.text,
                                           urgency=change.item.urgency)
-        elif change.state == "changed":
+        else:
             change.existing.text = change.item.text
             change.existing.urgency = change.item.urgency
             change.existing.save()
-    counts = {"created": len(comparison.new), "updated": len(comparison.changed),
-              "unchanged": len(comparison.unchanged), "source_created": comparison.source is None}
     return source, counts
