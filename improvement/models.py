@@ -1626,8 +1626,3 @@ class ReportImport(models.Model):
 
     def get_absolute_url(self):
         return reverse("improvement:report_import_detail", args=[self.pk])
-
-    def read_lines(self):
-        from .importing.report import lines_from_json
-
-        return lines_from_json(self.lines)

@@ -70,7 +70,7 @@ def report_import_start(request, plan_id):
 
 
 def _preview(record):
-    reading = report.find_recommendations(record.read_lines())
+    reading = report.find_recommendations(report.lines_from_json(record.lines))
     return reading, report.compare(reading, record.plan, record.key)
 
 
