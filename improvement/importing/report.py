@@ -24,6 +24,7 @@ new recommendations, changed ones (matched by reference) and unchanged ones; ``a
 it in one transaction.
 """
 
+import contextlib
 import datetime
 import io
 import logging
@@ -157,28 +158,28 @@ def _pdf_lines(name: str, data: bytes) -> tuple[list[Line], int, int]:
                         "recommendations.")
     if count == 0:
         raise ReadError(f"“{name}” has no pages. Download the report again and upload that file.")
-    lines: list[Line] = []
-    with_text = 0
-    for number, page in enumerate(reader.pages, start=1):
-        try:
-            text = _page_text(page)
-        except Exception as error:
-            raise ReadError(f"Page {number} of “{name}” is damaged and cannot be read ({_short(error)}). "
-                            "Download the report again and upload that file.") from None
-        text = text[:MAX_PAGE_CHARS]
-        if sum(not char.isspace() for char in text) >= 20:
-            with_text += 1
-        lines.extend(Line(_clean(row), number) for row in text.splitlines())
+    texts = [_page_text(name, number, page) for number, page in enumerate(reader.pages, start=1)]
+    with_text = sum(sum(not char.isspace() for char in text) >= 20 for text in texts)
+    # The pages of a recommendations section, and the two after it, again in layout mode (slower):
+    # it keeps each list number on its line, where the plain mode may put it after the page's text.
+    sections = {number for number, text in enumerate(texts, start=1)
+                if any(_SECTION.fullmatch(_normal(row)) for row in text.splitlines() if len(row) <= 120)}
+    for number in sorted({page for first in sections for page in range(first, min(first + 3, count + 1))}):
+        texts[number - 1] = _page_text(name, number, reader.pages[number - 1], layout=True)
+    lines = [Line(_clean(row), number) for number, text in enumerate(texts, start=1) for row in text.splitlines()]
     return lines, count, with_text
 
 
-def _page_text(page) -> str:
-    """The page's text in reading order, one printed line a line: pypdf's layout mode keeps a list
-    item's number on its line (the plain mode may put it after the page's text)."""
+def _page_text(name: str, number: int, page, *, layout: bool = False) -> str:
+    """The page's text (capped), one printed line a line; in layout mode, in the order of the page."""
     try:
-        return page.extract_text(extraction_mode="layout", layout_mode_space_vertically=False)
-    except Exception:
-        return page.extract_text()
+        if layout:
+            with contextlib.suppress(Exception):  # the layout mode gives up on some pages the plain mode reads
+                return page.extract_text(extraction_mode="layout", layout_mode_space_vertically=False)[:MAX_PAGE_CHARS]
+        return page.extract_text()[:MAX_PAGE_CHARS]
+    except Exception as error:
+        raise ReadError(f"Page {number} of “{name}” is damaged and cannot be read ({_short(error)}). Download the "
+                        "report again and upload that file.") from None
 
 
 def _short(error: Exception) -> str:
