@@ -277,3 +277,20 @@ Recommendations
     assert [change.state for change in comparison.changes] == ["new", "changed"]
     assert comparison.changes[1].differences == ["urgency (was Within 3 months)"]
     assert comparison.source == recommendation.source
+
+
+def test_a_page_that_unpacks_past_the_cap_is_refused_without_unpacking_it_all():
+    import io
+    import zlib
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    contents = pikepdf.Stream(pdf, zlib.compress(b" " * 40_000_000, 9))  # 40 KB that unpack to 40 MB
+    contents.Filter = pikepdf.Name.FlateDecode
+    pdf.pages[0].Contents = contents
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=False)
+    with pytest.raises(ReadError, match="no text layer|is damaged"):
+        report.read_report("bomb.pdf", out.getvalue())
