@@ -266,6 +266,8 @@ IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 200_000)  # cells in the whole fi
 IMPORT_MAX_SHEETS = env_int("IMPORT_MAX_SHEETS", 100)  # sheets of an XLSX, tables of a DOCX
 IMPORT_MAX_PART_BYTES = env_int("IMPORT_MAX_PART_BYTES", 20 * 1024 * 1024)  # one part, unpacked
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)  # all parts, unpacked
+# Inspection reports (improvement/importing/report.py): pages of a PDF read; an inspection report has tens.
+IMPORT_MAX_PDF_PAGES = env_int("IMPORT_MAX_PDF_PAGES", 200)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

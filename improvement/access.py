@@ -137,7 +137,7 @@ def lead_post_choices(plan):
 def recommendation_choices(plan):
     """The recommendations an action of the plan may answer: those of the plan's own sources."""
     return Recommendation.objects.filter(source__plan=plan).select_related("source").order_by(
-        "source__key", "reference")
+        "source__key", "reference_sort", "reference")
 def plan_posts(plan):
     """The posts a plan's pages may show: its organisation's, and the posts of other
     organisations that lead its actions or themes."""
@@ -249,6 +249,17 @@ def get_measure_import_or_404(user, pk):
     from .models import MeasureImport
 
     queryset = MeasureImport.objects.filter(plan__in=managed_plans(user)).select_related("plan", "measure__plan")
+    if not user.is_superuser:
+        queryset = queryset.filter(uploaded_by=user)
+    return get_object_or_404(queryset, pk=pk)
+
+
+def get_report_import_or_404(user, pk):
+    """A report import is visible to the person who uploaded it (and administrators), while they
+    manage its plan."""
+    from .models import ReportImport
+
+    queryset = ReportImport.objects.filter(plan__in=managed_plans(user)).select_related("plan", "source")
     if not user.is_superuser:
         queryset = queryset.filter(uploaded_by=user)
     return get_object_or_404(queryset, pk=pk)

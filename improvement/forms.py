@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.core.validators import URLValidator
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import Truncator
 
 from . import access
 from .clock import today
@@ -206,6 +207,9 @@ class ActionForm(ConfirmsUnusualValues, VersionedModelForm):
         self.fields["lead_posts"].queryset = access.lead_post_choices(plan)
         self.fields["lead_posts"].help_text = "Leads are posts: whoever holds the post sees the action."
         self.fields["recommendations"].queryset = access.recommendation_choices(plan)
+        # What it requires beside its reference: an imported report's recommendations are known by their words.
+        self.fields["recommendations"].label_from_instance = (
+            lambda r: f"{r}: {Truncator(r.text).chars(120)}" if r.text else str(r))
 
     def clean(self):
         cleaned = super().clean()

@@ -1682,3 +1682,32 @@ class Crosswalk(models.Model):
 
     def __str__(self):
         return f"{self.from_framework} to {self.to_framework}"
+class ReportImport(models.Model):
+    """An uploaded inspection report between upload and confirmation: its text as read at upload,
+    and the source its recommendations go to. Nothing is written to the plan until the manager
+    confirms the preview (``improvement.importing.report``)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="report_imports")
+    uploaded_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="report_imports")
+    filename = models.CharField(max_length=200)
+    data = models.BinaryField(help_text="The report as uploaded.")
+    lines = models.JSONField(editable=False, help_text="The report's text as read at upload (report.lines_to_json), "
+                                                       "so that the preview and confirmation never read it again.")
+    key = models.CharField(max_length=40, help_text="The key of the source the recommendations go to.")
+    kind = models.CharField(max_length=30, choices=Source.Kind.choices)
+    title = models.CharField(max_length=300)
+    published = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               help_text="The source written at confirmation.")
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Import of {self.filename}"
+
+    def get_absolute_url(self):
+        return reverse("improvement:report_import_detail", args=[self.pk])

@@ -11,6 +11,7 @@ from . import (
     measure_manage_views,
     measure_views,
     people_views,
+    report_import_views,
     views,
 )
 
@@ -58,6 +59,11 @@ urlpatterns = [
          manage_views.recommendation_edit, name="recommendation_edit"),
     path("plans/<int:plan_id>/sources/<int:source_id>/recommendations/<int:recommendation_id>/delete/",
          manage_views.recommendation_delete, name="recommendation_delete"),
+    # Recommendations from the inspection report itself (ireport)
+    path("plans/<int:plan_id>/sources/import/", report_import_views.report_import_start, name="report_import_start"),
+    path("sources/imports/<int:import_id>/", report_import_views.report_import_detail, name="report_import_detail"),
+    path("sources/imports/<int:import_id>/confirm/", report_import_views.report_import_confirm,
+         name="report_import_confirm"),
     path("plans/<int:plan_id>/import/", import_views.import_start, name="import_start"),
     path("plans/<int:plan_id>/export.xlsx", import_views.plan_export, name="plan_export"),
     path("plans/import/", import_views.import_start, name="import_new_plan"),

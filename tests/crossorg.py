@@ -24,6 +24,7 @@ from improvement.models import (
     PlanRole,
     Post,
     Recommendation,
+    ReportImport,
     Source,
     Theme,
 )
@@ -61,6 +62,10 @@ def populate(*, plan, theme, action, lead, manager, chair, board, scheme):
     measure_import = MeasureImport.objects.create(
         plan=plan, uploaded_by=manager, filename="scorecard.csv",
         sheets=[{"name": "scorecard", "rows": [["measure", "period", "value"]]}])
+    report_import = ReportImport.objects.create(
+        plan=plan, uploaded_by=manager, filename="report.pdf", data=b"%PDF-1.7", key="Ofsted 2026",
+        kind=Source.Kind.OFSTED_INSPECTION, title="Inspection report",
+        lines=[[1, "text", "Recommendations"], [1, "text", "1. Improve supervision."]])
     measure = Measure.objects.create(plan=plan, name="Children seen within timescale", owner=action.lead_posts.first(),
                                      baseline_date=datetime.date(2012, 9, 1), baseline_value=36)
     measure.record_value(period=plan.current_period, value="50", by=lead)
@@ -68,7 +73,7 @@ def populate(*, plan, theme, action, lead, manager, chair, board, scheme):
     return {"measure": measure, "plan": plan, "theme": theme, "action": action, "evidence": evidence, "board": board, "round": round_,
             "meeting": meeting, "note": note, "follow_up": follow_up, "review": review, "assessment": assessment,
             "pack": pack, "render": failed, "pack_render": ready, "plan_import": plan_import, "export": export,
-            "measure_import": measure_import,
+            "measure_import": measure_import, "report_import": report_import,
             "recommendation": recommendation, "source": recommendation.source if recommendation else None,
             "objective": theme.objectives.first(),
             "milestone": action.milestones.first(), "post": action.lead_posts.first(),

@@ -113,6 +113,12 @@ RULES = {
                                              {"anonymous": SIGN_IN, "manager": 302, "default": 404}),
     "improvement:measure_import_confirm": ("POST", lambda w: [w["measure_import"].pk],
                                            {"anonymous": SIGN_IN, "manager": 302, "default": 404}),
+    # Recommendations from an inspection report: managers upload; an upload is private to whoever made it.
+    "improvement:report_import_start": ("GET", lambda w: [w["plan"].pk], only("manager")),
+    "improvement:report_import_detail": ("GET", lambda w: [w["report_import"].pk],
+                                         {"anonymous": SIGN_IN, "manager": 200, "default": 404}),
+    "improvement:report_import_confirm": ("POST", lambda w: [w["report_import"].pk],
+                                          {"anonymous": SIGN_IN, "manager": 302, "default": 404}),
     "improvement:record_update": ("GET", lambda w: [w["action"].pk], only("lead", "manager")),
     # Measures: the scorecard and measure pages are the plan's readers'; a measure's owner (the
     # lead, here) and the plan's managers record its values.

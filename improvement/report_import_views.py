@@ -1,0 +1,114 @@
+"""Import a source's recommendations from the inspection report itself: upload the report (PDF or
+Word), check the preview, confirm (then the source and its recommendations are written in one
+transaction, compared again with the plan as it is then). Actions are then linked to the
+recommendations on each action's change page."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import access
+from .clock import today
+from .importing import report
+from .importing.readers import MAX_BYTES, ReadError
+from .models import ReportImport, Source
+
+
+class ReportUploadForm(forms.Form):
+    file = forms.FileField(label="Inspection report",
+                           help_text=f"The report as a PDF or a Word document (.docx), up to "
+                                     f"{MAX_BYTES // 1024 // 1024} MB and {settings.IMPORT_MAX_PDF_PAGES} pages.",
+                           error_messages={"required": "Choose the inspection report"})
+    kind = forms.ChoiceField(label="Kind of report", choices=Source.Kind.choices, widget=forms.RadioSelect,
+                             initial=Source.Kind.OFSTED_INSPECTION,
+                             error_messages={"required": "Select the kind of report"})
+    key = forms.CharField(label="Key (optional)", max_length=40, required=False,
+                          help_text="How the plan cites the report, for example Ofsted 2026. Leave it empty for the "
+                                    "kind's short name and the report's year. If the plan already has a source "
+                                    "with this key, its recommendations are updated from the report.")
+    title = forms.CharField(label="Title (optional)", max_length=300, required=False,
+                            help_text="Leave it empty to use the report's own title.")
+
+
+def _read(form, upload):
+    """(data, lines, reading) of the upload, or None with the reason on the form."""
+    if upload.size > MAX_BYTES:
+        form.add_error("file", f"The file must be smaller than {MAX_BYTES // 1024 // 1024} MB")
+        return None
+    data = upload.read()
+    try:
+        lines = report.read_report(upload.name, data)
+        return data, lines, report.find_recommendations(lines)
+    except ReadError as error:
+        form.add_error("file", str(error))
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+def report_import_start(request, plan_id):
+    plan = access.get_managed_plan_or_404(request.user, plan_id)
+    form = ReportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        read = _read(form, form.cleaned_data["file"])
+        if read is not None:
+            data, lines, reading = read
+            kind = form.cleaned_data["kind"]
+            upload = form.cleaned_data["file"]
+            key = form.cleaned_data["key"].strip() or report.default_key(kind, reading, today())
+            title = (form.cleaned_data["title"].strip() or reading.title
+                     or f"{Source.Kind(kind).label} report ({upload.name})")
+            record = ReportImport.objects.create(
+                plan=plan, uploaded_by=request.user, filename=upload.name[:200], data=data,
+                lines=report.lines_to_json(lines), key=key, kind=kind, title=title[:300], published=reading.published)
+            return redirect(record)
+    return render(request, "improvement/report_import_start.html", {"plan": plan, "form": form},
+                  status=400 if form.errors else 200)
+
+
+def _preview(record):
+    reading = report.find_recommendations(report.lines_from_json(record.lines))
+    return reading, report.compare(reading, record.plan, record.key)
+
+
+@require_GET
+def report_import_detail(request, import_id):
+    record = access.get_report_import_or_404(request.user, import_id)
+    context = {"record": record, "plan": record.plan}
+    if record.applied_at:
+        return render(request, "improvement/report_import_done.html", context)
+    try:
+        context["reading"], context["comparison"] = _preview(record)
+    except ReadError as error:
+        messages.error(request, str(error))
+        return redirect("improvement:report_import_start", record.plan_id)
+    return render(request, "improvement/report_import_detail.html", context)
+
+
+@require_POST
+def report_import_confirm(request, import_id):
+    record = access.get_report_import_or_404(request.user, import_id)
+    try:
+        with transaction.atomic():
+            # One confirmation at a time, compared again with the plan's sources as they are now.
+            record = ReportImport.objects.select_for_update().select_related("plan").get(pk=record.pk)
+            if record.applied_at:
+                return redirect(record)
+            _reading, comparison = _preview(record)
+            source, counts = report.apply(comparison, plan=record.plan, key=record.key, kind=record.kind,
+                                          title=record.title, published=record.published)
+            record.applied_at, record.source, record.result = timezone.now(), source, counts
+            record.save(update_fields=["applied_at", "source", "result"])
+    except ReadError as error:
+        messages.error(request, str(error))
+        return redirect("improvement:report_import_start", record.plan_id)
+    except IntegrityError:
+        messages.error(request, "Nothing was imported: the source changed while you were checking it. "
+                                "Check the preview again.")
+        return redirect(record)
+    messages.success(request, f"Imported into {record.key}: {counts['created']} recommendations added, "
+                              f"{counts['updated']} updated, {counts['unchanged']} unchanged.")
+    return redirect(record)
