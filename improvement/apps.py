@@ -7,9 +7,13 @@ class ImprovementConfig(AppConfig):
     verbose_name = "Improvement plans"
 
     def ready(self):
+        from django.core import checks
+
+        from .clocks import check_regime_files
         from .signals import normalise_text_of
 
         normalise_text_of(self)  # control characters out of every text field before it is saved
+        checks.register(check_regime_files)
 
 
 class AdministratorsAdminConfig(admin_apps.AdminConfig):

@@ -90,24 +90,39 @@ class RegimeVersion:
         single: dict[str, datetime.date] = {"trigger": trigger}
         found = []
         for rule in self.rules:
-            base = single[rule.start]
+            base, why = single[rule.start], self.explain(rule)
             if rule.kind == "working_days_after":
                 day = add_working_days(base, rule.amount)
                 single[rule.id] = day
-                found.append(Deadline(rule, day))
+                found.append(Deadline(rule, day, explanation=why))
             elif rule.kind == "months_after":
                 day = on_or_after(_add_months(base, rule.amount))
                 single[rule.id] = day
-                found.append(Deadline(rule, day))
+                found.append(Deadline(rule, day, explanation=why))
             elif rule.kind == "recurring_months":
                 for number in range(1, rule.count + 1):
                     found.append(Deadline(rule, on_or_after(_add_months(base, rule.amount * number)),
-                                          occurrence=number))
+                                          occurrence=number, explanation=why))
             else:  # window
                 opens, closes = (_offset(base, rule.unit, amount) for amount in (rule.amount, rule.until))
                 single[rule.id] = opens
-                found.append(Deadline(rule, opens, closes=closes))
+                found.append(Deadline(rule, opens, closes=closes, explanation=why))
         return sorted(found, key=lambda deadline: (deadline.date, deadline.key))
+
+    def explain(self, rule: Rule) -> str:
+        """How the rule's date is worked out, in words: "70 working days after the trigger date"."""
+        titles = {other.id: f"“{other.title}”" for other in self.rules}
+        start = "the trigger date" if rule.start == "trigger" else titles[rule.start]
+        if rule.kind == "working_days_after":
+            return f"{rule.amount} working day{pluralize(rule.amount)} after {start}"
+        if rule.kind == "months_after":
+            return f"{rule.amount} month{pluralize(rule.amount)} after {start} (or the next working day)"
+        if rule.kind == "recurring_months":
+            return (f"every {rule.amount} month{pluralize(rule.amount)} after {start}, {rule.count} times "
+                    "(each on the next working day when it falls on a weekend or bank holiday)")
+        unit = "working day" if rule.unit == "working_days" else "month"
+        opens = start if rule.amount == 0 else f"{rule.amount} {unit}{pluralize(rule.amount)} after {start}"
+        return f"from {opens} until {rule.until} {unit}{pluralize(rule.until)} after {start}"
 
 
 @dataclass(frozen=True)
@@ -134,6 +149,7 @@ class Deadline:
     date: datetime.date  # the deadline, or the day a window opens
     closes: datetime.date | None = None
     occurrence: int | None = None  # which of a recurring rule's dates
+    explanation: str = ""  # how the date is worked out, in words
 
     @property
     def key(self) -> str:
@@ -155,6 +171,10 @@ class Deadline:
         if self.date <= as_of or working_days_before(self.date, soon_working_days) <= as_of:
             return "due soon"
         return "upcoming"
+
+
+def pluralize(number: int) -> str:
+    return "" if number == 1 else "s"
 
 
 def _ordinal(number: int) -> str:
@@ -207,7 +227,8 @@ def _rule(data, where, sources, earlier) -> Rule:
     rule_id = _text(data, "id", where)
     where = f"{where.rsplit(' ', 1)[0]} “{rule_id}”"
     if unknown := sorted(set(data) - RULE_FIELDS):
-        raise RegimeError(f"{where}: unknown field {', '.join(unknown)} (a rule may have {', '.join(sorted(RULE_FIELDS))})")
+        raise RegimeError(f"{where}: unknown field {', '.join(unknown)} "
+                          f"(a rule may have {', '.join(sorted(RULE_FIELDS))})")
     if rule_id in earlier or rule_id == "trigger":
         raise RegimeError(f"{where}: the id is used twice (or is “trigger”, which names the plan’s trigger date)")
     kind = data.get("kind")
@@ -350,3 +371,16 @@ def clock_for(regime_key: str, trigger: datetime.date | None) -> Clock | None:
     if version is None:
         return None
     return Clock(version=version, trigger=trigger, deadlines=version.deadlines(trigger))
+
+
+def check_regime_files(app_configs=None, **kwargs):
+    """A system check (``manage.py check``, migrate, runserver): a bad regime file stops the site
+    with the file's message, rather than showing wrong deadlines."""
+    from django.core.checks import Error
+
+    try:
+        load_regimes()
+    except RegimeError as error:
+        return [Error(str(error), hint="Fix the file in improvement/regimes/ (docs/design.md, statutory clocks).",
+                      id="improvement.E001")]
+    return []
