@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from .lib.workingdays import working_days_before
+from .lib.dates import working_days_before
 from .mail import templated_email
 from .models import ClockReminder, Plan
 

@@ -10,7 +10,7 @@ rule citing a source the file does not list, or two versions of a regime whose d
 refused with a message naming the file and the rule; ``manage.py check`` runs the same load, so
 a bad file stops the site starting rather than showing wrong dates.
 
-Working days are England and Wales's (``lib.workingdays``).
+Working days are England and Wales's (``lib.dates``).
 """
 
 import datetime
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from .lib.workingdays import add_working_days, on_or_after, working_days_before
+from .lib.dates import add_months, add_working_days, on_or_after, working_days_before
 
 REGIMES_DIR = Path(__file__).resolve().parent / "regimes"
 
@@ -96,12 +96,12 @@ class RegimeVersion:
                 single[rule.id] = day
                 found.append(Deadline(rule, day, explanation=why))
             elif rule.kind == "months_after":
-                day = on_or_after(_add_months(base, rule.amount))
+                day = on_or_after(add_months(base, rule.amount))
                 single[rule.id] = day
                 found.append(Deadline(rule, day, explanation=why))
             elif rule.kind == "recurring_months":
                 for number in range(1, rule.count + 1):
-                    found.append(Deadline(rule, on_or_after(_add_months(base, rule.amount * number)),
+                    found.append(Deadline(rule, on_or_after(add_months(base, rule.amount * number)),
                                           occurrence=number, explanation=why))
             else:  # window
                 opens, closes = (_offset(base, rule.unit, amount) for amount in (rule.amount, rule.until))
@@ -182,14 +182,8 @@ def _ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    from .models import add_months  # the one month arithmetic of the project
-
-    return add_months(day, months)
-
-
 def _offset(day, unit, amount):
-    return add_working_days(day, amount) if unit == "working_days" else _add_months(day, amount)
+    return add_working_days(day, amount) if unit == "working_days" else add_months(day, amount)
 
 
 # Loading and checking the files

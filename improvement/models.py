@@ -14,7 +14,6 @@ tests share one definition: current status (``Action.current_status``, written o
 (``ActionQuerySet.missing_update``).
 """
 
-import calendar
 import datetime
 import re
 import uuid
@@ -34,17 +33,12 @@ from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from . import measures
+from .lib.dates import add_months  # noqa: F401 - the project imports it from here too
 from .lib.text import normalise_text
 
 
 def first_of_month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def period_label(period: datetime.date | None) -> str:

@@ -1,11 +1,11 @@
-"""Working days in England and Wales (improvement/lib/workingdays.py), against bank holidays as
+"""Working days in England and Wales (improvement/lib/dates.py), against bank holidays as
 GOV.UK publishes them: substitute days, Easter, one-off holidays and year ends."""
 
 import datetime
 
 import pytest
 
-from improvement.lib.workingdays import (
+from improvement.lib.dates import (
     add_working_days,
     bank_holidays,
     is_working_day,
@@ -89,3 +89,11 @@ def test_negative_counts_are_refused():
         add_working_days(D(2026, 1, 5), -1)
     with pytest.raises(ValueError):
         working_days_before(D(2026, 1, 5), -1)
+
+
+def test_a_month_later_keeps_the_day_or_takes_the_month_end():
+    from improvement.lib.dates import add_months
+
+    assert add_months(D(2026, 1, 31), 1) == D(2026, 2, 28)
+    assert add_months(D(2026, 11, 7), 2) == D(2027, 1, 7)
+    assert add_months(D(2027, 1, 7), -2) == D(2026, 11, 7)

@@ -1,4 +1,5 @@
-"""Working days in England and Wales: Monday to Friday, less the bank and public holidays of
+"""Calendar arithmetic: whole months (``add_months``, the project's one month rule), and
+working days in England and Wales: Monday to Friday, less the bank and public holidays of
 England and Wales (New Year's Day, Good Friday, Easter Monday, the May and August bank
 holidays, Christmas Day, Boxing Day, their substitute days, and one-off days such as the 2012
 Diamond Jubilee), as the Education and Inspections Act 2006 (Inspection of Local Authorities)
@@ -12,10 +13,18 @@ announced later arrives with an upgrade of the package (decision 0015).
 a letter received on a Friday has its first working day on the Monday.
 """
 
+import calendar
 import datetime
 from functools import lru_cache
 
 import holidays
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later (or earlier), or the month's last day when it is shorter."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @lru_cache(maxsize=256)
