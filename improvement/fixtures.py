@@ -196,7 +196,7 @@ def _load_clock(plan, plan_data):
     plan.regime = plan_data["regime"]
     plan.clock_trigger = _date(plan_data.get("clock_trigger"), "plan.clock_trigger")
     try:
-        plan._clean_clock()
+        plan.clean_clock()
     except ValidationError as error:
         raise FixtureError(f"plan: {'; '.join(error.messages)}") from None
     Plan.objects.filter(pk=plan.pk).update(regime=plan.regime, clock_trigger=plan.clock_trigger)

@@ -250,9 +250,9 @@ class Plan(models.Model):
     def clean(self):
         if self.current_period:
             self.current_period = first_of_month(self.current_period)
-        self._clean_clock()
+        self.clean_clock()
 
-    def _clean_clock(self):
+    def clean_clock(self):
         """A regime needs a trigger date on which one of its versions is in force, not more than
         a year ahead (further is a mistyped year); a trigger date alone means nothing."""
         from . import clocks
