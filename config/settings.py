@@ -313,6 +313,11 @@ SECURE_CSP = {
 # console in development unless EMAIL_HOST is set.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "improvement-plans@localhost")
+# How many working days ahead of each date on a plan's statutory clock its managers are emailed
+# (send_clock_reminders), and from when the plan page shows the date as due soon.
+CLOCK_REMINDER_WORKING_DAYS = env_int("CLOCK_REMINDER_WORKING_DAYS", 10)
+if CLOCK_REMINDER_WORKING_DAYS < 1:
+    raise ImproperlyConfigured("CLOCK_REMINDER_WORKING_DAYS must be 1 or more working days")
 # Who people write to about an accessibility problem and about their personal data: shown on the
 # accessibility statement and the privacy notice. Both default to the security contact in SECURITY.md,
 # which a council replaces with its own when it deploys.

@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Action,
+    ClockReminder,
     ComparatorValue,
     Evidence,
     Measure,
@@ -97,11 +98,25 @@ class PlanRoleInline(admin.TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(AuditedAdmin):
-    list_display = ["name", "organisation", "rag_scheme", "current_period"]
+    list_display = ["name", "organisation", "rag_scheme", "current_period", "regime", "clock_trigger"]
     list_filter = ["organisation", "rag_scheme"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ThemeInline, SourceInline, PlanRoleInline]
+
+
+@admin.register(ClockReminder)
+class ClockReminderAdmin(admin.ModelAdmin):
+    """What send_clock_reminders sent, or failed to send: a record, not edited by hand."""
+
+    list_display = ["plan", "deadline", "due_date", "user", "status", "attempted_at"]
+    list_filter = ["status"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class ObjectiveInline(admin.TabularInline):

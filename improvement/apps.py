@@ -7,12 +7,16 @@ class ImprovementConfig(AppConfig):
     verbose_name = "Improvement plans"
 
     def ready(self):
+        from django.core import checks
+
+        from .clocks import check_regime_files
         from .panels import register_plan_tab
         from .signals import normalise_text_of
 
         register_plan_tab("criteria", "By criterion", "improvement:criteria_report")
 
         normalise_text_of(self)  # control characters out of every text field before it is saved
+        checks.register(check_regime_files)
 
 
 class AdministratorsAdminConfig(admin_apps.AdminConfig):

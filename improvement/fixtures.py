@@ -72,6 +72,7 @@ def load_plan_fixture(data: dict, *, author=None) -> tuple[Plan, bool]:
     existing = Plan.objects.filter(slug=plan_data["slug"]).first()
     if existing:
         load_measures(existing, data.get("measures", []), author=author)
+        _load_clock(existing, plan_data)
         return existing, False
 
     org_data = data["organisation"]
@@ -92,6 +93,7 @@ def load_plan_fixture(data: dict, *, author=None) -> tuple[Plan, bool]:
         current_period=_period(plan_data["current_period"], "plan.current_period"),
         abbreviations=data.get("abbreviations", []),
     )
+    _load_clock(plan, plan_data)
 
     sources = {}
     for item in data.get("sources", []):
@@ -185,6 +187,19 @@ def load_plan_fixture(data: dict, *, author=None) -> tuple[Plan, bool]:
                 _load_updates(action, action_data.get("updates", []), statuses, author, where)
     load_measures(plan, data.get("measures", []), author=author)
     return plan, True
+
+
+def _load_clock(plan, plan_data):
+    """Give the plan the document's statutory clock, unless it has one (added since it was loaded)."""
+    if plan.regime or not plan_data.get("regime"):
+        return
+    plan.regime = plan_data["regime"]
+    plan.clock_trigger = _date(plan_data.get("clock_trigger"), "plan.clock_trigger")
+    try:
+        plan.clean_clock()
+    except ValidationError as error:
+        raise FixtureError(f"plan: {'; '.join(error.messages)}") from None
+    Plan.objects.filter(pk=plan.pk).update(regime=plan.regime, clock_trigger=plan.clock_trigger)
 
 
 def _load_updates(action, updates, statuses, author, where):

@@ -8,7 +8,7 @@ plan's organisation is never a field: only an administrator changes it.
 from django import forms
 from django.db.models import Max
 
-from . import access
+from . import access, clocks
 from .forms_rendering import GovukDateField
 from .models import Milestone, Objective, Plan, Recommendation, Source, Theme
 from .versioning import VersionedModelForm
@@ -46,9 +46,20 @@ class PlanForm(VersionedModelForm):
         help_text="One per line, written as ABBR = meaning. For example, LSCB = Local Safeguarding Children Board",
     )
 
+    regime = forms.ChoiceField(
+        label="Regime the plan answers to", required=False,
+        help_text="Its deadlines (the action plan, progress reports, monitoring visits) are worked out from the "
+                  "trigger date in working days, and shown on the plan’s page.",
+    )
+    clock_trigger = GovukDateField(
+        label="Trigger date", required=False,
+        help_text="The date the regime’s deadlines count from: the day the council received the inspection report "
+                  "or visit letter. For example, 31 7 2012",
+    )
+
     class Meta:
         model = Plan
-        fields = ["name", "description", "rag_scheme", "abbreviations"]
+        fields = ["name", "description", "rag_scheme", "abbreviations", "regime", "clock_trigger"]
         labels = {"rag_scheme": "RAG scheme"}
         help_texts = {"rag_scheme": "The set of statuses leads choose from. It cannot be changed once any "
                                     "action has an update."}
@@ -59,6 +70,7 @@ class PlanForm(VersionedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial["abbreviations"] = format_abbreviations(self.instance.abbreviations)
+        self.fields["regime"].choices = [("", "None")] + clocks.regime_choices()
         self.fields["rag_scheme"].empty_label = None
         self.fields["rag_scheme"].queryset = self.fields["rag_scheme"].queryset.order_by("name")
         if self.instance.has_rag_history():

@@ -14,7 +14,6 @@ tests share one definition: current status (``Action.current_status``, written o
 (``ActionQuerySet.missing_update``).
 """
 
-import calendar
 import datetime
 import re
 import uuid
@@ -34,17 +33,12 @@ from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from . import measures
+from .lib.dates import add_months  # noqa: F401 - the project imports it from here too
 from .lib.text import normalise_text
 
 
 def first_of_month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def period_label(period: datetime.date | None) -> str:
@@ -229,6 +223,13 @@ class Plan(models.Model):
     abbreviations = models.JSONField(
         default=list, blank=True, help_text='A list of {"abbreviation": …, "meaning": …}.'
     )
+    # Its statutory clock (improvement/clocks.py): the regime it answers to, by the key of the
+    # regime's files in improvement/regimes/, and the date its deadlines count from.
+    regime = models.CharField(max_length=80, blank=True, help_text="The regime the plan answers to.")
+    clock_trigger = models.DateField(
+        null=True, blank=True, verbose_name="trigger date",
+        help_text="The date the regime's deadlines count from, such as the day the inspection report was received.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised by every save of an edit.")
@@ -249,6 +250,38 @@ class Plan(models.Model):
     def clean(self):
         if self.current_period:
             self.current_period = first_of_month(self.current_period)
+        self.clean_clock()
+
+    def clean_clock(self):
+        """A regime needs a trigger date on which one of its versions is in force, not more than
+        a year ahead (further is a mistyped year); a trigger date alone means nothing."""
+        from . import clocks
+        from .clock import today
+
+        if not self.regime:
+            if self.clock_trigger:
+                raise ValidationError({"regime": "Select the regime the trigger date belongs to, or remove the date"})
+            return
+        regime = clocks.regimes().get(self.regime)
+        if regime is None:
+            raise ValidationError({"regime": f"“{self.regime}” is not a regime this site knows"})
+        if self.clock_trigger is None:
+            raise ValidationError({"clock_trigger": f"Enter the trigger date: {regime.versions[0].trigger}"})
+        latest = today() + datetime.timedelta(days=clocks.TRIGGER_MAX_DAYS_AHEAD)
+        if self.clock_trigger > latest:
+            raise ValidationError({"clock_trigger": (
+                f"Trigger date must be no later than {latest:%-d %B %Y}, a year from today: "
+                "check the year")})
+        if regime.version_on(self.clock_trigger) is None:
+            raise ValidationError({"clock_trigger": (
+                f"No version of “{regime.title}” is in force on {self.clock_trigger:%-d %B %Y}: "
+                f"its rules cover dates {regime.period}")})
+
+    def clock(self):
+        """The plan's statutory clock (``clocks.Clock``), or None when it has no regime."""
+        from . import clocks
+
+        return clocks.clock_for(self.regime, self.clock_trigger)
 
     @property
     def previous_period(self) -> datetime.date:
@@ -320,6 +353,38 @@ class PlanRole(models.Model):
             raise ValidationError(blocker)
         self._history_user = by
         self.delete()
+
+
+class ClockReminder(models.Model):
+    """One email to one plan manager ahead of one date on the plan's statutory clock; what makes
+    each go out once (``send_clock_reminders``). A failed attempt is kept and tried again."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="clock_reminders")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="clock_reminders")
+    deadline = models.CharField(max_length=100, help_text="The rule's id, with the occurrence of a recurring rule.")
+    due_date = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices)
+    error = models.TextField(blank=True)
+    attempted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-attempted_at"]
+        constraints = [
+            # A changed trigger date moves the dates, and the new dates are reminded of afresh.
+            models.UniqueConstraint(fields=["plan", "deadline", "due_date", "user"], condition=Q(status="sent"),
+                                    name="clock_reminder_sent_once"),
+        ]
+        indexes = [
+            # send_clock_reminders asks, per plan, which reminders were sent.
+            models.Index(fields=["plan", "status"], name="clock_reminder_plan_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.deadline} ({self.due_date}) to {self.user}: {self.status}"
 
 
 class Source(models.Model):

@@ -55,6 +55,9 @@ def plan_detail(request, plan_id):
         "missing_count": view.missing_count,
         "can_manage": access.can_manage_plan(request.user, plan),
         "as_of": as_of,
+        "clock": (clock := plan.clock()),
+        "clock_dates": (clock.with_states(as_of, soon_working_days=settings.CLOCK_REMINDER_WORKING_DAYS)
+                        if clock else []),
     }
     return render(request, "improvement/plan_detail.html", context)
 
