@@ -286,6 +286,8 @@ class PlanRole(models.Model):
         MANAGER = "manager", "Plan manager"
         SCRUTINY = "scrutiny", "Scrutiny officer"
         VIEWER = "viewer", "Viewer"
+        # Reads the plan and records external findings, nothing else (boards.assurance_views).
+        EXTERNAL_REVIEWER = "external_reviewer", "External reviewer"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="roles")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="plan_roles")
@@ -322,6 +324,14 @@ class PlanRole(models.Model):
         self.delete()
 
 
+def source_document_path(instance, filename):
+    return f"sources/{evidence_path(instance, filename)}"
+
+
+def source_storage():
+    return storages["evidence"]
+
+
 class Source(models.Model):
     """A document the plan answers to: an Ofsted report, an Improvement Notice, a review."""
 
@@ -337,6 +347,10 @@ class Source(models.Model):
     kind = models.CharField(max_length=30, choices=Kind.choices)
     title = models.CharField(max_length=300)
     published = models.DateField(null=True, blank=True)
+    # The document itself, stored privately like evidence, or where it is published.
+    document = models.FileField(upload_to=source_document_path, storage=source_storage, blank=True)
+    document_name = models.CharField(max_length=200, blank=True, help_text="The uploaded file's own name.")
+    link = models.URLField(max_length=500, blank=True, help_text="Where the document is published.")
 
     history = HistoricalRecords()
 
@@ -445,9 +459,10 @@ class Theme(models.Model):
     def deletion_blockers(self) -> list[str]:
         """Why the theme cannot be deleted (empty if it can): it still has actions."""
         count = self.actions.count()
+        reasons = records_elsewhere(self)
         if count:
-            return [f"It has {count} action{pluralise(count)}. Move them to another theme or delete them first."]
-        return []
+            reasons.append(f"It has {count} action{pluralise(count)}. Move them to another theme or delete them first.")
+        return reasons
 
 
 class Objective(models.Model):
