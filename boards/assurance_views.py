@@ -87,7 +87,7 @@ def source_document(request, source_id):
     source = get_object_or_404(Source.objects.filter(plan__in=core_access.visible_plans(request.user)), pk=source_id)
     if not source.document:
         raise Http404("This source has no uploaded document")
-    return stored_file_response(source.document, get_valid_filename(source.document_name) or "document",
-                                "application/octet-stream")
+    name = get_valid_filename(source.document_name) if source.document_name.strip(" .") else "document"
+    return stored_file_response(source.document, name, "application/octet-stream")
 
 
