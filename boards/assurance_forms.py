@@ -94,6 +94,7 @@ class ExternalReviewForm(forms.ModelForm):
         field.queryset = Source.objects.filter(plan=plan).order_by("key")
         field.label_from_instance = lambda source: f"{source.key} – {source.title}"
         field.error_messages["invalid_choice"] = "Choose one of this plan’s sources"
+        self.fields["kind"].choices = ExternalReview.Kind.choices  # radios: no empty option
         self.fields["scale_choice"].widget = GovukRadioSelect(choices=self.fields["scale_choice"].choices)
         self.fields["own_scale"].required_if = "scale_choice"
 

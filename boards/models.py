@@ -839,7 +839,7 @@ class ExternalReview(models.Model):
         PARTLY_MET = "partly_met", "Partly met"
         MET = "met", "Met"
 
-    BAND_COLOURS = {Band.NOT_MET: "red", Band.PARTLY_MET: "amber", Band.MET: "green"}
+    BAND_COLOURS = {Band.NOT_MET: "red", Band.PARTLY_MET: "orange", Band.MET: "green"}  # GOV.UK tag colours
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="external_reviews")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -871,12 +871,10 @@ class ExternalReview(models.Model):
         return next((point["band"] for point in self.scale if point["label"] == judgement), None)
 
     def clean(self):
-        try:
+        if self.scale is not None:
             validate_scale(self.scale)
-        except ValidationError as error:
-            raise ValidationError({"scale": error.messages}) from None
         if self.source_id and self.plan_id and self.source.plan_id != self.plan_id:
-            raise ValidationError({"source": "Choose one of this plan's sources"})
+            raise ValidationError("The document must be one of this plan’s sources")
 
     @transaction.atomic
     def record_finding(self, *, judgement: str, comment: str, by, recommendation=None, theme=None) -> "ExternalFinding":
@@ -955,6 +953,14 @@ class ExternalFinding(models.Model):
     def __str__(self):
         return f"{self.subject}: {self.judgement}"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyFindingError("External findings are never changed: record a later finding instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyFindingError("External findings are never deleted.")
+
     @property
     def subject(self):
         return self.recommendation or self.theme
@@ -984,14 +990,6 @@ class ExternalFinding(models.Model):
         if self.judgement not in self.review.labels:
             raise ValidationError({"judgement": f"“{self.judgement}” is not on this review’s scale: choose one of "
                                                 f"{', '.join(self.review.labels)}"})
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyFindingError("External findings are never changed: record a later finding instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyFindingError("External findings are never deleted.")
 
     def disagrees_with(self, lead_complete: bool | None) -> bool:
         return disagrees(self.band == ExternalReview.Band.MET, lead_complete)

@@ -364,8 +364,9 @@ class Source(models.Model):
         return self.key
 
     def deletion_blockers(self) -> list[str]:
-        """Why the source cannot be deleted (empty if it can): actions still answer it."""
-        reasons = []
+        """Why the source cannot be deleted (empty if it can): actions still answer it, or other
+        apps' records (an external review's findings) come from it."""
+        reasons = records_elsewhere(self)
         linked = Recommendation.objects.filter(source=self, actions__isnull=False).distinct().count()
         if linked:
             reasons.append(f"{linked} of its recommendations {'is' if linked == 1 else 'are'} linked to actions. "

@@ -128,7 +128,7 @@ def test_a_finding_on_a_theme_is_recorded(manager, visit, theme):
 
 
 @pytest.mark.parametrize("persona", ["lead", "viewer", "scrutiny", "chair"])
-def test_only_external_reviewers_and_managers_record_findings(request, persona, visit, recommendation):
+def test_only_external_reviewers_and_managers_record_findings(request, persona, visit, recommendation, action):
     user = request.getfixturevalue(persona)
     response = client_for(user).post(reverse("boards:finding_create", args=[visit.pk]), {
         "recommendation": recommendation.pk, "judgement": "Met"})
