@@ -30,13 +30,13 @@ def test_reviewer_records_a_monitoring_visit_finding(page, sign_in, assert_acces
     assert_accessible(page)
 
     page.get_by_label("Inspection monitoring visit").check()
-    page.get_by_label("Title").fill("Ofsted monitoring visit 2")
+    page.locator("#id_title").fill("Ofsted monitoring visit 2")
     page.locator("#id_date_0").fill("6")
     page.locator("#id_date_1").fill("12")
     page.locator("#id_date_2").fill("2012")
-    page.get_by_label("Who reviewed").fill("Ofsted")
-    page.get_by_label("Title of the document").fill("Monitoring visit letter, 6 December 2012")
-    page.get_by_label("Link to the document").fill("https://reports.ofsted.gov.uk/walsall-letter")
+    page.locator("#id_reviewer_organisation").fill("Ofsted")
+    page.locator("#id_document_title").fill("Monitoring visit letter, 6 December 2012")
+    page.locator("#id_document_link").fill("https://reports.ofsted.gov.uk/walsall-letter")
     page.get_by_label("Not yet met, Partly met, Met").check()
     page.get_by_role("button", name="Record the review").click()
 
@@ -46,8 +46,8 @@ def test_reviewer_records_a_monitoring_visit_finding(page, sign_in, assert_acces
     page.get_by_role("heading", name="Record a finding").wait_for()
     assert_accessible(page)
     page.locator("#id_recommendation").select_option(index=1)
-    page.get_by_label("Partly met").check()
-    page.get_by_label("Comment").fill("Plans are clearer; management oversight is not yet consistent.")
+    page.get_by_label("Partly met", exact=True).check()
+    page.locator("#id_comment").fill("Plans are clearer; management oversight is not yet consistent.")
     page.get_by_role("button", name="Record the finding").click()
 
     page.get_by_text(re.compile(r"Finding on .* recorded\.")).wait_for()
