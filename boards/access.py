@@ -13,7 +13,16 @@ from django.shortcuts import get_object_or_404
 from improvement import access
 from improvement.models import PlanRole
 
-from .models import Board, BoardMember, FollowUp, Meeting, ReviewNote, ScrutinyReview, UpdateRound
+from .models import (
+    Board,
+    BoardMember,
+    ExternalReview,
+    FollowUp,
+    Meeting,
+    ReviewNote,
+    ScrutinyReview,
+    UpdateRound,
+)
 
 POSTING_ROLES = (BoardMember.Role.CHAIR, BoardMember.Role.MEMBER, BoardMember.Role.OFFICER)
 MANAGING_ROLES = BoardMember.managing_roles()
@@ -150,6 +159,22 @@ def can_start_review(user, plan) -> bool:
             or BoardMember.objects.filter(user=user, role__in=MANAGING_ROLES,
                                           board__kind=Board.Kind.SCRUTINY_PANEL,
                                           board__plans=plan).exists())
+
+
+def can_record_findings(user, plan) -> bool:
+    """External findings are recorded by the plan's external reviewers (named on it by its
+    managers) and by its managers, who may enter a published letter's findings themselves. An
+    external reviewer may do nothing else: their plan role only lets them read the plan."""
+    return (user.is_superuser
+            or access.has_plan_role(user, plan, PlanRole.Role.EXTERNAL_REVIEWER, PlanRole.Role.MANAGER))
+
+
+def get_external_review_or_404(user, pk) -> ExternalReview:
+    return get_object_or_404(
+        ExternalReview.objects.filter(plan__in=access.visible_plans(user))
+        .select_related("plan__rag_scheme", "plan__organisation", "source", "recorded_by"),
+        pk=pk,
+    )
 
 
 def require(allowed: bool, message="You do not have permission to do that.") -> None:

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.dispatch import receiver
 from django.utils import timezone
 
-from improvement.models import Action, Organisation, Recommendation
+from improvement.models import Action, Organisation, Recommendation, Source
 from improvement.signals import demo_loaded
 
 from .models import (
@@ -23,6 +23,7 @@ from .models import (
     Board,
     BoardMember,
     Decision,
+    ExternalReview,
     FollowUp,
     Meeting,
     ReviewNote,
@@ -57,6 +58,9 @@ def load_boards_demo(sender, users, plans, **kwargs):
     if walsall is not None and not Board.objects.filter(name=IMPROVEMENT_BOARD).exists():
         _walsall_board(walsall, users)
         messages.append(f"Loaded board: {IMPROVEMENT_BOARD} (notes and follow-ups are illustrative)")
+    if walsall is not None and "reviewer" in users and not ExternalReview.objects.filter(plan=walsall).exists():
+        _walsall_monitoring_visit(walsall, users)
+        messages.append("Loaded external review: an Ofsted monitoring visit to Walsall (illustrative)")
     wiltshire = plans.get("wiltshire-sip-2012")
     path = settings.BASE_DIR / "fixtures" / "boards" / "wiltshire-scrutiny-2012.json"
     if wiltshire is not None and path.exists():
@@ -178,3 +182,30 @@ def _wiltshire_review(plan, users, data):
             comment=item.get("comment", ""), evidence=item.get("evidence", ""), assessed_by=users["scrutiny"],
             assessed_at=_at(review.date, 15))
         assessment.actions.set([actions[n] for n in item.get("actions", []) if n in actions])
+
+
+def _walsall_monitoring_visit(plan, users):
+    """An Ofsted monitoring visit with a few findings, recorded by the demo reviewer. Illustrative:
+    the seed has no monitoring letter, so the visit, its letter and its findings are made up and
+    say so."""
+    letter = Source.objects.create(
+        plan=plan, key="MV 2012-11-27", kind=Source.Kind.OFSTED_INSPECTION, published=datetime.date(2012, 11, 27),
+        title="Monitoring visit letter, 27 November 2012 (illustrative: not a published letter)")
+    review = ExternalReview.objects.create(
+        plan=plan, kind=ExternalReview.Kind.MONITORING_VISIT, title="Ofsted monitoring visit 1 (illustrative)",
+        date=datetime.date(2012, 11, 27), reviewer_organisation="Ofsted", source=letter, recorded_by=users["reviewer"],
+        scale=[{"label": "Not yet met", "band": ExternalReview.Band.NOT_MET},
+               {"label": "Partly met", "band": ExternalReview.Band.PARTLY_MET},
+               {"label": "Met", "band": ExternalReview.Band.MET}])
+    answered = (Recommendation.objects.filter(source__plan=plan, actions__isnull=False).distinct()
+                .select_related("source").order_by("source__key", "reference_sort"))
+    judgements = [("Met", "Illustrative: inspectors saw the new arrangements working in the cases sampled."),
+                  ("Partly met", "Illustrative: plans are clearer, but not yet consistently focused on risk."),
+                  ("Not yet met", "Illustrative: too early to see an effect on children's experiences.")]
+    for recommendation, (judgement, comment) in zip(answered, judgements, strict=False):
+        review.record_finding(recommendation=recommendation, judgement=judgement, comment=comment,
+                              by=users["reviewer"])
+    theme = plan.themes.order_by("position", "pk").first()
+    if theme is not None:
+        review.record_finding(theme=theme, judgement="Partly met", by=users["reviewer"],
+                              comment="Illustrative: leaders know where practice is weakest; progress is uneven.")

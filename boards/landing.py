@@ -1,6 +1,6 @@
 """Where board members and scrutiny officers land after signing in (rules for
 improvement.landing): a chair or member on their board's next meeting, a scrutiny officer on
-the reviews of the plan they last reviewed."""
+the reviews of the plan they last reviewed, an external reviewer on the Assurance tab of their plan."""
 
 from django.urls import reverse
 
@@ -37,3 +37,11 @@ def _scrutiny_reviews(user):
     plan_id = PlanRole.objects.filter(user=user, role=PlanRole.Role.SCRUTINY).order_by("plan_id") \
         .values_list("plan_id", flat=True).first()
     return reverse("boards:review_list", args=[plan_id]) if plan_id else None
+
+
+@landing.landing_rule(landing.MANAGER + 5)
+def _external_reviewer(user):
+    """An external reviewer lands on the Assurance tab of the plan they were last named on."""
+    plan_id = (PlanRole.objects.filter(user=user, role=PlanRole.Role.EXTERNAL_REVIEWER).order_by("-pk")
+               .values_list("plan_id", flat=True).first())
+    return reverse("boards:assurance", args=[plan_id]) if plan_id else None

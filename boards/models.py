@@ -788,11 +788,7 @@ class Assessment(models.Model):
         """True where the lead's own status and scrutiny's conclusion tell different stories:
         the lead says complete and scrutiny does not agree, or scrutiny finds it complete while
         the lead does not."""
-        if status is None:
-            return self.conclusion == self.Conclusion.COMPLETE
-        if status.is_complete:
-            return self.conclusion != self.Conclusion.COMPLETE
-        return self.conclusion == self.Conclusion.COMPLETE
+        return disagrees(self.conclusion == self.Conclusion.COMPLETE, status.is_complete if status else None)
 
 
 @register_rebuilder
@@ -809,3 +805,191 @@ def round_entries_for_a_new_action(sender, instance, created, raw=False, **kwarg
         RoundEntry.objects.bulk_create(
             RoundEntry(round=round_, action=instance)
             for round_ in UpdateRound.objects.filter(plan_id=instance.plan_id, closed_at__isnull=False))
+
+
+# --- External findings -----------------------------------------------------------------------
+
+
+def disagrees(finds_complete: bool, lead_complete: bool | None) -> bool:
+    """The one rule for "disagrees" between a judgement from outside and the lead's own status:
+    the lead says complete and the judgement does not, or the judgement finds it complete (met)
+    while the lead does not. ``lead_complete`` is None where the lead has reported nothing."""
+    if lead_complete is None:
+        return finds_complete
+    return finds_complete != lead_complete
+
+
+class ExternalReview(models.Model):
+    """A review of the plan by someone outside the council's own line of reporting: an
+    inspection monitoring visit, a DfE adviser's or commissioner's assessment, peer challenge,
+    an external assurer, internal audit. It judges in its own words and on its own scale
+    (``scale``: its judgements, worst first, each with the band it counts as; decision 0018)."""
+
+    class Kind(models.TextChoices):
+        MONITORING_VISIT = "monitoring_visit", "Inspection monitoring visit"
+        DFE_ASSESSMENT = "dfe_assessment", "DfE adviser or commissioner assessment"
+        PEER_CHALLENGE = "peer_challenge", "Peer challenge"
+        EXTERNAL_ASSURER = "external_assurer", "External assurer"
+        INTERNAL_AUDIT = "internal_audit", "Internal audit"
+
+    class Band(models.TextChoices):
+        """What a judgement counts as beside the lead's RAG: only "met" counts as complete."""
+
+        NOT_MET = "not_met", "Not met"
+        PARTLY_MET = "partly_met", "Partly met"
+        MET = "met", "Met"
+
+    BAND_COLOURS = {Band.NOT_MET: "red", Band.PARTLY_MET: "orange", Band.MET: "green"}  # GOV.UK tag colours
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="external_reviews")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    title = models.CharField(max_length=300, help_text='For example "Ofsted monitoring visit 3".')
+    date = models.DateField(help_text="The day of the visit or assessment.")
+    reviewer_organisation = models.CharField(max_length=200, help_text='For example "Ofsted" or "LGA".')
+    source = models.ForeignKey("improvement.Source", on_delete=models.PROTECT, related_name="external_reviews",
+                               help_text="The document the findings come from (a letter, a report).")
+    scale = models.JSONField(help_text='Its judgements, worst first: [{"label": …, "band": …}].')
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "-date", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("boards:external_review_detail", args=[self.pk])
+
+    @property
+    def labels(self) -> list[str]:
+        return [point["label"] for point in self.scale]
+
+    def band_of(self, judgement: str) -> str | None:
+        return next((point["band"] for point in self.scale if point["label"] == judgement), None)
+
+    def clean(self):
+        if self.scale is not None:
+            validate_scale(self.scale)
+        if self.source_id and self.plan_id and self.source.plan_id != self.plan_id:
+            raise ValidationError("The document must be one of this plan’s sources")
+
+    @transaction.atomic
+    def record_finding(self, *, judgement: str, comment: str, by, recommendation=None, theme=None) -> "ExternalFinding":
+        """The only door for a finding: checked against the review's plan and scale, then added.
+        A finding is never changed: a correction is a later finding, and the earlier one stays."""
+        finding = ExternalFinding(review=self, recommendation=recommendation, theme=theme, judgement=judgement,
+                                  comment=comment.strip(), recorded_by=by)
+        finding.full_clean()
+        finding.save()
+        return finding
+
+
+def validate_scale(scale) -> None:
+    """A scale is a non-empty list of distinct judgement labels, each with a known band."""
+    bands = set(ExternalReview.Band.values)
+    if not isinstance(scale, list) or not scale:
+        raise ValidationError("Enter the review's scale: at least one judgement")
+    labels = []
+    for point in scale:
+        if not (isinstance(point, dict) and str(point.get("label", "")).strip()):
+            raise ValidationError("Every judgement on the scale needs a label")
+        if point.get("band") not in bands:
+            raise ValidationError(f"“{point['label']}” needs a band: met, partly met or not met")
+        labels.append(point["label"].strip().casefold())
+    if len(set(labels)) != len(labels):
+        raise ValidationError("Each judgement on the scale must be different")
+
+
+class ExternalFindingQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyFindingError("External findings are never changed: record a later finding instead.")
+
+    def delete(self):
+        raise AppendOnlyFindingError("External findings are never deleted.")
+
+    def latest_first(self):
+        return self.order_by("-review__date", "-recorded_at", "-pk")
+
+
+class AppendOnlyFindingError(Exception):
+    pass
+
+
+class ExternalFinding(models.Model):
+    """One review's judgement on one recommendation or one theme, in the review's own words,
+    with its comment. Append-only: judgements others rely on are not rewritten; the latest (by
+    the review's date, then as recorded) is the one shown beside the lead's and scrutiny's."""
+
+    review = models.ForeignKey(ExternalReview, on_delete=models.PROTECT, related_name="findings")
+    recommendation = models.ForeignKey(Recommendation, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="external_findings")
+    theme = models.ForeignKey("improvement.Theme", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="external_findings")
+    judgement = models.CharField(max_length=100)
+    comment = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = ExternalFindingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recommendation__isnull=False, theme__isnull=True)
+                | Q(recommendation__isnull=True, theme__isnull=False),
+                name="external_finding_on_recommendation_or_theme",
+            )
+        ]
+        indexes = [
+            # The assurance view's latest finding per recommendation and per theme of a plan.
+            models.Index(fields=["recommendation", "recorded_at"], name="finding_recommendation_idx"),
+            models.Index(fields=["theme", "recorded_at"], name="finding_theme_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject}: {self.judgement}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyFindingError("External findings are never changed: record a later finding instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyFindingError("External findings are never deleted.")
+
+    @property
+    def subject(self):
+        return self.recommendation or self.theme
+
+    @property
+    def band(self) -> str | None:
+        return self.review.band_of(self.judgement)
+
+    @property
+    def band_label(self) -> str:
+        return ExternalReview.Band(self.band).label if self.band else ""
+
+    @property
+    def colour(self) -> str:
+        return ExternalReview.BAND_COLOURS.get(self.band, "grey")
+
+    def clean(self):
+        if (self.recommendation_id is None) == (self.theme_id is None):
+            raise ValidationError("Choose a recommendation or a theme for the finding, not both")
+        plan_id = self.review.plan_id
+        if self.recommendation_id is not None and self.recommendation.source.plan_id != plan_id:
+            raise ValidationError({"recommendation": f"Recommendation {self.recommendation} is not one of this "
+                                                     f"plan’s: choose one of {self.review.plan}’s recommendations"})
+        if self.theme_id is not None and self.theme.plan_id != plan_id:
+            raise ValidationError({"theme": f"Theme {self.theme} is not one of this plan’s: choose one of "
+                                            f"{self.review.plan}’s themes"})
+        if self.judgement not in self.review.labels:
+            raise ValidationError({"judgement": f"“{self.judgement}” is not on this review’s scale: choose one of "
+                                                f"{', '.join(self.review.labels)}"})
+
+    def disagrees_with(self, lead_complete: bool | None) -> bool:
+        return disagrees(self.band == ExternalReview.Band.MET, lead_complete)

@@ -48,3 +48,4 @@ def boards_overseeing_plan(request, plan):
 panels.register_plan_tab("dashboard", "Dashboard", "boards:dashboard")
 panels.register_plan_tab("rounds", "Update rounds", "boards:round_list")
 panels.register_plan_tab("scrutiny", "Scrutiny", "boards:review_list")
+panels.register_plan_tab("assurance", "Assurance", "boards:assurance")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import manage_views, views
+from . import assurance_views, manage_views, views
 
 app_name = "boards"
 
@@ -35,4 +35,13 @@ urlpatterns = [
     path("scrutiny/<int:review_id>/", views.review_detail, name="review_detail"),
     path("scrutiny/<int:review_id>/items/new/", views.assessment_edit, name="assessment_create"),
     path("scrutiny/<int:review_id>/items/<int:assessment_id>/", views.assessment_edit, name="assessment_edit"),
+    # Assurance: external reviews and their findings beside the lead's and scrutiny's view
+    path("plans/<int:plan_id>/assurance/", assurance_views.assurance_view, name="assurance"),
+    path("plans/<int:plan_id>/recommendations/<int:recommendation_id>/", assurance_views.recommendation_detail,
+         name="recommendation_detail"),
+    path("plans/<int:plan_id>/external-reviews/new/", assurance_views.external_review_create,
+         name="external_review_create"),
+    path("external-reviews/<int:review_id>/", assurance_views.external_review_detail, name="external_review_detail"),
+    path("external-reviews/<int:review_id>/findings/new/", assurance_views.finding_create, name="finding_create"),
+    path("sources/<int:source_id>/document/", assurance_views.source_document, name="source_document"),
 ]

@@ -319,6 +319,8 @@ class PlanRole(models.Model):
         MANAGER = "manager", "Plan manager"
         SCRUTINY = "scrutiny", "Scrutiny officer"
         VIEWER = "viewer", "Viewer"
+        # Reads the plan and records external findings, nothing else (boards.assurance_views).
+        EXTERNAL_REVIEWER = "external_reviewer", "External reviewer"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="roles")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="plan_roles")
@@ -385,6 +387,12 @@ class ClockReminder(models.Model):
 
     def __str__(self):
         return f"{self.deadline} ({self.due_date}) to {self.user}: {self.status}"
+def source_document_path(instance, filename):
+    return f"sources/{evidence_path(instance, filename)}"
+
+
+def source_storage():
+    return storages["evidence"]
 
 
 class Source(models.Model):
@@ -402,6 +410,10 @@ class Source(models.Model):
     kind = models.CharField(max_length=30, choices=Kind.choices)
     title = models.CharField(max_length=300)
     published = models.DateField(null=True, blank=True)
+    # The document itself, stored privately like evidence, or where it is published.
+    document = models.FileField(upload_to=source_document_path, storage=source_storage, blank=True)
+    document_name = models.CharField(max_length=200, blank=True, help_text="The uploaded file's own name.")
+    link = models.URLField(max_length=500, blank=True, help_text="Where the document is published.")
 
     history = HistoricalRecords()
 
@@ -415,8 +427,9 @@ class Source(models.Model):
         return self.key
 
     def deletion_blockers(self) -> list[str]:
-        """Why the source cannot be deleted (empty if it can): actions still answer it."""
-        reasons = []
+        """Why the source cannot be deleted (empty if it can): actions still answer it, or other
+        apps' records (an external review's findings) come from it."""
+        reasons = records_elsewhere(self)
         linked = Recommendation.objects.filter(source=self, actions__isnull=False).distinct().count()
         if linked:
             reasons.append(f"{linked} of its recommendations {'is' if linked == 1 else 'are'} linked to actions. "
@@ -510,9 +523,10 @@ class Theme(models.Model):
     def deletion_blockers(self) -> list[str]:
         """Why the theme cannot be deleted (empty if it can): it still has actions."""
         count = self.actions.count()
+        reasons = records_elsewhere(self)
         if count:
-            return [f"It has {count} action{pluralise(count)}. Move them to another theme or delete them first."]
-        return []
+            reasons.append(f"It has {count} action{pluralise(count)}. Move them to another theme or delete them first.")
+        return reasons
 
 
 class Objective(models.Model):

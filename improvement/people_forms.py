@@ -70,6 +70,8 @@ ROLE_HINTS = {
     PlanRole.Role.MANAGER: "Maintains the plan: its structure, posts, people, update rounds and boards.",
     PlanRole.Role.SCRUTINY: "Records independent scrutiny conclusions on the plan.",
     PlanRole.Role.VIEWER: "Reads the plan, its history and dashboards.",
+    PlanRole.Role.EXTERNAL_REVIEWER: "Someone outside the council (an inspector, a DfE adviser, a peer, an auditor): "
+                                     "reads the plan and records their review's findings, nothing else.",
 }
 
 

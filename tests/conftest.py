@@ -200,6 +200,13 @@ def scrutiny(plan):
 
 
 @pytest.fixture
+def reviewer(plan):
+    """An inspector named on the plan as its external reviewer: reads it and records findings."""
+    ofsted = Organisation.objects.create(name="Ofsted")
+    return _with_role("reviewer", plan, PlanRole.Role.EXTERNAL_REVIEWER, ofsted)
+
+
+@pytest.fixture
 def outsider(db):
     other = Organisation.objects.create(name="Another Council")
     return make_user("outsider", other)

@@ -12,7 +12,17 @@ import datetime
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from boards.models import Assessment, Board, BoardMember, FollowUp, Meeting, ReviewNote, ScrutinyReview, UpdateRound
+from boards.models import (
+    Assessment,
+    Board,
+    BoardMember,
+    ExternalReview,
+    FollowUp,
+    Meeting,
+    ReviewNote,
+    ScrutinyReview,
+    UpdateRound,
+)
 from improvement.models import (
     Evidence,
     Export,
@@ -70,10 +80,20 @@ def populate(*, plan, theme, action, lead, manager, chair, board, scheme):
                                      baseline_date=datetime.date(2012, 9, 1), baseline_value=36)
     measure.record_value(period=plan.current_period, value="50", by=lead)
     recommendation = Recommendation.objects.filter(source__plan=plan).select_related("source").first()
+    external_review = None
+    if recommendation is not None:
+        source = recommendation.source
+        source.document_name = "letter.pdf"
+        source.document.save("letter.pdf", ContentFile(b"%PDF-1.4 letter"))
+        external_review = ExternalReview.objects.create(
+            plan=plan, kind="monitoring_visit", title="Monitoring visit 1", date=datetime.date(2012, 11, 20),
+            reviewer_organisation="Ofsted", source=source,
+            scale=[{"label": "Not yet met", "band": "not_met"}, {"label": "Met", "band": "met"}])
+        external_review.record_finding(recommendation=recommendation, judgement="Met", comment="Seen", by=manager)
     return {"measure": measure, "plan": plan, "theme": theme, "action": action, "evidence": evidence, "board": board, "round": round_,
             "meeting": meeting, "note": note, "follow_up": follow_up, "review": review, "assessment": assessment,
             "pack": pack, "render": failed, "pack_render": ready, "plan_import": plan_import, "export": export,
-            "measure_import": measure_import, "report_import": report_import,
+            "measure_import": measure_import, "report_import": report_import, "external_review": external_review,
             "recommendation": recommendation, "source": recommendation.source if recommendation else None,
             "objective": theme.objectives.first(),
             "milestone": action.milestones.first(), "post": action.lead_posts.first(),

@@ -20,7 +20,8 @@ from tests.conftest import client_for
 from tests.crossorg import build_other_organisation, populate
 
 # other_manager: another organisation's plan manager (staff, a board officer there).
-PERSONAS = ["anonymous", "outsider", "other_manager", "viewer", "lead", "manager", "chair", "scrutiny"]
+# reviewer: an external reviewer named on our plan (an inspector): reads it, records findings, nothing else.
+PERSONAS = ["anonymous", "outsider", "other_manager", "viewer", "lead", "manager", "chair", "scrutiny", "reviewer"]
 SIGN_IN = "sign-in"
 
 # Shorthands: who gets what.
@@ -175,6 +176,13 @@ RULES = {
     "boards:review_detail": ("GET", lambda w: [w["review"].pk], READ),
     "boards:assessment_create": ("GET", lambda w: [w["review"].pk], only("scrutiny")),
     "boards:assessment_edit": ("GET", lambda w: [w["review"].pk, w["assessment"].pk], only("scrutiny")),
+    # Assurance: every reader sees it; the plan's external reviewers and managers record reviews and findings.
+    "boards:assurance": ("GET", lambda w: [w["plan"].pk], READ),
+    "boards:recommendation_detail": ("GET", lambda w: [w["plan"].pk, w["recommendation"].pk], READ),
+    "boards:external_review_create": ("GET", lambda w: [w["plan"].pk], only("manager", "reviewer")),
+    "boards:external_review_detail": ("GET", lambda w: [w["external_review"].pk], READ),
+    "boards:finding_create": ("GET", lambda w: [w["external_review"].pk], only("manager", "reviewer")),
+    "boards:source_document": ("GET", lambda w: [w["source"].pk], READ),
     "reports:pack_page": ("GET", lambda w: [w["meeting"].pk], READ),
     "reports:pack_html": ("GET", lambda w: [w["meeting"].pk], READ),
     "reports:pack_generate": ("POST", lambda w: [w["meeting"].pk],
@@ -219,7 +227,8 @@ def test_every_url_pattern_has_a_rule(db):
 
 
 @pytest.fixture
-def world(plan, theme, action, lead, manager, viewer, chair, scrutiny, board, scheme, recommendation, outsider):
+def world(plan, theme, action, lead, manager, viewer, chair, scrutiny, reviewer, board, scheme, recommendation,
+          outsider):
     BoardMember.objects.create(board=board, user=manager, role="officer")
     manager.is_staff = True  # staff, as plan managers once were: it must give nothing
     manager.save()
@@ -230,7 +239,7 @@ def world(plan, theme, action, lead, manager, viewer, chair, scrutiny, board, sc
                     scheme=scheme)
     theirs = build_other_organisation(scheme)
     ours["users"] = {"outsider": outsider, "viewer": viewer, "lead": lead, "manager": manager, "chair": chair,
-                     "scrutiny": scrutiny, "anonymous": None, "other_manager": theirs["users"]["manager"]}
+                     "scrutiny": scrutiny, "reviewer": reviewer, "anonymous": None, "other_manager": theirs["users"]["manager"]}
     ours["theirs"] = theirs
     return ours
 

@@ -91,6 +91,7 @@ def test_each_demo_account_lands_where_their_work_is(db, debug, client, frozen_t
         "scrutiny": reverse("boards:review_list", args=[wiltshire.pk]),
         "manager": reverse("improvement:plan_list"),  # manages all three
         "viewer": reverse("improvement:plan_list"),
+        "reviewer": reverse("boards:assurance", args=[walsall.pk]),
     }
     for username, url in expected.items():
         response = client.post(reverse("login"), {"username": username, "password": "improvement-demo-2012"})

@@ -66,6 +66,9 @@ ACCOUNTS = {
                  {slug: [PlanRole.Role.SCRUTINY] for slug in ALL_PLANS}),
     "viewer": ("Demo", "Viewer", "Policy Officer", "Walsall Council", False,
                {slug: [PlanRole.Role.VIEWER] for slug in ALL_PLANS}),
+    # An inspector named on the Walsall plan: reads it and records external findings, nothing else.
+    "reviewer": ("Demo", "Reviewer", "His Majesty's Inspector (illustrative)", "Ofsted", False,
+                 {WALSALL: [PlanRole.Role.EXTERNAL_REVIEWER]}),
     "admin": ("Demo", "Administrator", "Improvement plans administrator", "Walsall Council", True, {}),
 }
 
