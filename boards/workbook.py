@@ -26,14 +26,13 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from improvement import access
 from improvement.importing.parsers import parse_date, parse_status
-from improvement.lib.spreadsheets import DATE_FORMAT, safe_cell, unquote_cell
+from improvement.lib.spreadsheets import DATE_FORMAT, append_safe, safe_cell, styled_workbook, unquote_cell
 from improvement.lib.text import normalise_text
 from improvement.models import Action, Update
 
@@ -184,10 +183,10 @@ def _statuses(round_):
 
 def build_xlsx(round_: UpdateRound, rows: list[WorkbookRow]) -> bytes:
     statuses = _statuses(round_)
-    workbook = Workbook()
+    workbook = styled_workbook()
     sheet = workbook.active
     sheet.title = SHEET_TITLE
-    sheet.append(HEADER)
+    append_safe(sheet, HEADER)
     for index, key in enumerate(KEYS, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font, cell.alignment = BOLD, WRAP
@@ -199,7 +198,7 @@ def build_xlsx(round_: UpdateRound, rows: list[WorkbookRow]) -> bytes:
         else:
             sheet.column_dimensions[letter].hidden = True
     for number, row in enumerate(rows, start=2):
-        sheet.append([safe_cell(row.values.get(key, "")) for key in KEYS])
+        append_safe(sheet, [row.values.get(key, "") for key in KEYS])
         for index, key in enumerate(KEYS, start=1):
             cell = sheet.cell(row=number, column=index)
             cell.alignment = WRAP
@@ -231,10 +230,10 @@ def build_xlsx(round_: UpdateRound, rows: list[WorkbookRow]) -> bytes:
     sheet.protection.formatRows = False
 
     key = workbook.create_sheet(STATUS_SHEET_TITLE)
-    key.append(["Code", "Status", "Meaning", "Counts as complete"])
+    append_safe(key, ["Code", "Status", "Meaning", "Counts as complete"])
     for status in statuses:
-        key.append([safe_cell(status.code), safe_cell(status.label), safe_cell(status.meaning),
-                    "Yes: needs a review note" if status.is_complete else "No"])
+        append_safe(key, [status.code, status.label, status.meaning,
+                          "Yes: needs a review note" if status.is_complete else "No"])
     for letter, width in zip("ABCD", (8, 20, 60, 24), strict=True):
         key.column_dimensions[letter].width = width
         key[f"{letter}1"].font = BOLD
@@ -242,7 +241,7 @@ def build_xlsx(round_: UpdateRound, rows: list[WorkbookRow]) -> bytes:
 
     about = workbook.create_sheet("How to fill this in")
     for line in instructions(round_):
-        about.append([line])
+        append_safe(about, [line])
     about.column_dimensions["A"].width = 110
     about.protection.sheet = True
     workbook.active = 0
@@ -334,7 +333,7 @@ def read_rows(sheets) -> list[ReadRow]:
             header.pop()
         if header == HEADER:
             return [ReadRow(line, dict(zip(KEYS, cells, strict=False)))
-                    for line, cells in enumerate(sheet.rows[1:], start=2)]
+                    for line, cells in enumerate(sheet.rows[1:], start=2) if any(c.text.strip() for c in cells)]
     raise WorkbookError("This file is not an offline workbook of updates: its first row does not have the "
                         "workbook's columns. Download the workbook again (from My actions or the round's page), "
                         "fill in the white columns, and upload that file.")

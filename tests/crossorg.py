@@ -12,7 +12,17 @@ import datetime
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from boards.models import Assessment, Board, BoardMember, FollowUp, Meeting, ReviewNote, ScrutinyReview, UpdateRound
+from boards.models import (
+    Assessment,
+    Board,
+    BoardMember,
+    FollowUp,
+    Meeting,
+    ReviewNote,
+    ScrutinyReview,
+    UpdateRound,
+    WorkbookUpload,
+)
 from improvement.models import (
     Evidence,
     Export,
@@ -61,6 +71,8 @@ def populate(*, plan, theme, action, lead, manager, chair, board, scheme):
     measure_import = MeasureImport.objects.create(
         plan=plan, uploaded_by=manager, filename="scorecard.csv",
         sheets=[{"name": "scorecard", "rows": [["measure", "period", "value"]]}])
+    workbook_upload = WorkbookUpload.objects.create(round=round_, uploaded_by=manager, filename="updates.xlsx",
+                                                    sheets=[])
     measure = Measure.objects.create(plan=plan, name="Children seen within timescale", owner=action.lead_posts.first(),
                                      baseline_date=datetime.date(2012, 9, 1), baseline_value=36)
     measure.record_value(period=plan.current_period, value="50", by=lead)
@@ -68,7 +80,7 @@ def populate(*, plan, theme, action, lead, manager, chair, board, scheme):
     return {"measure": measure, "plan": plan, "theme": theme, "action": action, "evidence": evidence, "board": board, "round": round_,
             "meeting": meeting, "note": note, "follow_up": follow_up, "review": review, "assessment": assessment,
             "pack": pack, "render": failed, "pack_render": ready, "plan_import": plan_import, "export": export,
-            "measure_import": measure_import,
+            "measure_import": measure_import, "workbook_upload": workbook_upload,
             "recommendation": recommendation, "source": recommendation.source if recommendation else None,
             "objective": theme.objectives.first(),
             "milestone": action.milestones.first(), "post": action.lead_posts.first(),
