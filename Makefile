@@ -75,6 +75,7 @@ bench: install
 	$(PY) benchmarks/exports.py
 	$(PY) benchmarks/pages.py
 	$(PY) benchmarks/imports.py
+	$(PY) benchmarks/workbook.py
 	$(PY) benchmarks/packs.py
 
 clean:

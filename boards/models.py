@@ -196,13 +196,15 @@ class UpdateRound(models.Model):
         day_after = self.deadline + datetime.timedelta(days=1)
         return timezone.make_aware(datetime.datetime.combine(day_after, datetime.time.min))
 
-    def submissions(self, as_of: datetime.date) -> list["Submission"]:
+    def submissions(self, as_of: datetime.date, actions=None) -> list["Submission"]:
         """Per action the round expects an update from (open as reported, or updated in the
         period): submitted on time, submitted late, or not submitted (and late once the deadline
         has passed), from the round's period view. A fixed number of queries whatever the size
-        of the plan."""
-        reported = self.period_view(as_of).entries(
-            Action.objects.filter(plan_id=self.plan_id).prefetch_related("lead_posts__holders"), with_updates=False)
+        of the plan. ``actions`` narrows to some of the plan's actions (a queryset, with what
+        the caller needs loaded); leads and their holders are prefetched either way."""
+        actions = actions if actions is not None else Action.objects.filter(plan_id=self.plan_id)
+        reported = self.period_view(as_of).entries(actions.prefetch_related("lead_posts__holders"),
+                                                   with_updates=False)
         deadline_end = self.deadline_end()
         passed = self.deadline_passed(as_of)
         result = []
@@ -993,3 +995,35 @@ class ExternalFinding(models.Model):
 
     def disagrees_with(self, lead_complete: bool | None) -> bool:
         return disagrees(self.band == ExternalReview.Band.MET, lead_complete)
+# --- Offline workbooks ------------------------------------------------------------------
+
+
+class WorkbookUpload(models.Model):
+    """A lead's offline workbook (``boards.workbook``) uploaded back for a round, between the
+    preview and its confirmation: nothing is recorded until the uploader confirms, and then each
+    valid row once, through ``Action.record_update()``."""
+
+    round = models.ForeignKey(UpdateRound, on_delete=models.CASCADE, related_name="workbook_uploads")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    recorded_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The lead whose answers a plan manager uploads on their behalf.")
+    filename = models.CharField(max_length=200)
+    sheets = models.JSONField(editable=False, help_text="The file as read at upload (readers.sheets_to_json).")
+    created_at = models.DateTimeField(default=timezone.now)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True, help_text="What confirming recorded and refused.")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Workbook {self.filename} for {self.round}"
+
+    def get_absolute_url(self):
+        return reverse("boards:workbook_upload_detail", args=[self.pk])
+
+    def read_sheets(self):
+        from improvement.importing.readers import sheets_from_json
+
+        return sheets_from_json(self.sheets)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import assurance_views, manage_views, views
+from . import assurance_views, manage_views, views, workbook_views
 
 app_name = "boards"
 
@@ -22,6 +22,11 @@ urlpatterns = [
     path("rounds/<int:round_id>/", views.round_detail, name="round_detail"),
     path("rounds/<int:round_id>/reminders/", views.round_send_reminders, name="round_send_reminders"),
     path("rounds/<int:round_id>/close/", views.round_close, name="round_close"),
+    path("rounds/<int:round_id>/workbook/", workbook_views.round_workbook, name="round_workbook"),
+    path("rounds/<int:round_id>/workbook/upload/", workbook_views.workbook_upload, name="workbook_upload"),
+    path("workbooks/<int:upload_id>/", workbook_views.workbook_upload_detail, name="workbook_upload_detail"),
+    path("workbooks/<int:upload_id>/confirm/", workbook_views.workbook_upload_confirm,
+         name="workbook_upload_confirm"),
     path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:meeting_id>/notes/new/", views.note_create, name="note_create"),
     path("meetings/<int:meeting_id>/attention/new/", views.attention_add, name="attention_add"),

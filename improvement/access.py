@@ -168,6 +168,11 @@ def get_plan_role_or_404(plan, pk) -> PlanRole:
 
 
 def leads_action(user, action) -> bool:
+    """Whether the user holds one of the action's lead posts. Read from the action's prefetched
+    ``lead_posts__holders`` when a list of actions has them (no query per action), else asked."""
+    posts = getattr(action, "_prefetched_objects_cache", {}).get("lead_posts")
+    if posts is not None and all("holders" in getattr(post, "_prefetched_objects_cache", {}) for post in posts):
+        return any(holder.pk == user.pk for post in posts for holder in post.holders.all())
     return action.lead_posts.filter(holders=user).exists()
 
 

@@ -759,28 +759,36 @@ class Action(models.Model):
         complete = self.current_status is not None and self.current_status.is_complete
         return due is not None and due < as_of and not complete
 
-    @transaction.atomic
-    def record_update(self, *, status, note, by, period=None, revised_due_date=None,
-                      revised_date_reason="", evidence=(), written_at=None,
-                      is_illustrative=False):
-        """Append an update to the RAG history and refresh the current status.
-
-        The only code path that creates an Update or assigns ``current_status``. Locks the
-        action row so two leads saving at once are applied one after the other: both land in
-        the history, and the later one is current.
-        """
-        action = Action.objects.select_for_update().get(pk=self.pk)
-        plan = self.plan  # the caller's (usually already loaded) plan: no query per update
-        # The plan row too: a plan's updates, its period view's rows and a round closing on it
-        # are written one after another.
-        Plan.objects.select_for_update().filter(pk=plan.pk).first()
-        if status.scheme_id != plan.rag_scheme_id:
+    def check_update(self, *, status, note, revised_due_date=None, revised_date_reason="") -> None:
+        """Raise ValidationError if an update with these values may not be recorded: the rules
+        ``record_update`` applies, for a caller that checks many before recording any (the
+        offline workbook's preview)."""
+        if status.scheme_id != self.plan.rag_scheme_id:
             raise ValidationError("That status is not in this plan's RAG scheme.")
         # Judged on the text as it will be stored (a note of control characters alone is empty).
         if status.is_complete and not normalise_text(note).strip():
             raise ValidationError("A completed action needs a review note.")
         if revised_due_date and not normalise_text(revised_date_reason).strip():
             raise ValidationError("Give a reason for the revised date.")
+
+    @transaction.atomic
+    def record_update(self, *, status, note, by, period=None, revised_due_date=None,
+                      revised_date_reason="", evidence=(), written_at=None,
+                      is_illustrative=False, recorded_for=None):
+        """Append an update to the RAG history and refresh the current status.
+
+        The only code path that creates an Update or assigns ``current_status``. Locks the
+        action row so two leads saving at once are applied one after the other: both land in
+        the history, and the later one is current. ``recorded_for`` is the lead whose update
+        ``by`` records on their behalf (a plan manager uploading a lead's offline workbook).
+        """
+        action = Action.objects.select_for_update().get(pk=self.pk)
+        plan = self.plan  # the caller's (usually already loaded) plan: no query per update
+        # The plan row too: a plan's updates, its period view's rows and a round closing on it
+        # are written one after another.
+        Plan.objects.select_for_update().filter(pk=plan.pk).first()
+        self.check_update(status=status, note=note, revised_due_date=revised_due_date,
+                          revised_date_reason=revised_date_reason)
         update = Update.objects.create(
             action=action,
             period=period or plan.current_period,
@@ -789,6 +797,7 @@ class Action(models.Model):
             revised_due_date=revised_due_date,
             revised_date_reason=revised_date_reason,
             created_by=by,
+            recorded_for=recorded_for,
             created_at=written_at or timezone.now(),
             is_illustrative=is_illustrative,
         )
@@ -861,6 +870,10 @@ class Update(models.Model):
     revised_date_reason = models.TextField(blank=True)
     created_by = models.ForeignKey(
         User, null=True, on_delete=models.SET_NULL, related_name="updates"
+    )
+    recorded_for = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The lead on whose behalf created_by recorded it (e.g. from their offline workbook).",
     )
     created_at = models.DateTimeField(default=timezone.now)
     is_illustrative = models.BooleanField(

@@ -126,6 +126,8 @@ def history_items(history) -> SafeString:
     def item(update):
         written = localtime(update.created_at)
         byline = f"by {esc(update.created_by)}" if update.created_by else "from the plan document"
+        if update.recorded_for:
+            byline += f" on behalf of {esc(update.recorded_for)}"
         parts = [
             '<div class="moj-timeline__item"><div class="moj-timeline__header">'
             f'<h3 class="moj-timeline__title">{esc(update.period_label)}: {rag_tag(update.status)}'

@@ -91,7 +91,7 @@ def theme_detail(request, plan_id, theme_id):
 def action_detail(request, action_id):
     action = access.get_action_or_404(request.user, action_id)
     history = list(
-        action.updates.select_related("status", "created_by")
+        action.updates.select_related("status", "created_by", "recorded_for")
         .prefetch_related(Prefetch("evidence", to_attr="evidence_list"))  # a list: no manager per update
         .order_by("-period", "-pk")
     )

@@ -22,6 +22,7 @@ from boards.models import (
     ReviewNote,
     ScrutinyReview,
     UpdateRound,
+    WorkbookUpload,
 )
 from improvement.models import (
     Evidence,
@@ -76,6 +77,8 @@ def populate(*, plan, theme, action, lead, manager, chair, board, scheme):
         plan=plan, uploaded_by=manager, filename="report.pdf", data=b"%PDF-1.7", key="Ofsted 2026",
         kind=Source.Kind.OFSTED_INSPECTION, title="Inspection report",
         lines=[[1, "text", "Recommendations"], [1, "text", "1. Improve supervision."]])
+    workbook_upload = WorkbookUpload.objects.create(round=round_, uploaded_by=manager, filename="updates.xlsx",
+                                                    sheets=[])
     measure = Measure.objects.create(plan=plan, name="Children seen within timescale", owner=action.lead_posts.first(),
                                      baseline_date=datetime.date(2012, 9, 1), baseline_value=36)
     measure.record_value(period=plan.current_period, value="50", by=lead)
@@ -94,6 +97,7 @@ def populate(*, plan, theme, action, lead, manager, chair, board, scheme):
             "meeting": meeting, "note": note, "follow_up": follow_up, "review": review, "assessment": assessment,
             "pack": pack, "render": failed, "pack_render": ready, "plan_import": plan_import, "export": export,
             "measure_import": measure_import, "report_import": report_import, "external_review": external_review,
+            "workbook_upload": workbook_upload,
             "recommendation": recommendation, "source": recommendation.source if recommendation else None,
             "objective": theme.objectives.first(),
             "milestone": action.milestones.first(), "post": action.lead_posts.first(),

@@ -162,6 +162,14 @@ RULES = {
     "boards:round_detail": ("GET", lambda w: [w["round"].pk], READ),
     "boards:round_send_reminders": ("POST", lambda w: [w["round"].pk], only("manager", ok=302)),
     "boards:round_close": ("POST", lambda w: [w["round"].pk], only("manager", ok=302)),  # GET: its confirmation
+    # The offline workbook: the plan's action leads (their own actions) and managers; an upload is
+    # private to whoever made it (the manager, here).
+    "boards:round_workbook": ("GET", lambda w: [w["round"].pk], only("manager", "lead")),
+    "boards:workbook_upload": ("GET", lambda w: [w["round"].pk], only("manager", "lead")),
+    "boards:workbook_upload_detail": ("GET", lambda w: [w["workbook_upload"].pk],
+                                      {"anonymous": SIGN_IN, "manager": 200, "default": 404}),
+    "boards:workbook_upload_confirm": ("POST", lambda w: [w["workbook_upload"].pk],
+                                       {"anonymous": SIGN_IN, "manager": 302, "default": 404}),
     "boards:meeting_detail": ("GET", lambda w: [w["meeting"].pk], READ),
     "boards:note_create": ("POST", lambda w: [w["meeting"].pk], only("manager", "chair", ok=400)),
     "boards:attention_add": ("POST", lambda w: [w["meeting"].pk], only("manager", "chair", ok=400)),

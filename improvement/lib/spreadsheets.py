@@ -158,3 +158,21 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) 
     buffer = io.BytesIO()
     xlsx_write(sheets, buffer)
     return buffer.getvalue()
+
+
+def styled_workbook() -> Workbook:
+    """A workbook in openpyxl's normal mode, for a file that needs what write-only sheets cannot
+    do (sheet protection, locked and unlocked cells, data validation: the leads' offline
+    workbook). Write its rows with ``append_safe``, so every cell still goes through
+    ``safe_cell``."""
+    workbook = Workbook()
+    return workbook
+
+
+def append_safe(sheet, row: Sequence) -> None:
+    """Append ``row`` to a normal-mode sheet, each cell through ``safe_cell``, dates as date cells
+    shown as xlsx_write shows them."""
+    sheet.append([safe_cell(cell) for cell in row])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, datetime.date):
+            cell.number_format = DATETIME_FORMAT if isinstance(cell.value, datetime.datetime) else DATE_FORMAT
