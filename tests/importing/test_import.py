@@ -67,7 +67,9 @@ def test_reimporting_the_same_file_changes_nothing(empty_plan):
     run("walsall.xlsx", data, plan, {}, by=None)
     counts = (Action.objects.count(), Update.objects.count(), plan.themes.count())
     _mapping, result, second = run("walsall.xlsx", data, plan, {}, by=None)
-    assert second == {"created": 0, "updated": 0, "unchanged": 58, "updates": 0}
+    assert second == {"created": 0, "updated": 0, "unchanged": 58, "updates": 0, "themes": 0, "recommendations": 0,
+                      "posts": 0}
+    assert result.counts == second
     assert counts == (Action.objects.count(), Update.objects.count(), plan.themes.count())
 
 
