@@ -144,10 +144,19 @@ class Change:
     action: Action | None  # the existing action, when matched by number
     changed: dict  # field -> (old, new)
     new_update: bool  # a status update will be recorded
-    leads: list = field(default_factory=list)  # (post title, is a new post)
+    leads: list = field(default_factory=list)  # (post title, is new, kept as one though it reads like a list)
     reason: str = ""  # the reason recorded with a revised date, and where it came from
     read: tuple | None = None  # the matched action as previewed: (version, last status update time)
     notes: list = field(default_factory=list)  # what will not be written for this row, and why
+
+    @property
+    def changes_shown(self) -> list[tuple[str, object, object]]:
+        """(label, old, new) of each changed field, as the preview shows them."""
+        return [(CHANGED_LABELS.get(name, name), old, new) for name, (old, new) in self.changed.items()]
+
+
+CHANGED_LABELS = {"description": "Action", "measures": "Measures", "cost": "Cost", "lead_agency": "Lead agency",
+                  "timescale": "Timescale", "due_date": "Due date", "leads": "Leads"}
 
 
 @dataclass
@@ -564,7 +573,7 @@ def preview(sheets: list[Sheet], plan, mapping: dict) -> Result:
                 changed["leads"] = ("; ".join(old_leads), "; ".join(row.leads))
         leads = []
         for title in row.leads:
-            leads.append((title, title[:200] not in posts and title not in new_posts))
+            leads.append((title, title[:200] not in posts and title not in new_posts, kept_whole(title)))
             if leads[-1][1]:
                 new_posts.append(title)
         change = Change(row, action, changed, False, leads)
