@@ -30,7 +30,7 @@ class NewPlanUploadForm(UploadForm):
     name = forms.CharField(label="Name of the new plan", max_length=200,
                            error_messages={"required": "Enter the name of the new plan"})
     organisation = forms.ModelChoiceField(
-        label="Organisation", queryset=Organisation.objects.none(),
+        label="Organisation", queryset=Organisation.objects.none(), empty_label="Choose the organisation",
         help_text="The council or agency whose plan this is: its posts lead the actions.",
         error_messages={"required": "Choose the organisation whose plan this is",
                         "invalid_choice": "Choose one of the organisations listed"})
