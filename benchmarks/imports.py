@@ -72,6 +72,21 @@ def main():
         started = time.perf_counter()
         engine.apply(engine.preview(read_upload("plan.xlsx", data), plan, mapping), plan, by=None)
         print(f"re-import of the same file (nothing changes): {time.perf_counter() - started:.2f} s")
+        # The preview page itself, every action with its details, as the manager's browser gets it.
+        from django.test import Client
+
+        from improvement.importing.readers import sheets_to_json
+        from improvement.models import PlanImport, User
+
+        admin = User.objects.create(username="benchmark", is_superuser=True, is_staff=True)
+        record = PlanImport.objects.create(plan=plan, uploaded_by=admin, filename="plan.xlsx", data=data,
+                                           sheets=sheets_to_json(read_upload("plan.xlsx", data)))
+        client = Client()
+        client.force_login(admin)
+        started = time.perf_counter()
+        response = client.get(record.get_absolute_url())
+        print(f"preview page of {args.actions} actions: {time.perf_counter() - started:.2f} s, "
+              f"{len(response.content) / 1024:.0f} KB (status {response.status_code})")
     finally:
         connection.creation.destroy_test_db(old, verbosity=0)
 

@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from .models import Action, Evidence, Measure, Plan, PlanRole, Post, Recommendation
+from .models import Action, Evidence, Measure, Organisation, Plan, PlanRole, Post, Recommendation
 
 PlanRule = Callable[[object], Q]
 _plan_reader_rules: list[PlanRule] = []
@@ -225,11 +225,21 @@ def can_create_plan(user) -> bool:
     return user.is_authenticated and (user.is_superuser or managed_plans(user).exists())
 
 
+def new_plan_organisations(user):
+    """The organisations a user may start a new plan for: any, for an administrator; otherwise
+    their own organisation and the organisations of the plans they manage."""
+    if not can_create_plan(user):
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(Q(pk=user.organisation_id) | Q(plans__in=managed_plans(user))).distinct()
+
+
 def get_import_or_404(user, pk):
     """An import is visible to the person who uploaded it (and administrators)."""
     from .models import PlanImport
 
-    queryset = PlanImport.objects.select_related("plan__rag_scheme", "new_plan_scheme")
+    queryset = PlanImport.objects.select_related("plan__rag_scheme", "new_plan_scheme", "new_plan_organisation")
     if not user.is_superuser:
         queryset = queryset.filter(uploaded_by=user)
     return get_object_or_404(queryset, pk=pk)

@@ -1,6 +1,9 @@
 """Import a plan from a file: upload, map columns, preview, confirm (then write everything in
 one transaction), and the XLSX template and plan export."""
 
+import json
+from functools import partial
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,7 +18,7 @@ from .importing import ReadError, engine, new_plan, preview_sheets
 from .importing.export import export_plan_xlsx, template_xlsx
 from .importing.readers import MAX_BYTES, read_upload, sheets_to_json
 from .lib.spreadsheets import XLSX_TYPE
-from .models import PlanImport, PlanRole, RagScheme
+from .models import Organisation, PlanImport, PlanRole, RagScheme
 
 
 class UploadForm(forms.Form):
@@ -26,9 +29,21 @@ class UploadForm(forms.Form):
 class NewPlanUploadForm(UploadForm):
     name = forms.CharField(label="Name of the new plan", max_length=200,
                            error_messages={"required": "Enter the name of the new plan"})
+    organisation = forms.ModelChoiceField(
+        label="Organisation", queryset=Organisation.objects.none(), empty_label="Choose the organisation",
+        help_text="The council or agency whose plan this is: its posts lead the actions.",
+        error_messages={"required": "Choose the organisation whose plan this is",
+                        "invalid_choice": "Choose one of the organisations listed"})
     scheme = forms.ModelChoiceField(label="RAG scheme", queryset=RagScheme.objects.order_by("name"),
                                     empty_label=None, error_messages={"required": "Choose a RAG scheme"})
-    field_order = ["name", "scheme", "file"]
+    field_order = ["name", "organisation", "scheme", "file"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = access.new_plan_organisations(user).order_by("name")
+        self.fields["organisation"].queryset = organisations
+        if user.organisation_id and organisations.filter(pk=user.organisation_id).exists():
+            self.fields["organisation"].initial = user.organisation_id
 
 
 def _read_file(form, upload):
@@ -55,7 +70,7 @@ def import_start(request, plan_id=None):
     else:
         if not access.can_create_plan(request.user):
             raise PermissionDenied("Only plan managers and administrators start new plans.")
-        form_class = NewPlanUploadForm
+        form_class = partial(NewPlanUploadForm, user=request.user)
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         read = _read_file(form, form.cleaned_data["file"])
@@ -64,20 +79,22 @@ def import_start(request, plan_id=None):
             record = PlanImport.objects.create(
                 plan=plan, uploaded_by=request.user, filename=form.cleaned_data["file"].name[:200], data=data,
                 sheets=sheets_to_json(sheets), new_plan_name=form.cleaned_data.get("name", ""),
-                new_plan_scheme=form.cleaned_data.get("scheme"))
+                new_plan_scheme=form.cleaned_data.get("scheme"),
+                new_plan_organisation=form.cleaned_data.get("organisation"))
             return redirect(record)
     return render(request, "improvement/import_start.html", {"plan": plan, "form": form},
                   status=400 if form.errors else 200)
 
 
 def _target(record, user):
+    """The plan the import goes into: the record's plan, or a new (unsaved) plan of the organisation
+    chosen at upload, which the user must still be allowed to start plans for."""
     if record.plan is not None:
         return record.plan
-    organisation = user.organisation
-    if organisation is None:
-        from .models import Organisation
-
-        organisation, _ = Organisation.objects.get_or_create(name="Imported plans")
+    organisation = record.new_plan_organisation
+    if organisation is None or not access.new_plan_organisations(user).filter(pk=organisation.pk).exists():
+        raise PermissionDenied("You may not start a plan for that organisation: upload the file again and choose "
+                               "one of yours.")
     return new_plan(record.new_plan_name, organisation=organisation, scheme=record.new_plan_scheme)
 
 
@@ -85,7 +102,8 @@ def _target(record, user):
 def import_detail(request, import_id):
     record = access.get_import_or_404(request.user, import_id)
     if record.applied_at:
-        return render(request, "improvement/import_done.html", {"record": record, "plan": record.applied_plan})
+        return render(request, "improvement/import_done.html", {"record": record, "plan": record.applied_plan,
+                                                                "done": engine.done_message(record.result)})
     plan = _target(record, request.user)
     try:
         mapping, result = preview_sheets(record.read_sheets(), plan, record.mapping)
@@ -93,7 +111,7 @@ def import_detail(request, import_id):
         messages.error(request, str(error))
         return redirect("improvement:plan_list")
     context = {"record": record, "plan": plan, "mapping": list(mapping.items()), "fields": engine.FIELDS,
-               "result": result}
+               "result": result, "counts": result.counts, "read_versions": json.dumps(result.read_versions())}
     return render(request, "improvement/import_detail.html", context)
 
 
@@ -121,8 +139,15 @@ def import_confirm(request, import_id):
         access.require_can_manage_plan(request.user, record.plan)
     plan = _target(record, request.user)
     try:
-        _mapping, result, counts = run_sheets(record.read_sheets(), plan, record.mapping, by=request.user)
-    except ReadError as error:
+        expected = {int(pk): state for pk, state in json.loads(request.POST.get("read_versions", "")).items()}
+    except (ValueError, TypeError, AttributeError):
+        messages.error(request, "Nothing was imported: the page was out of date. Check the preview below and "
+                                "confirm again.")
+        return redirect(record)
+    try:
+        _mapping, result, counts = run_sheets(record.read_sheets(), plan, record.mapping, by=request.user,
+                                              expected=expected)
+    except (ReadError, engine.StaleImport) as error:
         messages.error(request, str(error))
         return redirect(record)
     if result.blocking:
@@ -134,8 +159,7 @@ def import_confirm(request, import_id):
     record.applied_plan = plan
     record.result = counts
     record.save(update_fields=["applied_at", "applied_plan", "result"])
-    messages.success(request, f"Imported: {counts['created']} actions created, {counts['updated']} updated, "
-                              f"{counts['unchanged']} unchanged, {counts['updates']} status updates recorded.")
+    messages.success(request, "Imported: " + engine.done_message(counts))
     return redirect(plan)
 
 

@@ -1526,6 +1526,9 @@ class PlanImport(models.Model):
                              help_text="Empty when the import creates a new plan.")
     new_plan_name = models.CharField(max_length=200, blank=True)
     new_plan_scheme = models.ForeignKey(RagScheme, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    new_plan_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The organisation a new plan is filed under, chosen at upload.")
     uploaded_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="plan_imports")
     filename = models.CharField(max_length=200)
     data = models.BinaryField()

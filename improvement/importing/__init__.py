@@ -43,13 +43,14 @@ def run(name: str, data: bytes, plan, mapping: dict, *, by, dry_run=False):
 
 
 @transaction.atomic
-def run_sheets(sheets, plan, mapping: dict, *, by, dry_run=False):
-    """Preview sheets already read and (unless dry_run or blocked) apply them in one transaction."""
+def run_sheets(sheets, plan, mapping: dict, *, by, dry_run=False, expected: dict | None = None):
+    """Preview sheets already read and (unless dry_run or blocked) apply them in one transaction.
+    ``expected`` is the confirmed preview's ``read_versions()`` (see ``engine.apply``)."""
     chosen, result = preview_sheets(sheets, plan, mapping)
     counts = None
     if not dry_run and not result.blocking:
         if plan.pk is None:
             plan.save()
             result = engine.preview(sheets, plan, chosen)
-        counts = engine.apply(result, plan, by=by)
+        counts = engine.apply(result, plan, by=by, expected=expected)
     return chosen, result, counts

@@ -6,6 +6,7 @@ nothing: actions are matched by number and only fields that differ are updated; 
 history is only ever appended to.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
@@ -25,7 +26,8 @@ from ..models import (
     Update,
     number_sort_key,
 )
-from .parsers import clean_text, find_dates, parse_date, parse_section_heading, parse_status
+from ..versioning import StaleEdit, claim
+from .parsers import clean_text, parse_date, parse_section_heading, parse_status, read_timescale
 from .readers import Sheet
 
 # What a column can hold, with the label shown on the mapping page.
@@ -48,6 +50,7 @@ FIELDS = {
     "achieved": "Achieved (yes or no)",
     "on_target": "On target to achieve (yes or no)",
     "revised_date": "Expected new achievement date",
+    "revised_date_reason": "Reason for the new date",
     "ofsted": "Ofsted (yes or no)",
     "ignore": "Do not import",
 }
@@ -78,6 +81,8 @@ HEADINGS = {
     "on_target": ["on target to achieve", "on target"],
     "revised_date": ["give expected new achievement date", "expected new achievement date", "revised date",
                      "new date", "revised due date"],
+    "revised_date_reason": ["reason for new date", "reason for the new date", "reason for revised date",
+                            "reason for delay", "reason for change of date"],
     "ofsted": ["ofsted", "ofsted action", "ofsted requirement"],
 }
 _HEADING_INDEX = {heading: name for name, headings in HEADINGS.items() for heading in headings}
@@ -128,6 +133,9 @@ class Row:
     note: str = ""
     revised_date: object = None
     milestones: list = field(default_factory=list)
+    status_source: str = ""  # where the status came from, e.g. "column “RAG” (text “A”)"
+    timescale_reading: str = ""  # how the timescale was read, e.g. "no due date: recurrence (kept as written)"
+    revised_date_reason: str = ""
 
 
 @dataclass
@@ -135,7 +143,20 @@ class Change:
     row: Row
     action: Action | None  # the existing action, when matched by number
     changed: dict  # field -> (old, new)
-    new_update: bool
+    new_update: bool  # a status update will be recorded
+    leads: list = field(default_factory=list)  # (post title, is new, kept as one though it reads like a list)
+    reason: str = ""  # the reason recorded with a revised date, and where it came from
+    read: tuple | None = None  # the matched action as previewed: (version, last status update time)
+    notes: list = field(default_factory=list)  # what will not be written for this row, and why
+
+    @property
+    def changes_shown(self) -> list[tuple[str, object, object]]:
+        """(label, old, new) of each changed field, as the preview shows them."""
+        return [(CHANGED_LABELS.get(name, name), old, new) for name, (old, new) in self.changed.items()]
+
+
+CHANGED_LABELS = {"description": "Action", "measures": "Measures", "cost": "Cost", "lead_agency": "Lead agency",
+                  "timescale": "Timescale", "due_date": "Due date", "leads": "Leads"}
 
 
 @dataclass
@@ -147,6 +168,7 @@ class Result:
     changes: list[Change] = field(default_factory=list)
     new_themes: list[str] = field(default_factory=list)
     new_recommendations: list[str] = field(default_factory=list)
+    new_posts: list[str] = field(default_factory=list)
 
     @property
     def blocking(self):
@@ -158,11 +180,63 @@ class Result:
 
     @property
     def updated(self):
-        return [c for c in self.changes if c.action is not None and (c.changed or c.new_update)]
+        """Existing actions with at least one field changed."""
+        return [c for c in self.changes if c.action is not None and c.changed]
 
     @property
     def unchanged(self):
-        return [c for c in self.changes if c.action is not None and not c.changed and not c.new_update]
+        """Existing actions whose fields stay as they are (a status update may still be recorded)."""
+        return [c for c in self.changes if c.action is not None and not c.changed]
+
+    @property
+    def counts(self) -> dict:
+        """What confirming will write, counted as ``apply()`` counts what it wrote: the summary, the
+        button and the result message all show these numbers."""
+        return {"created": len(self.created), "updated": len(self.updated), "unchanged": len(self.unchanged),
+                "updates": sum(1 for c in self.changes if c.new_update), "themes": len(self.new_themes),
+                "recommendations": len(self.new_recommendations), "posts": len(self.new_posts)}
+
+    @property
+    def button(self) -> str:
+        return confirm_label(self.counts)
+
+    def read_versions(self) -> dict:
+        """{action id: (version, last status update)} of the matched actions as previewed, for the
+        confirm form to carry back (see ``apply(expected=...)``)."""
+        return {c.action.pk: c.read for c in self.changes if c.action is not None}
+
+
+def _counted(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def confirm_label(counts: dict) -> str:
+    """"Import: create 3 actions, change 1, record 2 status updates" (what confirming does)."""
+    parts = []
+    if counts.get("created"):
+        parts.append("create " + _counted(counts["created"], "action"))
+    if counts.get("updated"):
+        parts.append(f"change {counts['updated']}" if parts else "change " + _counted(counts["updated"], "action"))
+    if counts.get("updates"):
+        parts.append("record " + _counted(counts["updates"], "status update"))
+    for key, one in (("themes", "theme"), ("recommendations", "recommendation"), ("posts", "post")):
+        if counts.get(key) and not parts:
+            parts.append("add " + _counted(counts[key], "new " + one))
+    return "Import: " + ", ".join(parts) if parts else ""
+
+
+def done_message(counts: dict) -> str:
+    """The result of a confirmed import, with the same counts the preview and its button showed."""
+    text = (f"{_counted(counts.get('created', 0), 'action')} created, {counts.get('updated', 0)} changed, "
+            f"{counts.get('unchanged', 0)} unchanged, "
+            f"{_counted(counts.get('updates', 0), 'status update')} recorded")
+    extra = [_counted(counts[key], "new " + one) for key, one in
+             (("themes", "theme"), ("recommendations", "recommendation"), ("posts", "post")) if counts.get(key)]
+    return text + ("; " + ", ".join(extra) if extra else "") + "."
+
+
+class StaleImport(Exception):
+    """An action changed between the preview and the confirm: nothing is written."""
 
 
 def find_header(sheet: Sheet, mapping: dict | None) -> int | None:
@@ -253,17 +327,50 @@ def _references(text: str) -> list[tuple[str, str]]:
     return result
 
 
+# A lead cell is split into several posts only where the split is unambiguous: at ";" and line
+# breaks always; at "and", "&", "/" and "," only when every part is a post of the organisation or
+# names a post by itself (has one of these words, or starts with an abbreviation such as "DCS").
+# So "Head of Assessment and Intervention" and "Corporate Lead, Partnerships and Governance" stay
+# one post each ("Intervention" and "Governance" name no post), while "DCS and Head of Safeguarding"
+# is two. See docs/decisions (import preview).
+_POST_WORDS = frozenset({
+    "head", "heads", "director", "directors", "manager", "managers", "chair", "chairs", "vice-chair", "lead", "leads",
+    "officer", "officers", "coordinator", "co-ordinator", "coordinators", "adviser", "advisor", "advisers",
+    "advisors", "commissioner", "commissioners", "principal", "executive", "chief", "deputy", "assistant", "member",
+    "members", "nurse", "doctor", "paediatrician", "consultant", "inspector", "superintendent", "councillor",
+    "holder", "worker", "practitioner", "administrator", "secretary", "clerk", "analyst", "supervisor", "president",
+    "governor", "governors",
+})
+_ABBREVIATION = re.compile(r"[A-Z][A-Z0-9&]{1,7}s?")
+_LEAD_LIST = re.compile(r"\s+and\s+|\s*[/&]\s*|\s*,\s*", re.I)
+
+
+def _names_a_post(part: str, known_posts) -> bool:
+    if part in known_posts:
+        return True
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]*", part)
+    return bool(words) and (bool(_ABBREVIATION.fullmatch(words[0])) or any(w.lower() in _POST_WORDS for w in words))
+
+
 def _leads(text: str, known_posts=frozenset()) -> list[str]:
-    """Lead posts in a cell. ";" and line breaks always separate; "and" and "/" only when the
-    whole text is not already a post ("Corporate Lead, Partnerships and Governance" is one)."""
-    text = clean_text(text)
-    if ";" in text or "\n" in text:
-        parts = re.split(r";|\n", text)
-    elif text in known_posts:
-        parts = [text]
-    else:
-        parts = re.split(r"\s+and\s+|/", text)
-    return [part.strip(" ,.") for part in parts if part.strip(" ,.")]
+    """Lead posts in a cell (see the rule above)."""
+    posts = []
+    for line in re.split(r";|\n", clean_text(text)):
+        line = line.strip(" ,.")
+        if not line:
+            continue
+        parts = [part.strip(" ,.") for part in _LEAD_LIST.split(line)]
+        parts = [part for part in parts if part]
+        if line not in known_posts and len(parts) > 1 and all(_names_a_post(p, known_posts) for p in parts):
+            posts += parts
+        else:
+            posts.append(line)
+    return list(dict.fromkeys(posts))
+
+
+def kept_whole(title: str) -> bool:
+    """Whether a lead post was kept as one although it reads like a list ("… and …", "… / …")."""
+    return len([p for p in _LEAD_LIST.split(title) if p.strip(" ,.")]) > 1
 
 
 def _is_yes(text: str) -> bool | None:
@@ -373,26 +480,13 @@ def read_rows(sheets: list[Sheet], plan, mapping: dict) -> tuple[list[Row], list
                       _leads(str(values.get("leads", "")), known_posts))
             for name in ("description", "measures", "cost", "lead_agency"):
                 row.fields[name] = str(values.get(name, ""))
-            timescale = values.get("timescale")
-            if timescale not in (None, ""):
-                parsed = parse_date(timescale)
-                if isinstance(timescale, str):
-                    row.fields["timescale"] = clean_text(timescale)
-                else:  # a date cell: write it as people do
-                    row.fields["timescale"] = f"{parsed.date:%-d %b %Y}" if parsed.date else ""
-                row.fields["due_date"] = parsed.date
-                if parsed.problem:
-                    problems.append(Problem(sheet.name, number_in_sheet, _column(header, columns, "timescale"),
-                                            parsed.problem + "; kept as written with no due date"))
-                dates = find_dates(timescale) if isinstance(timescale, str) else []
-                if len(dates) > 1:
-                    row.milestones = [(f"Step {n}", day) for n, day in enumerate(dates, start=1)]
-            else:
-                row.fields["timescale"], row.fields["due_date"] = "", None
+            _read_timescale(row, values.get("timescale"), problems, _column(header, columns, "timescale"))
             status = None
             if values.get("status"):
                 parsed = parse_status(str(values["status"]), statuses)
                 status = parsed.status
+                if status is not None:
+                    row.status_source = f"column “{_column(header, columns, 'status')}” (text “{values['status']}”)"
                 if parsed.problem:
                     problems.append(Problem(sheet.name, number_in_sheet, _column(header, columns, "status"),
                                             parsed.problem))
@@ -400,16 +494,20 @@ def read_rows(sheets: list[Sheet], plan, mapping: dict) -> tuple[list[Row], list
                 if values.get(name) and status is None:
                     answer = _is_yes(str(values[name]))
                     status = yes_status if answer else no_status if answer is False else None
+                    if status is not None:
+                        row.status_source = f"column “{_column(header, columns, name)}” (text “{values[name]}”)"
             if values.get("ofsted") and _is_yes(str(values["ofsted"])):
                 row.references.append(("Ofsted", ""))
             row.status = status
             row.note = str(values.get("note", ""))
+            row.revised_date_reason = str(values.get("revised_date_reason", ""))
             if values.get("revised_date"):
                 parsed = parse_date(values["revised_date"])
                 row.revised_date = parsed.date
-                if parsed.problem:
+                if parsed.problem or not parsed.date:
                     problems.append(Problem(sheet.name, number_in_sheet, _column(header, columns, "revised_date"),
-                                            parsed.problem))
+                                            (parsed.problem or f"“{clean_text(values['revised_date'])}” is not a date")
+                                            + ": no new date is recorded"))
             rows.append(row)
     seen: dict = {}
     for row in rows:
@@ -423,6 +521,22 @@ def read_rows(sheets: list[Sheet], plan, mapping: dict) -> tuple[list[Row], list
     if not rows and not any(p.blocking for p in problems):
         problems.append(Problem("file", None, None, "no actions were found in the file", blocking=True))
     return rows, problems, headers
+
+
+def _read_timescale(row: Row, timescale, problems: list, column: str | None) -> None:
+    """The timescale as written, the due date it gives (none for a recurrence or open-ended work; the
+    end of a range) and its dated steps as milestones."""
+    reading = read_timescale(timescale)
+    if isinstance(timescale, datetime.date):  # a date cell: write it as people do
+        row.fields["timescale"] = f"{reading.due_date:%-d %b %Y}" if reading.due_date else ""
+    else:
+        row.fields["timescale"] = clean_text(timescale)
+    row.fields["due_date"] = reading.due_date
+    row.timescale_reading = reading.reading
+    if reading.problem:
+        problems.append(Problem(row.sheet, row.row, column, reading.problem + "; kept as written with no due date"))
+    if len(reading.steps) > 1:
+        row.milestones = [(f"Step {n}", day) for n, day in enumerate(reading.steps, start=1)]
 
 
 def _column(header, columns, name):
@@ -441,7 +555,9 @@ def preview(sheets: list[Sheet], plan, mapping: dict) -> Result:
     themes = {(t.code, t.title.lower()) for t in plan.themes.all()} if saved else set()
     latest_notes = {u.action_id: u for u in Update.objects.filter(action__plan=plan, period=plan.current_period)
                     .reporting().select_related("status")} if saved else {}
-    seen_themes = []
+    posts = set(Post.objects.filter(organisation_id=plan.organisation_id).values_list("title", flat=True)) \
+        if plan.organisation_id else set()
+    seen_themes, new_posts = [], []
     for row in rows:
         if (row.theme[0], row.theme[1].lower()) not in themes and row.theme not in seen_themes:
             seen_themes.append(row.theme)
@@ -455,11 +571,18 @@ def preview(sheets: list[Sheet], plan, mapping: dict) -> Result:
             old_leads = sorted(p.title for p in action.lead_posts.all())
             if row.leads and sorted(row.leads) != old_leads:
                 changed["leads"] = ("; ".join(old_leads), "; ".join(row.leads))
-        update = latest_notes.get(action.pk) if action else None
-        new_update = row.status is not None and (update is None or update.status_id != row.status.pk
-                                                 or (row.note and update.note != row.note))
-        result.changes.append(Change(row, action, changed, new_update))
+        leads = []
+        for title in row.leads:
+            leads.append((title, title[:200] not in posts and title not in new_posts, kept_whole(title)))
+            if leads[-1][1]:
+                new_posts.append(title)
+        change = Change(row, action, changed, False, leads)
+        if action is not None:
+            change.read = _read_state(action)
+        _plan_update(change, latest_notes.get(action.pk) if action else None, result)
+        result.changes.append(change)
     result.new_themes = [f"{code} {title}".strip() for code, title in seen_themes]
+    result.new_posts = new_posts
     known = {(r.source.key, r.reference) for r in
              Recommendation.objects.filter(source__plan=plan).select_related("source")} if saved else set()
     new_recs = []
@@ -473,11 +596,56 @@ def preview(sheets: list[Sheet], plan, mapping: dict) -> Result:
     return result
 
 
+def _read_state(action) -> tuple:
+    """What an edit or a status update changes on an action: compared at confirm with the preview's."""
+    return (action.version, action.last_updated_at.isoformat() if action.last_updated_at else "")
+
+
+def _plan_update(change: Change, update, result: Result) -> None:
+    """Whether the row's status, note and new date are recorded as a status update, and if not
+    why not. Nothing is made up: an empty note stays empty, so a completed status with no note
+    (which ``record_update`` refuses) and a new date with no reason are not recorded, and say so."""
+    row = change.row
+
+    def note(message):
+        change.notes.append(message)
+        result.problems.append(Problem(row.sheet, row.row, None, f"action {row.number}: {message}"))
+
+    if row.status is None:
+        if row.note or row.revised_date:
+            written = " and ".join(w for w, v in (("review note", row.note), ("new date", row.revised_date)) if v)
+            note(f"the {written} is not recorded: the row has no status, and a status update needs one")
+        return
+    differs = (update is None or update.status_id != row.status.pk or (row.note and update.note != row.note)
+               or (row.revised_date and update.revised_due_date != row.revised_date))
+    if not differs:
+        return
+    if row.status.is_complete and not row.note.strip():
+        note(f"the status “{row.status.label}” is not recorded: a completed action needs a review note and the "
+             "row has none; add the note in the file and import again, or record the update on the action’s page")
+        return
+    if row.revised_date:
+        if row.revised_date_reason.strip():
+            change.reason = row.revised_date_reason
+        elif row.note.strip():
+            change.reason = row.note
+        else:
+            note(f"the new date {row.revised_date:%-d %b %Y} is not recorded: a new date needs a reason and the row "
+                 "gives none (no reason and no review note); the status is recorded without it")
+    change.new_update = True
+
+
 @transaction.atomic
-def apply(result: Result, plan, *, by) -> dict:
-    """Write the preview: everything or nothing. Returns counts."""
+def apply(result: Result, plan, *, by, expected: dict | None = None) -> dict:
+    """Write the preview: everything or nothing. Returns counts (as ``Result.counts``).
+
+    ``expected`` is ``Result.read_versions()`` of the preview the person confirmed (by default,
+    this one's): if any matched action has been edited or had a status update since, or an action
+    with one of the file's numbers has been added, StaleImport is raised and nothing is written.
+    """
     if result.blocking:
         raise ValueError("The file has problems to fix first: " + "; ".join(str(p) for p in result.blocking))
+    _check_unchanged(result, plan, result.read_versions() if expected is None else expected)
     themes = {(t.code, t.title.lower()): t for t in plan.themes.all()}
     sources = {s.key: s for s in plan.sources.all()}
     recommendations = {(r.source.key, r.reference): r
@@ -554,10 +722,11 @@ def apply(result: Result, plan, *, by) -> dict:
             milestones += [Milestone(action=action, title=title, due_date=day, position=n)
                            for n, (title, day) in enumerate(row.milestones, start=1)]
         elif change.changed:
+            # The shared optimistic-concurrency claim, from the version the preview showed.
+            claim(action, change.read[0])
             for name, (_old, new) in change.changed.items():
                 if name != "leads":
                     setattr(action, name, new)
-            action.version += 1
             action._history_user = by
             action.save()
             if "leads" in change.changed:
@@ -573,15 +742,44 @@ def apply(result: Result, plan, *, by) -> dict:
     if new_actions:  # bulk_create() skips Action.save(): give the new actions their period view rows
         ReportedAction.objects.rebuild(plan)
 
-    # Statuses go into the RAG history through its one door, record_update().
+    # Statuses go into the RAG history through its one door, record_update(), with the file's own
+    # words: nothing is made up (see _plan_update for what is not recorded, and why).
     for change, *_rest in planned:
         if change.new_update:
             row = change.row
             change.action.plan = plan
             change.action.record_update(
-                status=row.status, note=row.note or "Status as given in the imported plan.", by=by,
-                revised_due_date=row.revised_date, written_at=timezone.now(),
-                revised_date_reason="Expected new achievement date given in the imported plan." if row.revised_date
-                else "")
+                status=row.status, note=row.note, by=by, written_at=timezone.now(),
+                revised_due_date=row.revised_date if change.reason else None, revised_date_reason=change.reason)
             counts["updates"] += 1
+    counts.update(themes=len(result.new_themes), recommendations=len(result.new_recommendations),
+                  posts=len(result.new_posts))
     return counts
+
+
+def _check_unchanged(result: Result, plan, expected: dict) -> None:
+    """Raise StaleImport, naming the action and who changed it, if any action the file matches is
+    not as the preview showed it. The actions are locked until the import is written."""
+    expected = {str(pk): tuple(state) if state else None for pk, state in expected.items()}
+    matched = [c.action.pk for c in result.changes if c.action is not None]
+    now = {str(a.pk): a for a in Action.objects.select_for_update().filter(pk__in=matched).order_by("pk")}
+    for change in result.changes:
+        if change.action is None:
+            continue
+        action = now.get(str(change.action.pk), change.action)
+        read = expected.get(str(action.pk))
+        if read is None:
+            raise StaleImport(f"Action {action.number} was added to the plan since the preview, so nothing was "
+                              "imported: preview again to see it matched.")
+        if read[0] != action.version:
+            stale = StaleEdit(action)
+            when = f" at {stale.at:%H:%M on %-d %B %Y}" if stale.at else ""
+            raise StaleImport(f"Action {action.number} was changed by {stale.by}{when} since the preview, so nothing "
+                              "was imported: preview again to see their change.")
+        if read[1] != _read_state(action)[1]:
+            update = action.updates.select_related("created_by").order_by("-created_at", "-pk").first()
+            who = update.created_by if update and update.created_by else "someone else"
+            when = f" at {timezone.localtime(update.created_at):%H:%M on %-d %B %Y}" if update else ""
+            raise StaleImport(f"Action {action.number} had a status update recorded by {who}{when} since the "
+                              "preview, so nothing was imported: preview again to see it.")
+        change.read = read

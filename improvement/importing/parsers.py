@@ -135,7 +135,7 @@ _DATE = re.compile(
     re.VERBOSE | re.IGNORECASE | re.ASCII,
 )
 # "December 2012 onwards" is when work starts, not when it is due.
-_ONWARDS = re.compile(r"[\s,;:–—-]*(?:and\s+(?:then\s+)?)?(?:onwards?|on-?going)\b", re.IGNORECASE | re.ASCII)
+_ONWARDS_AFTER = re.compile(r"[\s,;:–—-]*(?:and\s+(?:then\s+)?)?(?:onwards?|on-?going)\b", re.IGNORECASE | re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -144,33 +144,213 @@ class _Found:
     problem: str | None
 
 
+@dataclass(frozen=True)
+class Timescale:
+    """What a timescale cell says about when an action is due, for the import and its preview.
+
+    ``kind`` is one of: "date" (one date: due then), "steps" (several dated steps: due on the last,
+    each a milestone), "range" (a quarter, a financial year, "Jan–Mar 2013": due at its end),
+    "recurrence" ("Monthly from Feb 2024": no due date, unless it says when it ends), "ongoing"
+    ("Dec 2012 onwards", "ongoing": no due date), "text" (no date in it), "problem" (an impossible
+    date) or "empty". ``reading`` says in plain English what the preview shows beside the cell.
+    """
+
+    due_date: datetime.date | None
+    kind: str
+    reading: str
+    problem: str | None = None
+    steps: tuple = ()
+
+
 def parse_date(text: object, *, today: datetime.date | None = None) -> DateResult:
     """The due date in a timescale cell: the last date it names, as an action's final step comes last.
 
     Day first, as written in the UK. A month on its own ("March 2013", "end of March 2013") means the
     last day of that month. A day and month without a year ("31 March") is read only when ``today`` is
     given, as the first such day on or after it: pass the plan's reporting date, not the day of import.
+    Recurrences, open-ended work and ranges are read as ``read_timescale`` reads them.
     """
-    if isinstance(text, datetime.datetime):
-        return _date_result(_check_range(text.date(), _show_date(text.date())))
-    if isinstance(text, datetime.date):
-        return _date_result(_check_range(text, _show_date(text)))
-    found = _scan_dates(clean_text(text), _as_today(today))
-    for item in found:
-        # A cell with an impossible date is not trusted for the others either: the bad one may be the last step.
-        if item.problem:
-            return DateResult(None, item.problem, False)
-    if found:
-        return _date_result(found[-1])
-    return DateResult(None, None, False)
+    timescale = read_timescale(text, today=today)
+    return DateResult(timescale.due_date, timescale.problem, timescale.due_date is not None)
 
 
 def find_dates(text: object, *, today: datetime.date | None = None) -> list[datetime.date]:
-    """Every real date in a cell, in the order written: the milestones of a multi-step timescale."""
-    if isinstance(text, datetime.date):
-        result = parse_date(text)
-        return [result.date] if result.date else []
-    return [item.date for item in _scan_dates(clean_text(text), _as_today(today)) if item.date]
+    """Every dated step in a cell, in the order written: the milestones of a multi-step timescale.
+    A range ("Jan–Mar 2013") is one step, at its end; a start ("from Feb 2024") is none."""
+    return list(read_timescale(text, today=today).steps)
+
+
+# "Monthly", "every six weeks", "each term": work that repeats has no one due date.
+_RECURRENCE = re.compile(
+    r"\b(?:daily|weekly|fortnightly|monthly|bi-?monthly|quarterly|termly|annually|yearly|half-?yearly"
+    r"|six-?monthly|bi-?annually|(?:every|each|per)\s+(?:[a-z0-9-]+\s+)?(?:days?|weeks?|fortnights?|months?"
+    r"|quarters?|terms?|years?|meetings?))\b", re.IGNORECASE | re.ASCII)
+_ONGOING = re.compile(r"\b(?:on-?going|onwards?|continuous(?:ly)?|continuing|open-?ended)\b", re.IGNORECASE | re.ASCII)
+# A date straight after these is when work starts, not when it is due.
+_START_BEFORE = re.compile(r"\b(?:from|starting|start(?:s|ing)?\s+(?:in|on)?|commencing|beginning|since)\s*(?:in\s+)?$",
+                           re.IGNORECASE | re.ASCII)
+# A recurrence's end: "monthly until March 2014", "quarterly reports to the board by Dec 2013".
+_END_BEFORE = re.compile(r"(?:\b(?:until|till|to|by|ending|through)|[-–—])\s*(?:the\s+)?(?:end\s+(?:of\s+)?)?$",
+                         re.IGNORECASE | re.ASCII)
+# Between two dates, these make one range of them: "1 Jan 2013 – 31 Mar 2013", "Jan 2013 to Mar 2013".
+_RANGE_BETWEEN = re.compile(r"\s*(?:-|–|—|to|until|till|through)\s*", re.IGNORECASE | re.ASCII)
+_RANGE_AND = re.compile(r"\s*and\s*", re.IGNORECASE | re.ASCII)
+_BETWEEN_BEFORE = re.compile(r"\bbetween\s*$", re.IGNORECASE | re.ASCII)
+_QUARTER = re.compile(
+    r"\b(?:Q|quarter\s*)(?P<q>[1-4])\b[\s,]*(?:of\s+)?(?P<y>[0-9]{4})(?:\s*[/-]\s*(?P<y2>[0-9]{4}|[0-9]{2}))?(?![0-9/-])",
+    re.IGNORECASE | re.ASCII)
+_FINANCIAL_YEAR = re.compile(r"(?<![0-9/.-])(?P<y>[0-9]{4})\s*[/-]\s*(?P<y2>[0-9]{4}|[0-9]{2})(?![0-9/.-])", re.ASCII)
+_MONTH_RANGE = re.compile(
+    rf"\b{_month('a')}\s*(?:-|–|—|to|until|till)\s*{_month('b')}{_GAP}(?P<y>[0-9]{{4}})(?![0-9])",
+    re.IGNORECASE | re.ASCII)
+_YEAR_ONLY = re.compile(r"(?:by\s+)?(?:the\s+)?(?:end\s+(?:of\s+)?)?(?:the\s+)?(?:year\s+)?(?P<y>[0-9]{4})",
+                        re.IGNORECASE | re.ASCII)
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """One date or range found in a cell, with where it was written."""
+
+    start: int
+    end: int
+    date: datetime.date | None
+    problem: str | None
+    written: str
+    range_of: str = ""  # for a range: what it is, e.g. "Q3 2013 (a calendar quarter)"
+    whole_month: bool = False  # a month, quarter, year or range rather than a day
+
+
+def read_timescale(value: object, *, today: datetime.date | None = None) -> Timescale:
+    """How a timescale cell is read: its due date (or why there is none) and its dated steps."""
+    if isinstance(value, datetime.datetime | datetime.date):
+        day = value.date() if isinstance(value, datetime.datetime) else value
+        found = _check_range(day, _show_date(day))
+        if found.problem:
+            return Timescale(None, "problem", f"no due date: {found.problem}", found.problem)
+        return Timescale(day, "date", f"due {_show_date(day)}", None, (day,))
+    text = clean_text(value)
+    if not text:
+        return Timescale(None, "empty", "")
+    pieces = _pieces(text, _as_today(today))
+    for piece in pieces:
+        # A cell with an impossible date is not trusted for the others either: the bad one may be the last step.
+        if piece.problem:
+            return Timescale(None, "problem", f"no due date: {piece.problem}", piece.problem)
+    pieces = _join_ranges(text, pieces)
+    if _RECURRENCE.search(text):
+        ends = [p for p in pieces if _END_BEFORE.search(text[:p.start]) or p.range_of]
+        if ends:
+            due = ends[-1].date
+            return Timescale(due, "recurrence", f"due {_show_date(due)}: the end of a recurring task", None, (due,))
+        return Timescale(None, "recurrence", "no due date: recurrence (kept as written)")
+    due_pieces = [p for p in pieces if not _is_start(text, p)]
+    if not due_pieces:
+        if pieces:
+            return Timescale(None, "ongoing",
+                             f"no due date: work from {pieces[0].written} with no end (kept as written)")
+        if _ONGOING.search(text):
+            return Timescale(None, "ongoing", "no due date: ongoing (kept as written)")
+        return Timescale(None, "text", "no due date: no date in the text (kept as written)")
+    steps = tuple(p.date for p in due_pieces)
+    due = steps[-1]
+    if len(due_pieces) > 1:
+        return Timescale(due, "steps",
+                         f"due {_show_date(due)}, the last of {len(steps)} dated steps (each a milestone)", None, steps)
+    if due_pieces[0].range_of:
+        return Timescale(due, "range", f"due {_show_date(due)}: the end of {due_pieces[0].range_of}", None, steps)
+    return Timescale(due, "date", f"due {_show_date(due)}", None, steps)
+
+
+def _pieces(text: str, today: datetime.date | None) -> list[_Piece]:
+    """Every date and range in the text, left to right; a range wins over the dates inside it
+    (quarters first, then financial years, month ranges, a year alone, then single dates)."""
+    pieces: list[_Piece] = []
+
+    def add(piece: _Piece | None) -> None:
+        if piece is not None and not any(p.start < piece.end and piece.start < p.end for p in pieces):
+            pieces.append(piece)
+
+    for match in _QUARTER.finditer(text):
+        add(_quarter(match))
+    for match in _FINANCIAL_YEAR.finditer(text):
+        add(_financial_year(match))
+    for match in _MONTH_RANGE.finditer(text):
+        add(_month_end_piece(match, int(match["y"]), _month_number(match["b"]), f"the range {match.group(0).strip()}"))
+    year_only = _YEAR_ONLY.fullmatch(text.rstrip(" ."))
+    if year_only:
+        year = int(year_only["y"])
+        add(_dated_piece(year_only, datetime.date(year, 12, 31), str(year), str(year)))
+    for match in _DATE.finditer(text):
+        item = _read_date(match, today)
+        if item is not None:
+            add(_Piece(match.start(), match.end(), item.date, item.problem, match.group(0).strip(),
+                       whole_month=match["mon_m"] is not None))
+    return sorted(pieces, key=lambda p: p.start)
+
+
+def _dated_piece(match: re.Match, date: datetime.date, written: str, range_of: str) -> _Piece:
+    found = _check_range(date, written)
+    return _Piece(match.start(), match.end(), found.date, found.problem, written, range_of, True)
+
+
+def _month_end_piece(match: re.Match, year: int, month: int, range_of: str) -> _Piece:
+    written = match.group(0).strip()
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        return _Piece(match.start(), match.end(), None, _outside_years(written), written)
+    return _dated_piece(match, datetime.date(year, month, calendar.monthrange(year, month)[1]), written, range_of)
+
+
+def _quarter(match: re.Match) -> _Piece:
+    """Calendar quarters ("Q3 2013" ends 30 September 2013) unless a financial year is written
+    ("Q3 2013/14", from April: ends 31 December 2013)."""
+    quarter, year = int(match["q"]), int(match["y"])
+    written = match.group(0).strip()
+    if match["y2"]:
+        if not _next_year(year, match["y2"]):
+            return _Piece(match.start(), match.end(), None, f"“{written}” is not a financial year", written)
+        label = f"Q{quarter} of the financial year {year}/{(year + 1) % 100:02d} (April to March)"
+        # Q1 ends in June; Q4 ends in March of the second year.
+        end_year, end_month = (year, quarter * 3 + 3) if quarter < 4 else (year + 1, 3)
+        return _month_end_piece(match, end_year, end_month, label)
+    return _month_end_piece(match, year, quarter * 3, f"Q{quarter} {year} (a calendar quarter)")
+
+
+def _financial_year(match: re.Match) -> _Piece | None:
+    """"2013/14", "2013-2014": a council's financial year, ending on 31 March of the second year."""
+    year = int(match["y"])
+    if not _next_year(year, match["y2"]):
+        return None
+    written = match.group(0).strip()
+    return _month_end_piece(match, year + 1, 3, f"the financial year {written} (April to March)")
+
+
+def _next_year(year: int, second: str) -> bool:
+    return int(second) == (year + 1 if len(second) == 4 else (year + 1) % 100)
+
+
+def _join_ranges(text: str, pieces: list[_Piece]) -> list[_Piece]:
+    """Two dates joined by "to", "until" or a dash, or by "between … and …", are one range, due at its end."""
+    joined: list[_Piece] = []
+    for piece in pieces:
+        if joined:
+            first = joined[-1]
+            gap = text[first.end:piece.start]
+            between = _RANGE_AND.fullmatch(gap) and _BETWEEN_BEFORE.search(text[:first.start])
+            if _RANGE_BETWEEN.fullmatch(gap) or between:
+                written = text[first.start:piece.end].strip()
+                joined[-1] = _Piece(first.start, piece.end, piece.date, None, written, f"the range {written}", True)
+                continue
+        joined.append(piece)
+    return joined
+
+
+def _is_start(text: str, piece: _Piece) -> bool:
+    """"from Feb 2024", "Dec 2012 onwards": when work starts, so not a due date or a step."""
+    if piece.range_of.startswith("the range"):
+        return False
+    # A day ("31 Jan 2013 and ongoing") is still due then; a month followed by "onwards" starts then.
+    return bool(_START_BEFORE.search(text[:piece.start])
+                or (piece.whole_month and _ONWARDS_AFTER.match(text, piece.end)))
 
 
 def _date_result(found: _Found) -> DateResult:
@@ -181,15 +361,6 @@ def _as_today(today: object) -> datetime.date | None:
     if isinstance(today, datetime.datetime):
         return today.date()
     return today if isinstance(today, datetime.date) else None
-
-
-def _scan_dates(text: str, today: datetime.date | None) -> list[_Found]:
-    found = []
-    for match in _DATE.finditer(text):
-        item = _read_date(match, today)
-        if item is not None:
-            found.append(item)
-    return found
 
 
 def _read_date(match: re.Match, today: datetime.date | None) -> _Found | None:
@@ -203,8 +374,6 @@ def _read_date(match: re.Match, today: datetime.date | None) -> _Found | None:
     if part["txt_d"]:
         return _day_date(_full_year(part["txt_y"]), _month_number(part["txt_m"]), int(part["txt_d"]), written)
     if part["mon_m"]:
-        if _ONWARDS.match(match.string, match.end()):
-            return None
         year, month = _full_year(part["mon_y"] or part["mon_yy"]), _month_number(part["mon_m"])
         if not EARLIEST_YEAR <= year <= LATEST_YEAR:
             return _Found(None, _outside_years(written))

@@ -1,3 +1,4 @@
+import datetime
 import io
 
 import pytest
@@ -5,7 +6,7 @@ from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from improvement.importing import ReadError, load, new_plan, run
+from improvement.importing import ReadError, engine, load, new_plan, run
 from improvement.importing.engine import read_rows
 from improvement.importing.export import export_plan_xlsx, template_xlsx
 from improvement.importing.readers import Cell, Sheet, read_upload
@@ -67,7 +68,9 @@ def test_reimporting_the_same_file_changes_nothing(empty_plan):
     run("walsall.xlsx", data, plan, {}, by=None)
     counts = (Action.objects.count(), Update.objects.count(), plan.themes.count())
     _mapping, result, second = run("walsall.xlsx", data, plan, {}, by=None)
-    assert second == {"created": 0, "updated": 0, "unchanged": 58, "updates": 0}
+    assert second == {"created": 0, "updated": 0, "unchanged": 58, "updates": 0, "themes": 0, "recommendations": 0,
+                      "posts": 0}
+    assert result.counts == second
     assert counts == (Action.objects.count(), Update.objects.count(), plan.themes.count())
 
 
@@ -250,3 +253,97 @@ def test_the_row_reader_never_crashes(db, rows):
     parsed, problems, _headers = read_rows([sheet], plan, mapping)
     assert all(isinstance(str(p), str) for p in problems)
     assert all(row.fields["description"] for row in parsed)
+
+
+# --- What the preview says is what is written (issue 14, item 2) ------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "posts"),
+    [
+        ("Head of Assessment and Intervention", ["Head of Assessment and Intervention"]),
+        ("Corporate Lead, Partnerships and Governance", ["Corporate Lead, Partnerships and Governance"]),
+        ("Director of Children and Young People's Services", ["Director of Children and Young People's Services"]),
+        ("DCS and Head of Safeguarding", ["DCS", "Head of Safeguarding"]),
+        ("Head of Early Help / Principal Social Worker", ["Head of Early Help", "Principal Social Worker"]),
+        ("LSCB Chair; Head of Assessment and Intervention", ["LSCB Chair", "Head of Assessment and Intervention"]),
+        ("Head of QA\nIRO Manager", ["Head of QA", "IRO Manager"]),
+        ("Health and Police", ["Health and Police"]),
+    ],
+)
+def test_a_lead_cell_is_split_into_posts_only_where_the_split_is_unambiguous(text, posts):
+    assert engine._leads(text) == posts
+
+
+def test_a_list_of_posts_the_organisation_already_has_is_split_at_and():
+    assert engine._leads("Safeguarding and Quality", frozenset({"Safeguarding", "Quality"})) == ["Safeguarding",
+                                                                                                 "Quality"]
+    assert engine._leads("Safeguarding and Quality") == ["Safeguarding and Quality"]
+
+
+def _csv(*rows):
+    return ("\r\n".join(",".join(row) for row in rows) + "\r\n").encode()
+
+
+def test_a_recurring_timescale_has_no_due_date_and_a_range_makes_one_milestone_not_two(empty_plan):
+    plan = empty_plan()
+    data = _csv(["Number", "Action", "Timescale"], ["1.1", "Audit", "Monthly from Feb 2024"],
+                ["1.2", "Review", "1 Jan 2013 - 31 Mar 2013"], ["1.3", "Train", "Draft 31 Jan 2013; final 31 Mar 2013"])
+    _sheets, _mapping, result = load("plan.csv", data, plan)
+    readings = {c.row.number: c.row.timescale_reading for c in result.changes}
+    assert readings["1.1"] == "no due date: recurrence (kept as written)"
+    run("plan.csv", data, plan, {}, by=None)
+    actions = {a.number: a for a in Action.objects.filter(plan=plan)}
+    assert (actions["1.1"].timescale, actions["1.1"].due_date) == ("Monthly from Feb 2024", None)
+    assert actions["1.2"].due_date == datetime.date(2013, 3, 31) and not actions["1.2"].milestones.exists()
+    assert actions["1.3"].milestones.count() == 2
+
+
+def test_nothing_is_invented_for_an_empty_note_or_a_new_date_without_a_reason(empty_plan):
+    plan = empty_plan()
+    data = _csv(["Number", "Action", "RAG", "Update on progress", "Revised date", "Reason for new date"],
+                ["1.1", "Audit", "A", "", "", ""],
+                ["1.2", "Review", "R", "", "30/06/2013", ""],
+                ["1.3", "Train", "R", "Trainer left", "30/06/2013", ""],
+                ["1.4", "Plan", "R", "", "30/06/2013", "Waiting for the new chair"])
+    _mapping, result, counts = run("plan.csv", data, plan, {}, by=None)
+    assert counts["updates"] == 4 == result.counts["updates"]
+    updates = {u.action.number: u for u in Update.objects.filter(action__plan=plan).select_related("action")}
+    assert (updates["1.1"].note, updates["1.1"].revised_date_reason) == ("", "")
+    assert (updates["1.2"].revised_due_date, updates["1.2"].revised_date_reason) == (None, "")
+    assert (updates["1.3"].revised_due_date, updates["1.3"].revised_date_reason) == (datetime.date(2013, 6, 30),
+                                                                                      "Trainer left")
+    assert updates["1.4"].revised_date_reason == "Waiting for the new chair"
+    assert any("the new date 30 Jun 2013 is not recorded: a new date needs a reason" in str(p)
+               for p in result.problems)
+
+
+def test_a_status_from_tick_columns_says_which_column_it_came_from(empty_plan):
+    plan = empty_plan("achieved")
+    data = _csv(["Number", "Action", "Achieved", "On target"], ["1.1", "Audit", "", "Yes"])
+    _sheets, _mapping, result = load("plan.csv", data, plan)
+    assert result.rows[0].status_source == "column “On target” (text “Yes”)"
+
+
+def test_the_counts_the_preview_promises_are_the_counts_written(empty_plan):
+    plan = empty_plan()
+    run("walsall.xlsx", builders.walsall_xlsx(), plan, {}, by=None)
+    data = export_plan_xlsx(plan)
+    Action.objects.filter(plan=plan, number="1.2").update(description="Changed here")
+    sheets, mapping, result = load("export.xlsx", data, plan)
+    promised = result.counts
+    _mapping, _result, written = run("export.xlsx", data, plan, mapping, by=None)
+    assert promised == written and written["updated"] == 1
+
+
+def test_confirming_a_preview_after_the_action_was_edited_writes_nothing(empty_plan, manager):
+    plan = empty_plan()
+    data = _csv(["Number", "Action"], ["1.1", "Audit"])
+    run("plan.csv", data, plan, {}, by=None)
+    sheets, mapping, result = load("plan.csv", _csv(["Number", "Action"], ["1.1", "Audit the files"]), plan)
+    action = Action.objects.get(plan=plan)
+    from improvement.versioning import claim
+
+    claim(action, action.version)  # a manager's edit, saved between preview and confirm
+    with pytest.raises(engine.StaleImport, match="Action 1.1 was changed by .* since the preview"):
+        engine.apply(result, plan, by=manager)
+    assert Action.objects.get(plan=plan).description == "Audit"

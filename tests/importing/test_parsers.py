@@ -12,11 +12,13 @@ from improvement.importing.parsers import (
     DateResult,
     Heading,
     StatusResult,
+    Timescale,
     clean_text,
     find_dates,
     parse_date,
     parse_section_heading,
     parse_status,
+    read_timescale,
 )
 
 EARLIEST = datetime.date(1990, 1, 1)
@@ -171,12 +173,68 @@ def test_find_dates_of_a_spreadsheet_date_is_that_date():
         "Jan 31 2013",
         "Jan 13",  # the 13th of January or January 2013: not guessed
         "Dec-12 onwards",
-        "2013/14",
+        "Monthly from Feb 2024",
+        "From April 2013",
+        "Quarterly",
         None,
     ],
 )
 def test_written_timescales_are_kept_with_no_due_date_and_no_problem(text):
     assert parse_date(text) == DateResult(None, None, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "reading"),
+    [
+        ("Monthly from Feb 2024", "recurrence", "no due date: recurrence (kept as written)"),
+        ("every six weeks", "recurrence", "no due date: recurrence (kept as written)"),
+        ("Dec 2012 onwards", "ongoing", "no due date: work from Dec 2012 with no end (kept as written)"),
+        ("From April 2013", "ongoing", "no due date: work from April 2013 with no end (kept as written)"),
+        ("ongoing", "ongoing", "no due date: ongoing (kept as written)"),
+        ("Immediate", "text", "no due date: no date in the text (kept as written)"),
+        ("", "empty", ""),
+    ],
+)
+def test_a_recurrence_or_open_ended_work_has_no_due_date_and_says_why(text, kind, reading):
+    assert read_timescale(text) == Timescale(None, kind, reading)
+
+
+@pytest.mark.parametrize(
+    ("text", "due", "reading"),
+    [
+        ("Q3 2013", datetime.date(2013, 9, 30), "due 30 Sep 2013: the end of Q3 2013 (a calendar quarter)"),
+        ("Q1 2013", datetime.date(2013, 3, 31), "due 31 Mar 2013: the end of Q1 2013 (a calendar quarter)"),
+        ("Q3 2013/14", datetime.date(2013, 12, 31),
+         "due 31 Dec 2013: the end of Q3 of the financial year 2013/14 (April to March)"),
+        ("Quarter 4 2013/2014", datetime.date(2014, 3, 31),
+         "due 31 Mar 2014: the end of Q4 of the financial year 2013/14 (April to March)"),
+        ("by end of 2013/14", datetime.date(2014, 3, 31),
+         "due 31 Mar 2014: the end of the financial year 2013/14 (April to March)"),
+        ("2013-14", datetime.date(2014, 3, 31),
+         "due 31 Mar 2014: the end of the financial year 2013-14 (April to March)"),
+        ("Jan–Mar 2013", datetime.date(2013, 3, 31), "due 31 Mar 2013: the end of the range Jan–Mar 2013"),
+        ("1 Jan 2013 - 31 Mar 2013", datetime.date(2013, 3, 31),
+         "due 31 Mar 2013: the end of the range 1 Jan 2013 - 31 Mar 2013"),
+        ("from Jan 2013 to June 2013", datetime.date(2013, 6, 30),
+         "due 30 Jun 2013: the end of the range Jan 2013 to June 2013"),
+        ("by the end of 2013", datetime.date(2013, 12, 31), "due 31 Dec 2013: the end of 2013"),
+        ("Quarterly until March 2014", datetime.date(2014, 3, 31), "due 31 Mar 2014: the end of a recurring task"),
+    ],
+)
+def test_a_range_is_due_at_its_end_and_is_one_step_not_two(text, due, reading):
+    timescale = read_timescale(text)
+    assert (timescale.due_date, timescale.reading, timescale.problem) == (due, reading, None)
+    assert find_dates(text) == [due]
+
+
+def test_a_quarter_of_a_year_that_is_not_a_financial_year_is_a_problem():
+    assert read_timescale("Q2 2013/15").problem == "“Q2 2013/15” is not a financial year"
+
+
+def test_several_dated_steps_say_how_many_milestones_they_make():
+    timescale = read_timescale("Rushall: 31 Jan 2013; Others: 30 Jun 2013")
+    assert timescale.kind == "steps" and timescale.steps == (datetime.date(2013, 1, 31), datetime.date(2013, 6, 30))
+    assert timescale.reading == "due 30 Jun 2013, the last of 2 dated steps (each a milestone)"
 
 
 def test_a_day_followed_by_ongoing_is_still_due_on_that_day():

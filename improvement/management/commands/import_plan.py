@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from improvement.importing import ReadError, new_plan, run
-from improvement.importing.engine import FIELDS
+from improvement.importing.engine import FIELDS, done_message
 from improvement.models import Organisation, Plan, RagScheme
 
 
@@ -56,8 +56,9 @@ class Command(BaseCommand):
         self.stdout.write("Columns:")
         for heading, name in mapping.items():
             self.stdout.write(f"  {heading!r} -> {name} ({FIELDS.get(name, '?')})")
-        self.stdout.write(f"Actions: {len(result.created)} new, {len(result.updated)} changed, "
-                          f"{len(result.unchanged)} unchanged")
+        preview = result.counts
+        self.stdout.write(f"Actions: {preview['created']} new, {preview['updated']} changed, "
+                          f"{preview['unchanged']} unchanged; {preview['updates']} status updates to record")
         if result.new_themes:
             self.stdout.write("New themes: " + "; ".join(result.new_themes))
         if result.new_recommendations:
@@ -69,6 +70,4 @@ class Command(BaseCommand):
         if counts is None:
             self.stdout.write("Dry run: nothing was written.")
         else:
-            self.stdout.write(f"Imported into “{plan.name}” (id {plan.pk}): {counts['created']} created, "
-                              f"{counts['updated']} updated, {counts['unchanged']} unchanged, "
-                              f"{counts['updates']} status updates recorded.")
+            self.stdout.write(f"Imported into “{plan.name}” (id {plan.pk}): {done_message(counts)}")
