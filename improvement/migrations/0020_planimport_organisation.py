@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('improvement', '0014_measure_import'),
+        ('improvement', '0019_offline_workbook'),
     ]
 
     operations = [
