@@ -77,10 +77,10 @@ HEADINGS = {
     "theme_code": ["theme code"],
     "objective": ["objective", "objectives", "strategic objective", "outcome we want"],
     "objective_code": ["objective code"],
-    "leads": ["lead person s", "lead persons", "lead person", "lead", "leads", "lead officer", "responsible officer",
-              "responsible officers", "owner", "lead post", "lead officer s", "lead officers", "action owner",
-              "responsible", "responsibility", "who", "accountable officer", "lead manager", "responsible lead",
-              "who is responsible", "by whom"],
+    "leads": ["lead person s", "lead s", "lead persons", "lead person", "lead", "leads", "lead officer",
+              "responsible officer", "responsible officers", "owner", "lead post", "lead officer s", "lead officers",
+              "action owner", "responsible", "responsibility", "who", "accountable officer", "lead manager",
+              "responsible lead", "who is responsible", "by whom"],
     "lead_agency": ["lead agency", "agency", "lead organisation", "organisation", "partner", "lead partner"],
     "timescale": ["timescale", "timescales", "due date", "deadline", "target date", "by when", "completion date",
                   "timeframe", "when", "date for completion", "target completion date", "due by", "target timescale"],
@@ -290,12 +290,15 @@ def _spread(sheet: Sheet, index: int) -> list[str]:
 
 
 def _is_sub_header(parent: list[str], texts: list[str], maps) -> bool:
-    """A second header row: short headings only, each naming a field alone or under the heading
-    above it (the row of "RAG" and "Update" under a "Progress" merged over both)."""
+    """A second header row (the row of "RAG" and "Update" under a "Progress" merged over both):
+    short headings only, none a number or a date, and two or more (or all) of them naming a
+    field, alone or under the heading above."""
     filled = [(column, text) for column, text in enumerate(texts) if text]
-    return bool(filled) and all(
-        len(text) <= 60 and (maps(text) or (column < len(parent) and maps(f"{parent[column]} {text}")))
-        for column, text in filled)
+    if not filled or any(len(text) > 40 or looks_like_number(text) or find_dates(text) for _c, text in filled):
+        return False
+    named = sum(1 for column, text in filled
+                if maps(text) or (column < len(parent) and parent[column] and maps(f"{parent[column]} {text}")))
+    return named == len(filled) or named >= 2
 
 
 def _combined(parent: str, child: str, maps) -> str:
