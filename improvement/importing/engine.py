@@ -578,6 +578,13 @@ def read_rows(sheets: list[Sheet], plan, mapping: dict) -> tuple[list[Row], list
                                             "the row holds only labels and there is no action above it to "
                                             "attach them to, so it was skipped"))
                 continue
+            filled = [i for i, text in enumerate(texts) if text]
+            if previous is not None and len(filled) == 1 and filled[0] > 0 \
+                    and columns.get(filled[0]) in _CONTINUED and not cells[filled[0]].is_formula:
+                # One cell under "Reference" or "Evidence", not a heading (those start the row): the
+                # item above takes two rows.
+                _continue(previous, {columns[filled[0]]: texts[filled[0]]}, known_posts)
+                continue
             heading = parse_section_heading(texts)
             if heading is not None:
                 if heading.kind == "urgency":
