@@ -255,7 +255,8 @@ def read_header(sheet: Sheet, mapping: dict | None) -> Header | None:
     texts = _spread(sheet, index)
     body = index + 1
     parent = None
-    if body < len(sheet.rows) and _is_sub_header(texts, _spread(sheet, body), maps):
+    written = [clean_text(cell.text) for cell in sheet.rows[index]]
+    if body < len(sheet.rows) and _is_sub_header(written, _spread(sheet, body), maps):
         parent, child, body = texts, _spread(sheet, body), body + 1
     elif index > 0 and any(top < index <= bottom or (top == index - 1 and right > left)
                            for top, left, bottom, right in sheet.merged):
@@ -289,15 +290,17 @@ def _spread(sheet: Sheet, index: int) -> list[str]:
     return texts
 
 
-def _is_sub_header(parent: list[str], texts: list[str], maps) -> bool:
+def _is_sub_header(above: list[str], texts: list[str], maps) -> bool:
     """A second header row (the row of "RAG" and "Update" under a "Progress" merged over both):
-    short headings only, none a number or a date, and two or more (or all) of them naming a
-    field, alone or under the heading above."""
+    short headings only, none a number or a date, at least one under an empty (or merged) cell of
+    the row above, and two or more of them (or all) naming a field. ``above`` is the row above as
+    written, a merged cell's text in its first column only."""
     filled = [(column, text) for column, text in enumerate(texts) if text]
     if not filled or any(len(text) > 40 or looks_like_number(text) or find_dates(text) for _c, text in filled):
         return False
-    named = sum(1 for column, text in filled
-                if maps(text) or (column < len(parent) and parent[column] and maps(f"{parent[column]} {text}")))
+    if not any(column >= len(above) or not above[column] for column, _text in filled):
+        return False
+    named = sum(1 for _column, text in filled if maps(text))
     return named == len(filled) or named >= 2
 
 
