@@ -575,8 +575,31 @@ def records_elsewhere(obj) -> list[str]:
     return reasons
 
 
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+_BRACKETED_ROMAN = re.compile(r"\((?P<roman>[ivxlcdm]{2,}|[ivx])\)", re.IGNORECASE)
+
+
+def _roman(text: str) -> int | None:
+    """The value of a roman numeral written in the usual way ("xxxv" is 35), else None."""
+    values = [_ROMAN[char] for char in text.lower()]
+    total = sum(-value if later > value else value for value, later in zip(values, [*values[1:], 0], strict=True))
+    return total if _as_roman(total) == text.lower() else None
+
+
+def _as_roman(number: int) -> str:
+    result = ""
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+                           (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while number >= value:
+            result, number = result + letters, number - value
+    return result
+
+
 def number_sort_key(number: str) -> str:
-    """A key that sorts action numbers as people read them: 1.2 < 1.10 < 3.1 < PA2 < PA10."""
+    """A key that sorts action numbers as people read them: 1.2 < 1.10 < 3.1 < PA2 < PA10, and
+    roman numerals in brackets as the numbers they are: 2 (iv) < 2 (v) < 2 (ix) < 2 (x)."""
+    number = _BRACKETED_ROMAN.sub(lambda match: f"({value})" if (value := _roman(match["roman"])) else match[0],
+                                  number)
     return "".join(f"{int(part):08d}" if part.isdigit() else part.lower()
                    for part in re.split(r"(\d+)", number))[:100]
 

@@ -27,14 +27,15 @@ from ..models import (
     number_sort_key,
 )
 from ..versioning import StaleEdit, claim
-from .parsers import clean_text, parse_date, parse_section_heading, parse_status, read_timescale
-from .readers import Sheet
+from .parsers import clean_text, find_dates, parse_date, parse_section_heading, parse_status, read_timescale
+from .readers import HEADER_AREA_ROWS, Sheet
 
 # What a column can hold, with the label shown on the mapping page.
 FIELDS = {
     "number": "Action number",
     "description": "Action",
     "recommendation": "Recommendation (area for development)",
+    "recommendation_action": "Recommendation, which is also the action",
     "references": "References (recommendations answered)",
     "theme": "Theme",
     "theme_code": "Theme code",
@@ -47,45 +48,73 @@ FIELDS = {
     "cost": "Cost",
     "note": "Review note for this period",
     "status": "RAG status",
-    "achieved": "Achieved (yes or no)",
-    "on_target": "On target to achieve (yes or no)",
+    "achieved": "Achieved (tick or yes): the plan's complete status",
+    "on_target": "On target to achieve (tick or yes): the plan's on-target status",
+    "not_on_target": "Not on target (tick or yes): the plan's not-on-target status",
     "revised_date": "Expected new achievement date",
     "revised_date_reason": "Reason for the new date",
     "ofsted": "Ofsted (yes or no)",
     "ignore": "Do not import",
 }
 
+# Columns that each say one status by a tick, a cross or "Yes" (Southampton's "Achieved (tick)").
+TICK_FIELDS = ("achieved", "on_target", "not_on_target")
+
 # The headings councils actually use, normalised (lower case, letters and digits only).
 HEADINGS = {
-    "number": ["action no", "action number", "action ref", "no", "ref", "number", "ref no", "action no."],
+    "number": ["action no", "action number", "action ref", "no", "ref", "number", "ref no", "action no.", "ref number",
+               "reference number", "item", "item no", "id", "action id", "rec no", "recommendation no",
+               "recommendation number"],
     "description": ["action", "actions", "activity to be delivered", "activity", "activities", "objective text",
-                    "what we will do", "action to be taken"],
+                    "what we will do", "what will we do", "action to be taken", "actions to be taken", "key actions",
+                    "key action", "action required", "actions required", "improvement action", "improvement actions",
+                    "task", "tasks", "how we will do it", "what are we going to do", "planned action"],
     "recommendation": ["area for development", "area for development ofsted report", "recommendation",
-                       "recommendations", "ofsted recommendation", "requirement"],
-    "references": ["reference to", "references", "reference", "refs", "linked recommendations"],
-    "theme": ["theme", "priority", "improvement theme", "priority theme"],
+                       "recommendations", "ofsted recommendation", "ofsted recommendations", "requirement",
+                       "areas for development", "area for improvement", "areas for improvement",
+                       "what needs to improve", "inspection recommendation", "recommendation from ofsted"],
+    "references": ["reference to", "references", "reference", "refs", "linked recommendations", "source", "sources",
+                   "linked to", "link to recommendation", "ofsted reference", "report reference", "report ref"],
+    "theme": ["theme", "priority", "improvement theme", "priority theme", "priority area", "workstream", "strand",
+              "section"],
     "theme_code": ["theme code"],
-    "objective": ["objective", "objectives", "strategic objective"],
+    "objective": ["objective", "objectives", "strategic objective", "outcome we want"],
     "objective_code": ["objective code"],
-    "leads": ["lead person s", "lead persons", "lead person", "lead", "leads", "lead officer", "responsible officer",
-              "responsible officers", "owner", "lead post"],
-    "lead_agency": ["lead agency", "agency", "lead organisation", "organisation"],
-    "timescale": ["timescale", "timescales", "due date", "deadline", "target date", "by when", "completion date"],
+    "leads": ["lead person s", "lead s", "lead persons", "lead person", "lead", "leads", "lead officer",
+              "responsible officer", "responsible officers", "owner", "lead post", "lead officer s", "lead officers",
+              "action owner", "responsible", "responsibility", "who", "accountable officer", "lead manager",
+              "responsible lead", "who is responsible", "by whom"],
+    "lead_agency": ["lead agency", "agency", "lead organisation", "organisation", "partner", "lead partner"],
+    "timescale": ["timescale", "timescales", "due date", "deadline", "target date", "by when", "completion date",
+                  "timeframe", "when", "date for completion", "target completion date", "due by", "target timescale"],
     "measures": ["outcome measure", "outcome measures", "measures", "measure", "measures of success",
-                 "success criteria", "success measures"],
-    "cost": ["cost if app", "cost", "costs", "resources"],
+                 "success criteria", "success measures", "evidence", "evidence of impact", "how will we know",
+                 "how we will know", "impact", "expected impact", "expected outcome", "what will success look like"],
+    "cost": ["cost if app", "cost", "costs", "resources", "resource implications", "resources required"],
     "note": ["update on progress", "review note for this period", "review note", "progress", "progress update",
-             "update", "comments", "commentary"],
-    "status": ["rag", "rag status", "status", "r a g", "rag rating"],
-    "achieved": ["achieved"],
-    "on_target": ["on target to achieve", "on target"],
+             "update", "comments", "commentary", "progress to date", "narrative", "progress comments",
+             "latest update", "progress made"],
+    "status": ["rag", "rag status", "status", "r a g", "rag rating", "current rag", "rating", "rag rating current",
+               "overall rag", "progress rag", "rag progress"],
+    "achieved": ["achieved", "completed", "complete", "done", "achieved yes no"],
+    "on_target": ["on target to achieve", "on target", "on track", "on track to achieve"],
+    "not_on_target": ["not on target", "not on target to achieve", "off target", "not on track", "off track"],
     "revised_date": ["give expected new achievement date", "expected new achievement date", "revised date",
-                     "new date", "revised due date"],
+                     "new date", "revised due date", "revised timescale", "new target date", "revised target date"],
     "revised_date_reason": ["reason for new date", "reason for the new date", "reason for revised date",
                             "reason for delay", "reason for change of date"],
     "ofsted": ["ofsted", "ofsted action", "ofsted requirement"],
 }
 _HEADING_INDEX = {heading: name for name, headings in HEADINGS.items() for heading in headings}
+# What a heading may end with that says how to fill the column, not what it holds: "Achieved
+# (tick)", "On target? (Y/N)", "Completed (yes/no)".
+_HEADING_SUFFIX = re.compile(r"\s+(?:please\s+)?(?:tick(?:\s+(?:box|one|if\s+\w+))?|y\s*n|yes\s*no|yes\s+or\s+no|x)$")
+# When no column says "Action", the main description column is the action, in this order:
+# objectives (Wiltshire), recommendations (which are then the recommendations answered too),
+# then the words plans use for the thing to fix.
+MAIN_TEXT_HEADINGS = ["target", "targets", "issue", "issues", "issue identified", "area of concern", "concern",
+                      "improvement required", "improvement needed", "what needs to change", "priority action",
+                      "development area", "finding", "findings", "description"]
 
 SOURCE_KINDS = {"in": Source.Kind.IMPROVEMENT_NOTICE, "ois": Source.Kind.OFSTED_INSPECTION,
                 "ofsted": Source.Kind.OFSTED_INSPECTION, "pr": Source.Kind.PEER_REVIEW}
@@ -96,7 +125,26 @@ def normalise(heading: str) -> str:
 
 
 def propose(heading: str) -> str | None:
-    return _HEADING_INDEX.get(normalise(heading))
+    """The field a heading names, or None; instructions such as "(tick)" or "(Y/N)" after a
+    heading do not change what it names."""
+    text = normalise(heading)
+    if text in _HEADING_INDEX:
+        return _HEADING_INDEX[text]
+    while (shorter := _HEADING_SUFFIX.sub("", text)) != text:
+        text = shorter
+        if text in _HEADING_INDEX:
+            return _HEADING_INDEX[text]
+    return None
+
+
+# Numbers as councils write them: "1", "2 (i)", "4 (xxxv)", "1.2a", "IP3.1", "PA3", "CLA 1.4".
+_NUMBER_LIKE = re.compile(r"(?:[A-Za-z]{1,4}\s?)?[0-9]+(?:\.[0-9]+)*[a-z]?(?:\s*\((?:[ivxlcdm]+|[a-z]|[0-9]+)\))?\.?",
+                          re.IGNORECASE)
+
+
+def looks_like_number(text: str) -> bool:
+    text = text.strip()
+    return 0 < len(text) <= 15 and bool(_NUMBER_LIKE.fullmatch(text))
 
 
 @dataclass
@@ -169,6 +217,8 @@ class Result:
     new_themes: list[str] = field(default_factory=list)
     new_recommendations: list[str] = field(default_factory=list)
     new_posts: list[str] = field(default_factory=list)
+    # [(column heading, what it says)] for the columns that give statuses (see status_columns).
+    status_columns: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def blocking(self):
@@ -242,32 +292,142 @@ class StaleImport(Exception):
 def find_header(sheet: Sheet, mapping: dict | None) -> int | None:
     """Index of the header row: the first of the first 15 rows with two or more known headings."""
     known = {normalise(k) for k in (mapping or {})}
-    for index, row in enumerate(sheet.rows[:15]):
+    for index, row in enumerate(sheet.rows[:HEADER_AREA_ROWS]):
         hits = sum(1 for cell in row if cell.text.strip() and (propose(cell.text) or normalise(cell.text) in known))
         if hits >= 2:
             return index
     return None
 
 
+@dataclass
+class Header:
+    """Where a sheet's header is and what it calls each column: ``texts`` has one heading per
+    column, a two-row header or a heading merged over several columns read as one heading each,
+    and a column with content but no heading named by its place ("(no heading, column A)")."""
+
+    first: int  # index of the (first) header row
+    body: int  # index of the first row after the header
+    texts: list[str]
+
+
+def unheaded(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"(no heading, column {get_column_letter(index + 1)})"
+
+
+def read_header(sheet: Sheet, mapping: dict | None) -> Header | None:
+    index = find_header(sheet, mapping)
+    if index is None:
+        return None
+    known = {normalise(k) for k in (mapping or {})}
+
+    def maps(text: str) -> bool:
+        return bool(text) and (propose(text) is not None or normalise(text) in known)
+
+    texts = _spread(sheet, index)
+    body = index + 1
+    parent = None
+    written = [clean_text(cell.text) for cell in sheet.rows[index]]
+    if body < len(sheet.rows) and _is_sub_header(written, _spread(sheet, body), maps):
+        parent, child, body = texts, _spread(sheet, body), body + 1
+    elif index > 0 and any(top < index <= bottom or (top == index - 1 and right > left)
+                           for top, left, bottom, right in sheet.merged):
+        # A group row above the header, its headings merged over the columns they group.
+        above = _spread(sheet, index - 1)
+        if any(above):
+            parent, child = above, texts
+    if parent is not None:
+        width = max(len(parent), len(child))
+        parent, child = parent + [""] * (width - len(parent)), child + [""] * (width - len(child))
+        texts = [_combined(p, c, maps) for p, c in zip(parent, child, strict=True)]
+    width = max((len(row) for row in sheet.rows[body:]), default=0)
+    texts += [""] * (width - len(texts))
+    for column, text in enumerate(texts):
+        if not text and any(column < len(row) and row[column].text.strip() for row in sheet.rows[body:body + 200]):
+            texts[column] = unheaded(column)
+    while texts and not texts[-1]:
+        texts.pop()
+    return Header(index, body, texts)
+
+
+def _spread(sheet: Sheet, index: int) -> list[str]:
+    """The texts of a header row, a merged cell's text in every column it covers."""
+    texts = [clean_text(cell.text) for cell in sheet.rows[index]] if index < len(sheet.rows) else []
+    for top, left, bottom, right in sheet.merged:
+        if top <= index <= bottom and right > left:
+            texts += [""] * (right + 1 - len(texts))
+            source = sheet.rows[top][left].text if top < len(sheet.rows) and left < len(sheet.rows[top]) else ""
+            for column in range(left, right + 1):
+                texts[column] = clean_text(source)
+    return texts
+
+
+def _is_sub_header(above: list[str], texts: list[str], maps) -> bool:
+    """A second header row (the row of "RAG" and "Update" under a "Progress" merged over both):
+    short headings only, none a number or a date, at least one under an empty (or merged) cell of
+    the row above, and two or more of them (or all) naming a field. ``above`` is the row above as
+    written, a merged cell's text in its first column only."""
+    filled = [(column, text) for column, text in enumerate(texts) if text]
+    if not filled or any(len(text) > 40 or looks_like_number(text) or find_dates(text) for _c, text in filled):
+        return False
+    if not any(column >= len(above) or not above[column] for column, _text in filled):
+        return False
+    named = sum(1 for _column, text in filled if maps(text))
+    return named == len(filled) or named >= 2
+
+
+def _combined(parent: str, child: str, maps) -> str:
+    if not child or child == parent:
+        return parent
+    if not parent:
+        return child
+    both = f"{parent} {child}"
+    for text in (both, child, parent):
+        if maps(text):
+            return text
+    return both
+
+
 def proposed_mapping(sheets: list[Sheet]) -> tuple[dict, dict]:
     """({header text: proposed field}, {sheet: headers}) for the sheets that have a header row."""
     mapping, headers = {}, {}
     for sheet in sheets:
-        index = find_header(sheet, None)
-        if index is None:
+        header = read_header(sheet, None)
+        if header is None:
             continue
-        texts = [clean_text(cell.text) for cell in sheet.rows[index]]
-        headers[sheet.name] = texts
-        for text in texts:
-            if text and text not in mapping:
-                mapping[text] = propose(text) or "ignore"
+        headers[sheet.name] = header.texts
+        named_number = any(propose(text) == "number" for text in header.texts)
+        for column, text in enumerate(header.texts):
+            if not text or text in mapping:
+                continue
+            proposal = propose(text)
+            if proposal is None and not named_number and _holds_numbers(sheet, header, column):
+                # A column of short codes with no heading (or one naming nothing) is the number.
+                proposal, named_number = "number", True
+            mapping[text] = proposal or "ignore"
     if "description" not in mapping.values():
-        # Plans listed by objective (Wiltshire) have no "Action" column: the objectives are the actions.
-        for text, name in mapping.items():
-            if name == "objective":
-                mapping[text] = "description"
+        # Plans listed by objective (Wiltshire) have no "Action" column: the objectives are the actions;
+        # a plan of recommendations is a plan too, each recommendation both the action and what it answers.
+        for wanted, field_name in (("objective", "description"), ("recommendation", "recommendation_action"),
+                                   ("main", "description")):
+            text = next((text for text, name in mapping.items()
+                         if name == wanted or (wanted == "main" and name == "ignore"
+                                               and normalise(text) in MAIN_TEXT_HEADINGS)), None)
+            if text is not None:
+                mapping[text] = field_name
                 break
     return mapping, headers
+
+
+def _holds_numbers(sheet: Sheet, header: Header, column: int) -> bool:
+    """Whether a column with no heading (or one naming nothing) holds action numbers: most of its
+    cells in the rows of two or more cells are short codes such as "2 (i)" or "IP3.1"."""
+    if propose(header.texts[column]):
+        return False
+    values = [row[column].text for row in sheet.rows[header.body:header.body + 200]
+              if column < len(row) and row[column].text.strip() and sum(1 for c in row if c.text.strip()) >= 2]
+    return bool(values) and sum(looks_like_number(value) for value in values) >= 0.8 * len(values)
 
 
 def _initials(title: str) -> str:
@@ -278,7 +438,7 @@ def _split_theme(text: str) -> tuple[str, str]:
     """"THEME 2 - CAPACITY, CAPABILITY AND CULTURE" -> ("2", "Capacity, capability and culture");
     "IP3 Knowing how well we are doing" -> ("IP3", "Knowing how well we are doing")."""
     text = clean_text(text)
-    match = re.match(r"^theme\s+(\w+)\s*[-–:.]\s*(.+)$", text, re.I)
+    match = re.match(r"^(?:theme|priority|section|workstream|strand)\s+(\w+)\s*[-–:.]\s*(.+)$", text, re.I)
     if match:
         code, title = match[1], match[2]
     else:
@@ -332,7 +492,9 @@ def _references(text: str) -> list[tuple[str, str]]:
 # names a post by itself (has one of these words, or starts with an abbreviation such as "DCS").
 # So "Head of Assessment and Intervention" and "Corporate Lead, Partnerships and Governance" stay
 # one post each ("Intervention" and "Governance" name no post), while "DCS and Head of Safeguarding"
-# is two. See docs/decisions (import preview).
+# is two. An abbreviation alone after a comma qualifies the post before it ("Service Manager, CIN"
+# is one post), so a list of commas alone splits only between parts that have a post's word.
+# See docs/decisions/0020.
 _POST_WORDS = frozenset({
     "head", "heads", "director", "directors", "manager", "managers", "chair", "chairs", "vice-chair", "lead", "leads",
     "officer", "officers", "coordinator", "co-ordinator", "coordinators", "adviser", "advisor", "advisers",
@@ -345,11 +507,12 @@ _ABBREVIATION = re.compile(r"[A-Z][A-Z0-9&]{1,7}s?")
 _LEAD_LIST = re.compile(r"\s+and\s+|\s*[/&]\s*|\s*,\s*", re.I)
 
 
-def _names_a_post(part: str, known_posts) -> bool:
+def _names_a_post(part: str, known_posts, *, abbreviation=True) -> bool:
     if part in known_posts:
         return True
     words = re.findall(r"[A-Za-z][A-Za-z'’-]*", part)
-    return bool(words) and (bool(_ABBREVIATION.fullmatch(words[0])) or any(w.lower() in _POST_WORDS for w in words))
+    return bool(words) and ((abbreviation and bool(_ABBREVIATION.fullmatch(words[0])))
+                            or any(w.lower() in _POST_WORDS for w in words))
 
 
 def _leads(text: str, known_posts=frozenset()) -> list[str]:
@@ -361,7 +524,9 @@ def _leads(text: str, known_posts=frozenset()) -> list[str]:
             continue
         parts = [part.strip(" ,.") for part in _LEAD_LIST.split(line)]
         parts = [part for part in parts if part]
-        if line not in known_posts and len(parts) > 1 and all(_names_a_post(p, known_posts) for p in parts):
+        commas_only = not re.search(r"\s+and\s+|[/&]", line, re.I)
+        if line not in known_posts and len(parts) > 1 and all(
+                _names_a_post(p, known_posts, abbreviation=not commas_only) for p in parts):
             posts += parts
         else:
             posts.append(line)
@@ -383,43 +548,156 @@ def _is_yes(text: str) -> bool | None:
     return None
 
 
+# A row of labels that belongs to the item above it: "Source: OIS 2012 para 12", "Evidence: audit".
+_LABEL = re.compile(r"^(?P<label>sources?|references?|refs?|linked\s+to|links?|evidence|ofsted\s+ref(?:erence)?)"
+                    r"\s*[:–—-]\s*(?P<text>\S.*)$", re.IGNORECASE | re.S)
+_PARAGRAPH = re.compile(r"\b(?:para(?:graph)?s?\.?)\s+(?=\d)", re.IGNORECASE)
+# What a row without action text may add to the action above it: it takes two rows.
+_CONTINUED = ("references", "measures", "note", "leads", "lead_agency", "cost", "ofsted")
+_TICKS = {"✓", "✔", "√", "☑", "✅", "x", "yes", "y", "true", "1", "done", "complete", "completed", "achieved", "*"}
+_NOT_TICKED = {"no", "n", "false", "0", "✗", "✘", "×", "-", "–", "n a", "na"}
+_DOCX_TABLE = re.compile(r"Table [0-9]+")
+
+
+def tick_statuses(statuses) -> dict:
+    """{tick field: the status of the scheme a tick in that column means, or None}."""
+    statuses = list(statuses)
+    return {
+        "achieved": next((s for s in statuses if s.is_complete), None),
+        "on_target": next((s for s in statuses if s.label.lower().startswith("on target")), None) or next(
+            (s for s in statuses if s.colour == "green" and not s.is_complete), None),
+        "not_on_target": next((s for s in statuses if s.label.lower().startswith("not on target")), None) or next(
+            (s for s in statuses if s.colour == "red"), None),
+    }
+
+
+def status_columns(headers: dict, mapping: dict, statuses) -> list[tuple[str, str]]:
+    """[(column heading, what it says)] for the columns that give statuses, for the preview to
+    say where each status comes from ("Achieved (tick)" -> "a tick means Achieved")."""
+    meaning = tick_statuses(statuses)
+    wanted = {normalise(k): v for k, v in mapping.items()}
+    result = []
+    for texts in headers.values():
+        for text in texts:
+            name = wanted.get(normalise(text))
+            if name in TICK_FIELDS:
+                status = meaning[name]
+                result.append((text, f"a tick means {status.label}" if status else
+                               "a tick names no status of this plan’s scheme"))
+            elif name == "status":
+                result.append((text, "the status written, or the cell’s fill colour when it has no text"))
+    return list(dict.fromkeys(result))
+
+
+def _tick(text: str) -> bool | None:
+    """True for a tick, "x" or "Yes"; False for "No" or a cross; None for anything else."""
+    value = text.strip().lower()
+    if value in _TICKS or normalise(value) in _TICKS:
+        return True
+    if value in _NOT_TICKED or normalise(value) in _NOT_TICKED:
+        return False
+    return None
+
+
+def _label_row(texts: list[str]) -> dict | None:
+    """{field: text} for a row whose every cell is a label ("Source: OIS 2012 para 12"), else None."""
+    filled = [text for text in texts if text]
+    found: dict = {}
+    for text in filled:
+        match = _LABEL.match(text)
+        if not match:
+            return None
+        name = "measures" if match["label"].lower() == "evidence" else "references"
+        value = _PARAGRAPH.sub("", match["text"]) if name == "references" else match["text"]
+        found[name] = f"{found[name]}; {value}" if name in found else value
+    return found or None
+
+
+def _continue(row: "Row", values: dict, known_posts) -> None:
+    """Add a row that holds only an item's references, evidence or other labels to that item."""
+    for name, value in values.items():
+        value = str(value)
+        if name == "references":
+            row.references += [r for r in _references(value) if r not in row.references]
+        elif name == "leads":
+            row.leads += [lead for lead in _leads(value, known_posts) if lead not in row.leads]
+        elif name == "note":
+            row.note = f"{row.note}\n{value}".strip()
+        elif name == "ofsted":
+            if _is_yes(value) and ("Ofsted", "") not in row.references:
+                row.references.append(("Ofsted", ""))
+        else:
+            old = row.fields.get(name, "")
+            row.fields[name] = f"{old}\n{value}".strip() if old and value not in old.split("\n") else old or value
+
+
 def read_rows(sheets: list[Sheet], plan, mapping: dict) -> tuple[list[Row], list[Problem], dict]:
     statuses = list(plan.rag_scheme.statuses.order_by("position"))
-    complete = next((s for s in statuses if s.is_complete), None)
-    on_target = next((s for s in statuses if s.label.lower().startswith("on target")), None) or next(
-        (s for s in statuses if s.colour == "green"), None)
-    off_target = next((s for s in statuses if s.label.lower().startswith("not on target")), None) or next(
-        (s for s in statuses if s.colour == "red"), None)
+    ticks = tick_statuses(statuses)
     wanted = {normalise(k): v for k, v in mapping.items()}
     known_posts = frozenset(Post.objects.filter(organisation_id=plan.organisation_id).values_list("title", flat=True)) \
         if plan.organisation_id else frozenset()
     rows, problems, headers = [], [], {}
+    carried = None  # (theme, urgency) carried from one Word table to the next
     for sheet in sheets:
-        header_index = find_header(sheet, mapping)
-        if header_index is None:
+        found = read_header(sheet, mapping)
+        if found is None:
             if any(any(c.text.strip() for c in row) for row in sheet.rows):
                 problems.append(Problem(sheet.name, None, None,
                                         "no header row found (a row naming columns such as “Action” or “Timescale”); "
                                         "the sheet was not read"))
             continue
-        header = [clean_text(c.text) for c in sheet.rows[header_index]]
+        header_index, header = found.first, found.texts
         headers[sheet.name] = header
         columns = {i: wanted.get(normalise(h), "ignore") for i, h in enumerate(header) if h}
-        if "description" not in columns.values():
+        if not {"description", "recommendation_action"} & set(columns.values()):
             problems.append(Problem(sheet.name, header_index + 1, None,
                                     "no column is mapped to “Action”: choose which column holds the actions",
                                     blocking=True))
             continue
-        theme = (_split_theme(sheet.name) if len(sheets) > 1 else ("", "Imported actions"))
-        urgency, recommendation, objective = "other", None, None
+        is_table = bool(_DOCX_TABLE.fullmatch(sheet.name))
+        if is_table and carried:
+            theme, urgency = carried
+        else:
+            theme = _split_theme(sheet.name) if len(sheets) > 1 and not is_table else ("", "Imported actions")
+            urgency = "other"
+        for text in sheet.preamble:  # headings written above a Word table
+            heading = parse_section_heading([text])
+            if heading is not None and heading.kind == "urgency":
+                urgency = heading.urgency
+                if heading.theme:
+                    theme = _split_theme(heading.theme)
+            elif heading is not None and heading.kind == "theme":
+                theme = _split_theme(heading.text)
+        recommendation, objective = None, None
+        previous: Row | None = None  # the action above, which a row of labels continues
         counters: dict = {}
         used_references: dict = {}  # reference -> recommendation text, across the whole sheet
         restarted_themes: set = set()  # themes whose recommendation numbering starts again at 1
-        for index in range(header_index + 1, len(sheet.rows)):
+        for index in range(found.body, len(sheet.rows)):
             number_in_sheet = index + 1
             cells = sheet.rows[index]
             texts = [clean_text(c.text) for c in cells]
-            if not any(texts) or [normalise(t) for t in texts] == [normalise(h) for h in header[:len(texts)]]:
+            if not any(texts) and not any(c.fill for c in cells) \
+                    or [normalise(t) for t in texts] == [normalise(h) for h in header[:len(texts)]]:
+                continue
+            if not any(texts):
+                continue
+            labels = _label_row(texts)
+            if labels is not None:
+                if previous is not None:
+                    _continue(previous, labels, known_posts)
+                else:
+                    problems.append(Problem(sheet.name, number_in_sheet, None,
+                                            "the row holds only labels and there is no action above it to "
+                                            "attach them to, so it was skipped"))
+                continue
+            filled = [i for i, text in enumerate(texts) if text]
+            if previous is not None and len(filled) == 1 and filled[0] > 0 \
+                    and columns.get(filled[0]) in _CONTINUED and not cells[filled[0]].is_formula:
+                # One cell under "Reference" or "Evidence", not a heading (those start the row): the
+                # item above takes two rows.
+                _continue(previous, {columns[filled[0]]: texts[filled[0]]}, known_posts)
                 continue
             heading = parse_section_heading(texts)
             if heading is not None:
@@ -429,8 +707,10 @@ def read_rows(sheets: list[Sheet], plan, mapping: dict) -> tuple[list[Row], list
                         theme = _split_theme(heading.theme)
                 elif heading.kind == "theme":
                     theme = _split_theme(heading.text)
+                if heading.kind != "skip":
+                    previous = None
                 continue
-            values = {}
+            values, sources = {}, {}
             for i, name in columns.items():
                 if i >= len(cells) or name == "ignore":
                     continue
@@ -442,7 +722,18 @@ def read_rows(sheets: list[Sheet], plan, mapping: dict) -> tuple[list[Row], list
                 value = cells[i].value if cells[i].value is not None and name in ("timescale", "revised_date") \
                     else texts[i]
                 if value not in ("", None):
-                    values[name] = value
+                    if name in TICK_FIELDS:
+                        values.setdefault("ticks", []).append((name, header[i], str(value)))
+                    else:
+                        values[name] = value
+                        sources[name] = header[i]
+                elif name == "status" and cells[i].fill:
+                    values["status_fill"] = cells[i].fill
+                    sources["status"] = header[i]
+            if "recommendation_action" in values:
+                values.setdefault("recommendation", values["recommendation_action"])
+                match = re.match(r"^\s*(\d+)[.)]\s+(.*)$", str(values["recommendation_action"]), re.S)
+                values.setdefault("description", match[2] if match else values["recommendation_action"])
             if values.get("theme"):
                 code = values.get("theme_code")
                 theme = (str(code), str(values["theme"])) if code else _split_theme(str(values["theme"]))
@@ -451,6 +742,8 @@ def read_rows(sheets: list[Sheet], plan, mapping: dict) -> tuple[list[Row], list
                 match = re.match(r"^\s*(\d+)[.)]\s+(.*)$", text, re.S)
                 reference = match[1] if match else str(len(used_references) + 1)
                 text = match[2] if match else text
+                if "recommendation_action" in values and values.get("number") and not match:
+                    reference = str(values["number"]).strip()
                 if used_references.get(reference, text) != text:
                     # A second table restarts its numbering (Southampton's "Children looked after"):
                     # from there on, that theme's recommendations carry its initials, e.g. "CLA 1".
@@ -460,20 +753,29 @@ def read_rows(sheets: list[Sheet], plan, mapping: dict) -> tuple[list[Row], list
                 used_references[reference] = text
                 recommendation = (reference, text, urgency)
                 objective = (reference, recommendation[1])
-            elif "recommendation" not in columns.values():
+            elif not {"recommendation", "recommendation_action"} & set(columns.values()):
                 recommendation = None
             if values.get("objective"):
                 objective = (str(values.get("objective_code", "")), str(values["objective"]))
-            if not values.get("description"):
-                if values:
+            number = str(values.get("number", "")).strip()
+            same_item = (previous is not None and number and number == previous.number[:30]
+                         and str(values.get("description", "")) in ("", previous.fields.get("description")))
+            if not values.get("description") or same_item:
+                rest = {k: v for k, v in values.items() if k not in ("number", "description")}
+                if previous is not None and rest and (same_item or not number) and set(rest) <= set(_CONTINUED):
+                    # The item takes two rows: the second holds its references, evidence or sources.
+                    _continue(previous, rest, known_posts)
+                elif values:
                     problems.append(Problem(sheet.name, number_in_sheet, None,
                                             "the row has no action text, so it was skipped"))
                 continue
-            number = str(values.get("number", "")).strip()
             if not number:
-                key = recommendation[0] if recommendation else theme[0] or _initials(theme[1])
-                counters[key] = counters.get(key, 0) + 1
-                number = f"{key}.{counters[key]}"
+                if "recommendation_action" in values and recommendation:
+                    number = recommendation[0]
+                else:
+                    key = recommendation[0] if recommendation else theme[0] or _initials(theme[1])
+                    counters[key] = counters.get(key, 0) + 1
+                    number = f"{key}.{counters[key]}"
             row = Row(sheet.name, number_in_sheet, number[:30], {}, theme,
                       objective if recommendation or values.get("objective") else None,
                       recommendation, _references(str(values.get("references", ""))),
@@ -481,24 +783,12 @@ def read_rows(sheets: list[Sheet], plan, mapping: dict) -> tuple[list[Row], list
             for name in ("description", "measures", "cost", "lead_agency"):
                 row.fields[name] = str(values.get(name, ""))
             _read_timescale(row, values.get("timescale"), problems, _column(header, columns, "timescale"))
-            status = None
-            if values.get("status"):
-                parsed = parse_status(str(values["status"]), statuses)
-                status = parsed.status
-                if status is not None:
-                    row.status_source = f"column “{_column(header, columns, 'status')}” (text “{values['status']}”)"
-                if parsed.problem:
-                    problems.append(Problem(sheet.name, number_in_sheet, _column(header, columns, "status"),
-                                            parsed.problem))
-            for name, yes_status, no_status in (("achieved", complete, None), ("on_target", on_target, off_target)):
-                if values.get(name) and status is None:
-                    answer = _is_yes(str(values[name]))
-                    status = yes_status if answer else no_status if answer is False else None
-                    if status is not None:
-                        row.status_source = f"column “{_column(header, columns, name)}” (text “{values[name]}”)"
+            values["tick_columns"] = [(name, header[i]) for i, name in columns.items() if name in TICK_FIELDS]
+            found_problems: list = []
+            row.status, row.status_source = _row_status(values, sources, statuses, ticks, found_problems)
+            problems += [Problem(sheet.name, number_in_sheet, column, message) for message, column in found_problems]
             if values.get("ofsted") and _is_yes(str(values["ofsted"])):
                 row.references.append(("Ofsted", ""))
-            row.status = status
             row.note = str(values.get("note", ""))
             row.revised_date_reason = str(values.get("revised_date_reason", ""))
             if values.get("revised_date"):
@@ -509,6 +799,9 @@ def read_rows(sheets: list[Sheet], plan, mapping: dict) -> tuple[list[Row], list
                                             (parsed.problem or f"“{clean_text(values['revised_date'])}” is not a date")
                                             + ": no new date is recorded"))
             rows.append(row)
+            previous = row
+        if is_table:
+            carried = (theme, urgency)
     seen: dict = {}
     for row in rows:
         if row.number in seen:
@@ -539,6 +832,59 @@ def _read_timescale(row: Row, timescale, problems: list, column: str | None) -> 
         row.milestones = [(f"Step {n}", day) for n, day in enumerate(reading.steps, start=1)]
 
 
+def _row_status(values: dict, sources: dict, statuses: list, ticks: dict, problems: list) -> tuple[object, str]:
+    """(status, where it came from) for one row: the status column's text, else its fill colour,
+    else the one tick column ticked (an "On target" column answered "No" means not on target).
+    What cannot be read is added to ``problems`` as (message, column)."""
+
+    def problem(message, column=None):
+        problems.append((message, column))
+
+    if values.get("status"):
+        parsed = parse_status(str(values["status"]), statuses)
+        if parsed.problem:
+            problem(parsed.problem, sources["status"])
+        return parsed.status, f"column “{sources['status']}”" if parsed.status else ""
+    if values.get("status_fill"):
+        colour = values["status_fill"]
+        parsed = parse_status(colour, statuses)
+        if parsed.status is None:
+            problem(f"the cell is filled {colour}, which is no status of this plan’s scheme", sources["status"])
+            return None, ""
+        return parsed.status, f"fill colour of “{sources['status']}” ({colour})"
+    ticked, answered_no = [], []
+    for name, column, text in values.get("ticks", []):
+        answer = _tick(text)
+        if answer is True:
+            ticked.append((name, column))
+        elif answer is False:
+            answered_no.append((name, column))
+        else:
+            problem(f"“{text[:60]}” is not a tick: tick the column (✓, x or Yes) or leave it empty", column)
+    if len(ticked) > 1:
+        problem("more than one status column is ticked (" + ", ".join(f"“{c}”" for _n, c in ticked)
+                + "): tick one, so the status is not a guess; no status was taken")
+        return None, ""
+    if ticked:
+        name, column = ticked[0]
+        if ticks[name] is None:
+            problem(f"a tick in “{column}” names no status of this plan’s scheme: choose a scheme with one", column)
+            return None, ""
+        return ticks[name], f"column “{column}” (ticked)"
+    for name, column in answered_no:
+        if name == "on_target" and ticks["not_on_target"] is not None:
+            return ticks["not_on_target"], f"column “{column}” (answered no)"
+    tick_columns = values.get("tick_columns", [])
+    columns = [column for _name, column in tick_columns]
+    if not values.get("ticks") and values.get("revised_date") and ticks.get("not_on_target") is not None and \
+            {name for name, _column in tick_columns} >= {"achieved", "on_target"}:
+        # Southampton's template: neither "Achieved" nor "On target to achieve" ticked, and an
+        # expected new achievement date given, is how such a plan says an action is not on target.
+        return ticks["not_on_target"], ("no tick in " + " or ".join(f"“{c}”" for c in columns)
+                                        + ", and a new achievement date given")
+    return None, ""
+
+
 def _column(header, columns, name):
     for index, value in columns.items():
         if value == name and index < len(header):
@@ -548,7 +894,8 @@ def _column(header, columns, name):
 
 def preview(sheets: list[Sheet], plan, mapping: dict) -> Result:
     rows, problems, headers = read_rows(sheets, plan, mapping)
-    result = Result(headers, mapping, rows, problems)
+    result = Result(headers, mapping, rows, problems,
+                    status_columns=status_columns(headers, mapping, plan.rag_scheme.statuses.order_by("position")))
     saved = plan.pk is not None  # a new plan is previewed unsaved: nothing exists in it yet
     existing = {a.number: a for a in Action.objects.filter(plan=plan).prefetch_related("lead_posts")
                 .select_related("theme", "current_status")} if saved else {}

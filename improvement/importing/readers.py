@@ -85,43 +85,68 @@ class Cell:
     text: str
     is_formula: bool = False
     value: object = None  # a date or number as the spreadsheet holds it
+    fill: str = ""  # the colour a spreadsheet cell is filled with, by name (FILL_COLOURS), or ""
+
+
+# A spreadsheet's fill colours are read as the nearest of these, as trackers record RAG by fill.
+FILL_COLOURS = ("red", "amber", "green", "blue", "grey")
+# Merged cells are kept for the rows where a header may be (see engine.find_header).
+HEADER_AREA_ROWS = 15
 
 
 @dataclass
 class Sheet:
     name: str
     rows: list[list[Cell]] = field(default_factory=list)
+    # Headings written as paragraphs above a Word table ("Theme 1: Early help", "Immediately"),
+    # in order; they set the theme or urgency of the rows as headings inside the table do.
+    preamble: list[str] = field(default_factory=list)
+    # Merged cells of the header area as (first row, first column, last row, last column), counted
+    # from 0, so that a heading merged over several columns names each of them.
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 # Kept as JSON between upload and confirmation (PlanImport.sheets), so that a file is read once. A
 # cell is its text alone when it holds nothing else (CSV, DOCX, empty cells), [text] when its value
 # is that same text (a spreadsheet's text cell), else a small object: "t" text, "f" a formula with
 # no saved value, and its value as a JSON number, boolean or text ("v"), or as a date, date and
-# time, time or duration under its own key.
+# time, time or duration under its own key, and "c" its fill colour. A sheet's "preamble" and
+# "merged" are written only when it has them, so JSON stored before they existed reads as it was.
 _TYPED = {"d": datetime.date.fromisoformat, "dt": datetime.datetime.fromisoformat,
           "tm": datetime.time.fromisoformat, "td": lambda seconds: datetime.timedelta(seconds=seconds),
           "nf": float}
 
 
 def sheets_to_json(sheets: list[Sheet]) -> list:
-    return [{"name": sheet.name, "rows": [[_cell_to_json(cell) for cell in row] for row in sheet.rows]}
-            for sheet in sheets]
+    result = []
+    for sheet in sheets:
+        data: dict = {"name": sheet.name, "rows": [[_cell_to_json(cell) for cell in row] for row in sheet.rows]}
+        if sheet.preamble:
+            data["preamble"] = list(sheet.preamble)
+        if sheet.merged:
+            data["merged"] = [list(area) for area in sheet.merged]
+        result.append(data)
+    return result
 
 
 def sheets_from_json(data: list) -> list[Sheet]:
-    return [Sheet(sheet["name"], [[_cell_from_json(cell) for cell in row] for row in sheet["rows"]])
+    return [Sheet(sheet["name"], [[_cell_from_json(cell) for cell in row] for row in sheet["rows"]],
+                  preamble=list(sheet.get("preamble", [])),
+                  merged=[tuple(area) for area in sheet.get("merged", [])])
             for sheet in data]
 
 
 def _cell_to_json(cell: Cell):
     value = cell.value
-    if value is None and not cell.is_formula:
+    if value is None and not cell.is_formula and not cell.fill:
         return cell.text
-    if isinstance(value, str) and value == cell.text and not cell.is_formula:
+    if isinstance(value, str) and value == cell.text and not cell.is_formula and not cell.fill:
         return [cell.text]
     data: dict = {"t": cell.text}
     if cell.is_formula:
         data["f"] = 1
+    if cell.fill:
+        data["c"] = cell.fill
     if isinstance(value, datetime.datetime):
         data["dt"] = value.isoformat()
     elif isinstance(value, datetime.date):
@@ -146,7 +171,7 @@ def _cell_from_json(data) -> Cell:
     for key, parse in _TYPED.items():
         if key in data:
             value = parse(data[key])
-    return Cell(data["t"], is_formula=bool(data.get("f")), value=value)
+    return Cell(data["t"], is_formula=bool(data.get("f")), value=value, fill=data.get("c", ""))
 
 
 def read_upload(name: str, data: bytes, limits: Limits | None = None) -> list[Sheet]:
@@ -270,8 +295,9 @@ def read_xlsx(name: str, data: bytes, limits: Limits | None = None) -> list[Shee
     try:
         if len(values.worksheets) > limits.sheets:
             raise ReadError(_too_many_sheets(name, len(values.worksheets), "sheets", limits))
+        fills = _Fills(values)
         for number, sheet_values in enumerate(values.worksheets):
-            sheet = Sheet(sheet_values.title)
+            sheet = Sheet(sheet_values.title, merged=_merged_header_cells(package, sheet_values))
             formula_rows = iter(formulas.worksheets[number].iter_rows(values_only=True)) if formulas else None
             for row_number, row in enumerate(sheet_values.iter_rows(), start=1):
                 counter.row(sheet.name, row_number, len(row))
@@ -284,7 +310,8 @@ def read_xlsx(name: str, data: bytes, limits: Limits | None = None) -> list[Shee
                     if _is_percentage(read, value):
                         # Excel holds 52.3% as 0.523 and shows it as a percentage: read what it shows.
                         value = _percentage_text(value)
-                    cells.append(Cell(_text(value), is_formula=is_formula and value is None, value=value))
+                    cells.append(Cell(_text(value), is_formula=is_formula and value is None, value=value,
+                                      fill=fills.of(read)))
                 sheet.rows.append(cells)
             sheets.append(sheet)
     except ReadError:
@@ -296,6 +323,125 @@ def read_xlsx(name: str, data: bytes, limits: Limits | None = None) -> list[Shee
         if formulas:
             formulas.close()
     return sheets
+
+
+_MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]{1,3})([0-9]+):([A-Z]{1,3})([0-9]+)\"")
+
+
+def _merged_header_cells(package: bytes, worksheet) -> list[tuple[int, int, int, int]]:
+    """The merged cells that start in the header area, from the sheet's XML: openpyxl's read-only
+    mode, which keeps a large sheet's memory small, does not read them."""
+    from openpyxl.utils import column_index_from_string
+
+    path = (getattr(worksheet, "_worksheet_path", "") or "").lstrip("/")
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        try:
+            xml = archive.read(path)
+        except KeyError:
+            return []
+    start = xml.rfind(b"<mergeCells")
+    if start < 0:
+        start = xml.find(b"mergeCells")  # with a namespace prefix
+    if start < 0:
+        return []
+    areas = []
+    for first_column, first_row, last_column, last_row in _MERGE_CELL.findall(xml, start):
+        top = int(first_row) - 1
+        if top < HEADER_AREA_ROWS:
+            areas.append((top, column_index_from_string(first_column.decode()) - 1, int(last_row) - 1,
+                          column_index_from_string(last_column.decode()) - 1))
+    return sorted(areas)
+
+
+class _Fills:
+    """The fill colour of a spreadsheet cell by name (FILL_COLOURS), worked out once per style:
+    a solid fill given as RGB, as a theme colour with its tint, or as an old indexed colour, read
+    as the nearest of red, amber, green, blue and grey; white, black, pale and other fills are ""."""
+
+    def __init__(self, workbook):
+        self.styles = getattr(workbook, "_cell_styles", None)
+        self.fills = getattr(workbook, "_fills", None)
+        self.theme = _theme_colours(getattr(workbook, "loaded_theme", None))
+        self.known: dict = {}
+
+    def of(self, cell) -> str:
+        style = getattr(cell, "_style_id", 0)
+        if not style or self.styles is None:
+            return ""
+        if style not in self.known:
+            try:
+                self.known[style] = self._name(self.fills[self.styles[style].fillId])
+            except Exception:  # a style the workbook does not define is no colour
+                self.known[style] = ""
+        return self.known[style]
+
+    def _name(self, fill) -> str:
+        if getattr(fill, "patternType", None) != "solid":
+            return ""
+        return colour_name(self._rgb(fill.fgColor))
+
+    def _rgb(self, colour) -> str | None:
+        from openpyxl.styles.colors import COLOR_INDEX
+
+        kind = getattr(colour, "type", None)
+        if kind == "rgb" and isinstance(colour.rgb, str):
+            return colour.rgb[-6:]
+        if kind == "indexed" and isinstance(colour.indexed, int) and colour.indexed < len(COLOR_INDEX):
+            return COLOR_INDEX[colour.indexed][-6:]
+        if kind == "theme" and isinstance(colour.theme, int) and colour.theme < len(self.theme):
+            return _tinted(self.theme[colour.theme], colour.tint or 0.0)
+        return None
+
+
+# A theme's colours in the order fills count them: light 1, dark 1, light 2, dark 2, then accents.
+_THEME_ORDER = ("lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6",
+                "hlink", "folHlink")
+
+
+def _theme_colours(xml) -> list[str]:
+    if not xml:
+        return []
+    text = xml.decode("utf-8", errors="replace") if isinstance(xml, bytes) else str(xml)
+    colours = {}
+    for name in _THEME_ORDER:
+        match = re.search(rf"<a:{name}>.*?(?:srgbClr val|lastClr)=\"([0-9A-Fa-f]{{6}})\"", text, re.S)
+        if match:
+            colours[name] = match[1]
+    return [colours.get(name, "FFFFFF") for name in _THEME_ORDER]
+
+
+def _tinted(rgb: str, tint: float) -> str:
+    import colorsys
+
+    red, green, blue = (int(rgb[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    hue, lightness, saturation = colorsys.rgb_to_hls(red, green, blue)
+    lightness = lightness * (1 + tint) if tint < 0 else lightness * (1 - tint) + tint
+    return "".join(f"{round(part * 255):02X}" for part in colorsys.hls_to_rgb(hue, lightness, saturation))
+
+
+def colour_name(rgb: str | None) -> str:
+    """The nearest of FILL_COLOURS to an RGB colour ("FFC000" is amber), or "" for white, black,
+    pale banding and colours that are none of them (purple)."""
+    import colorsys
+
+    if not rgb or not re.fullmatch(r"[0-9A-Fa-f]{6}", rgb):
+        return ""
+    red, green, blue = (int(rgb[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    hue, lightness, saturation = colorsys.rgb_to_hls(red, green, blue)
+    if lightness > 0.9 or lightness < 0.15:
+        return ""
+    if saturation < 0.2:
+        return "grey"
+    degrees = hue * 360
+    if degrees < 15 or degrees >= 340:
+        return "red"
+    if degrees < 65:
+        return "amber"
+    if degrees < 170:
+        return "green"
+    if degrees < 260:
+        return "blue"
+    return ""
 
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
@@ -417,33 +563,91 @@ def read_docx(name: str, data: bytes, limits: Limits | None = None) -> list[Shee
     tables = document.tables
     if len(tables) > limits.sheets:
         raise ReadError(_too_many_sheets(name, len(tables), "tables", limits))
+    headings = _headings_before_tables(document)
     counter = _Counter(name, limits)
     rows_read = 0
     for number, table in enumerate(tables, start=1):
-        rows = []
+        rows, merged = [], []
         for row in table.rows:
             rows_read += 1
             # Measured on the XML before python-docx makes an object of each cell.
             width = sum(tc.grid_span for tc in row._tr.tc_lst)
             counter.row(f"Table {number}", rows_read, width, where=f"Table {number} of “{name}”")
-            cells, seen = [], set()
-            for cell in row.cells:
+            cells, seen = [], {}
+            for column, cell in enumerate(row.cells):
                 if id(cell._tc) in seen:
                     cells.append(Cell(""))  # the rest of a merged cell
+                    if len(rows) < HEADER_AREA_ROWS:
+                        merged.append((len(rows), seen[id(cell._tc)], len(rows), column))
                     continue
-                seen.add(id(cell._tc))
+                seen[id(cell._tc)] = column
                 cells.append(Cell("\n".join(p.text for p in cell.paragraphs).strip()))
             rows.append(cells)
         if not rows:
             continue
+        before = headings.get(number - 1, [])
         previous = sheets[-1] if sheets else None
         if previous and previous.rows and _same_header(previous.rows[0], rows[0]):
-            previous.rows.extend(rows[1:])  # a continuation: drop its repeated header row
+            # A continuation: drop its repeated header row; headings between the two parts are rows.
+            previous.rows.extend([[Cell(text)] for text in before] + rows[1:])
         else:
-            sheets.append(Sheet(f"Table {number}", rows))
+            sheets.append(Sheet(f"Table {number}", rows, preamble=before, merged=_joined(merged)))
     if not sheets:
         raise ReadError(f"“{name}” has no tables. The importer reads the plan from the document's tables.")
     return sheets
+
+
+_PARAGRAPH_HEADING_MAX_LENGTH = 120
+_TITLE_STYLES = ("title", "subtitle", "toc")
+
+
+def _headings_before_tables(document) -> dict[int, list[str]]:
+    """{table index: the headings written as paragraphs between the table before it and it}.
+
+    A heading is a short paragraph in a Heading style, or all in bold; the document's title
+    (Title or Subtitle style), prose and empty paragraphs are not headings.
+    """
+    from docx.text.paragraph import Paragraph
+
+    result: dict[int, list[str]] = {}
+    pending: list[str] = []
+    table_number = 0
+    for element in document.element.body.iterchildren():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "tbl":
+            if pending:
+                result[table_number] = pending
+            pending, table_number = [], table_number + 1
+        elif tag == "p":
+            paragraph = Paragraph(element, document)
+            if _is_heading_paragraph(paragraph):
+                pending.append(" ".join(paragraph.text.split()))
+    return result
+
+
+def _is_heading_paragraph(paragraph) -> bool:
+    text = " ".join(paragraph.text.split())
+    if not text or len(text) > _PARAGRAPH_HEADING_MAX_LENGTH:
+        return False
+    try:
+        style = (paragraph.style.name or "").lower() if paragraph.style is not None else ""
+    except Exception:  # a style the document does not define
+        style = ""
+    if style.startswith(_TITLE_STYLES):
+        return False
+    if style.startswith("heading"):
+        return True
+    runs = [run for run in paragraph.runs if run.text.strip()]
+    return bool(runs) and all(run.bold for run in runs)
+
+
+def _joined(merged: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """Grid positions of one merged cell, one per position, as one area from its first to last column."""
+    areas: dict = {}
+    for row, first, _row, column in merged:
+        top, left, bottom, right = areas.get((row, first), (row, first, row, first))
+        areas[(row, first)] = (top, left, bottom, max(right, column))
+    return sorted(areas.values())
 
 
 def _same_header(first: list[Cell], second: list[Cell]) -> bool:

@@ -321,7 +321,7 @@ def test_a_status_from_tick_columns_says_which_column_it_came_from(empty_plan):
     plan = empty_plan("achieved")
     data = _csv(["Number", "Action", "Achieved", "On target"], ["1.1", "Audit", "", "Yes"])
     _sheets, _mapping, result = load("plan.csv", data, plan)
-    assert result.rows[0].status_source == "column “On target” (text “Yes”)"
+    assert result.rows[0].status_source == "column “On target” (ticked)"
 
 
 def test_the_counts_the_preview_promises_are_the_counts_written(empty_plan):

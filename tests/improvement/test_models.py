@@ -180,6 +180,16 @@ def test_action_numbers_sort_as_people_read_them():
     assert sorted(numbers, key=number_sort_key) == ["1.2", "1.10", "3.1", "4 (xxxv)", "10.1", "PA2", "PA10"]
 
 
+def test_roman_numerals_in_brackets_sort_as_the_numbers_they_are():
+    numbers = ["2 (x)", "2 (ix)", "2 (v)", "2 (iv)", "2 (i)", "2", "4 (xl)", "4 (xxxv)", "1.2a", "1.10", "1.2"]
+    assert sorted(numbers, key=number_sort_key) == ["1.2", "1.2a", "1.10", "2", "2 (i)", "2 (iv)", "2 (v)", "2 (ix)",
+                                                    "2 (x)", "4 (xxxv)", "4 (xl)"]
+
+
+def test_lettered_items_in_brackets_keep_their_letter_order():
+    assert sorted(["3 (b)", "3 (a)", "3 (d)", "3 (c)"], key=number_sort_key) == ["3 (a)", "3 (b)", "3 (c)", "3 (d)"]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_leads_saving_at_once_both_land_in_the_history(theme, lead, lead2, lead_post, lead2_post, scheme):
     shared = make_action(theme, "3.15", leads=[lead_post, lead2_post])
