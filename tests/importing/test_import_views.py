@@ -325,9 +325,7 @@ def test_an_administrator_may_file_a_new_plan_under_any_organisation(plan):
 
 
 def test_the_preview_says_which_columns_give_statuses_and_what_each_means(manager, plan):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    data = "Ref,Action,Achieved (tick),On target (tick)\n9.1,Audit,,Yes\n".encode()
+    data = b"Ref,Action,Achieved (tick),On target (tick)\n9.1,Audit,,Yes\n"
     client = client_for(manager)
     response = client.post(reverse("improvement:import_start", args=[plan.pk]),
                            {"file": SimpleUploadedFile("ticks.csv", data, content_type="text/csv")})
