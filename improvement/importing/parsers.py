@@ -278,8 +278,7 @@ def _pieces(text: str, today: datetime.date | None) -> list[_Piece]:
         add(_month_end_piece(match, int(match["y"]), _month_number(match["b"]), f"the range {match.group(0).strip()}"))
     year_only = _YEAR_ONLY.fullmatch(text.rstrip(" ."))
     if year_only:
-        year = int(year_only["y"])
-        add(_dated_piece(year_only, datetime.date(year, 12, 31), str(year), str(year)))
+        add(_month_end_piece(year_only, int(year_only["y"]), 12, year_only["y"]))
     for match in _DATE.finditer(text):
         item = _read_date(match, today)
         if item is not None:

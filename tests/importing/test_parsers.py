@@ -536,3 +536,8 @@ def test_clean_text_never_raises_and_leaves_no_stray_space(value):
     assert isinstance(text, str)
     assert text == text.strip() and "\r" not in text and "  " not in text
     assert all(line == line.strip() for line in text.split("\n"))
+
+
+def test_a_year_alone_outside_the_years_plans_use_is_a_problem_not_an_error():
+    result = parse_date("0000")
+    assert result.date is None and result.problem
