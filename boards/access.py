@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from improvement import access
-from improvement.models import PlanRole
+from improvement.models import Action, PlanRole
 
 from .models import (
     Board,
@@ -22,6 +22,7 @@ from .models import (
     ReviewNote,
     ScrutinyReview,
     UpdateRound,
+    WorkbookUpload,
 )
 
 POSTING_ROLES = (BoardMember.Role.CHAIR, BoardMember.Role.MEMBER, BoardMember.Role.OFFICER)
@@ -180,3 +181,28 @@ def get_external_review_or_404(user, pk) -> ExternalReview:
 def require(allowed: bool, message="You do not have permission to do that.") -> None:
     if not allowed:
         raise PermissionDenied(message)
+
+
+# --- Offline workbooks (boards.workbook) ---
+
+
+def leads_any_action(user, plan) -> bool:
+    return Action.objects.filter(plan=plan).for_lead(user).exists()
+
+
+def require_can_use_workbook(user, plan) -> bool:
+    """True for the plan's managers, False for its action leads; PermissionDenied for anyone else."""
+    if can_manage_rounds(user, plan):
+        return True
+    if leads_any_action(user, plan):
+        return False
+    raise PermissionDenied("Only the plan’s action leads and managers use its offline workbook.")
+
+
+def get_workbook_upload_or_404(user, pk) -> WorkbookUpload:
+    """An upload is visible to the person who made it (and administrators), while they can read its plan."""
+    uploads = WorkbookUpload.objects.filter(round__plan__in=access.visible_plans(user)).select_related(
+        "round__plan__rag_scheme", "round__plan__organisation", "recorded_for", "uploaded_by")
+    if not user.is_superuser:
+        uploads = uploads.filter(uploaded_by=user)
+    return get_object_or_404(uploads, pk=pk)

@@ -3,7 +3,6 @@ check the preview and confirm. Every step is a plain form, so it works without J
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,19 +17,6 @@ from . import access, workbook
 from .models import WorkbookUpload
 
 CSV_TYPE = "text/csv; charset=utf-8"
-
-
-def leads_any_action(user, plan) -> bool:
-    return Action.objects.filter(plan=plan).for_lead(user).exists()
-
-
-def _require_can_use_workbook(user, plan) -> bool:
-    """True for the plan's managers, False for its action leads; PermissionDenied for anyone else."""
-    if access.can_manage_rounds(user, plan):
-        return True
-    if leads_any_action(user, plan):
-        return False
-    raise PermissionDenied("Only the plan’s action leads and managers use its offline workbook.")
 
 
 def lead_choices(plan):
@@ -48,7 +34,7 @@ def round_workbook(request, round_id):
     post's (``post-<id>``)."""
     round_ = access.get_round_or_404(request.user, round_id)
     plan = round_.plan
-    is_manager = _require_can_use_workbook(request.user, plan)
+    is_manager = access.require_can_use_workbook(request.user, plan)
     if not round_.is_open:
         messages.error(request, f"The {round_.period_label} round is closed: there is no workbook to fill in.")
         return redirect(round_)
@@ -112,7 +98,7 @@ class WorkbookUploadForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def workbook_upload(request, round_id):
     round_ = access.get_round_or_404(request.user, round_id)
-    is_manager = _require_can_use_workbook(request.user, round_.plan)
+    is_manager = access.require_can_use_workbook(request.user, round_.plan)
     if not round_.is_open:
         messages.error(request, f"The {round_.period_label} round is closed: its updates are fixed.")
         return redirect(round_)
@@ -126,20 +112,11 @@ def workbook_upload(request, round_id):
     return render(request, "boards/workbook_upload.html", context, status=400 if form.errors else 200)
 
 
-def get_upload_or_404(user, pk) -> WorkbookUpload:
-    """An upload is visible to the person who made it (and administrators), while they can read its plan."""
-    uploads = WorkbookUpload.objects.filter(round__plan__in=core_access.visible_plans(user)).select_related(
-        "round__plan__rag_scheme", "round__plan__organisation", "recorded_for", "uploaded_by")
-    if not user.is_superuser:
-        uploads = uploads.filter(uploaded_by=user)
-    return get_object_or_404(uploads, pk=pk)
-
-
 @require_GET
 def workbook_upload_detail(request, upload_id):
     """The preview: each row of the file, to be recorded, refused (and why) or skipped. Once
     confirmed, what was recorded."""
-    upload = get_upload_or_404(request.user, upload_id)
+    upload = access.get_workbook_upload_or_404(request.user, upload_id)
     round_ = upload.round
     context = {"upload": upload, "round": round_, "plan": round_.plan}
     if upload.applied_at:
@@ -159,7 +136,7 @@ def workbook_upload_detail(request, upload_id):
 
 @require_POST
 def workbook_upload_confirm(request, upload_id):
-    upload = get_upload_or_404(request.user, upload_id)
+    upload = access.get_workbook_upload_or_404(request.user, upload_id)
     try:
         result = workbook.record_upload(upload)
     except workbook.WorkbookError as error:
