@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from improvement import access as core_access
@@ -145,7 +146,7 @@ def workbook_upload_confirm(request, upload_id):
     if result["already"]:
         messages.info(request, "This workbook was already recorded: nothing was recorded twice.")
     else:
-        noun = "update" if result["recorded"] == 1 else "updates"
-        messages.success(request, f"{result['recorded']} {noun} recorded for {upload.round.period_label}"
-                                  + (f"; {result['refused']} rows refused" if result["refused"] else "") + ".")
+        recorded = f"{result['recorded']} update{pluralize(result['recorded'])}"
+        refused = f"; {result['refused']} row{pluralize(result['refused'])} refused" if result["refused"] else ""
+        messages.success(request, f"{recorded} recorded for {upload.round.period_label}{refused}.")
     return redirect(upload)

@@ -109,7 +109,8 @@ def test_lead_uploads_previews_and_confirms(actions, lead, scheme, open_round):
     assert "Be recorded" in page and "“Mauve” is not a status in this plan’s scheme" in page
     assert "Record 1 update" in page
     confirm = reverse("boards:workbook_upload_confirm", args=[upload.pk])
-    assert client.post(confirm).status_code == 302
+    confirmed = client.post(confirm, follow=True).content.decode()
+    assert "1 update recorded for" in confirmed and "; 1 row refused." in confirmed
     update = Update.objects.get()
     assert (update.action, update.status.code, update.created_by, update.recorded_for) == (
         actions[0], "G", lead, None)
