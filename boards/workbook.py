@@ -378,6 +378,7 @@ class RowResult:
     action: Action | None = None
     status: object = None
     note: str = ""
+    written_status: str = ""  # the status cell as written, shown beside a refused row's reason
     revised_date: datetime.date | None = None
     revised_reason: str = ""
 
@@ -418,7 +419,8 @@ def _check_row(row, round_, statuses, actions, latest, numbers, seen, uploader, 
         return RowResult(row.line, number, RowResult.SKIPPED)
 
     def refused(reason, action=None):
-        return RowResult(row.line, number, RowResult.REFUSED, reason, action)
+        return RowResult(row.line, number, RowResult.REFUSED, reason, action, note=normalise_text(row.text("note")),
+                         written_status=row.text("status"))
 
     values = {key: row.value(key) for key in KEYS}
     if not row.text("action_id").isdigit() or not row.text("signature"):

@@ -107,6 +107,7 @@ def test_lead_uploads_previews_and_confirms(actions, lead, scheme, open_round):
     assert not Update.objects.exists()  # nothing until confirmed
     page = client.get(upload.get_absolute_url()).content.decode()
     assert "Be recorded" in page and "“Mauve” is not a status in this plan’s scheme" in page
+    assert "<td class=\"govuk-table__cell\">Mauve</td>" in page  # the refused row shows what was written
     assert "Record 1 update" in page
     confirm = reverse("boards:workbook_upload_confirm", args=[upload.pk])
     confirmed = client.post(confirm, follow=True).content.decode()
