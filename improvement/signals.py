@@ -35,3 +35,10 @@ def normalise_text_of(app_config) -> None:
     normal (the import's cells are, through importing.parsers.clean_text)."""
     for model in app_config.get_models(include_auto_created=True):
         pre_save.connect(normalise_text_fields, sender=model, dispatch_uid=f"normalise_text:{model._meta.label}")
+
+# Sent by ``improvement.models.record_updates`` (every update recorded, one at a time or a whole
+# import or workbook at once), inside its transaction, with ``plan`` and ``updates`` (the new
+# Update rows, in the order recorded). A receiver that acts outside the database (a notification)
+# defers to ``transaction.on_commit``. Update rows are written with bulk_create(), so post_save
+# is not sent for them.
+updates_recorded = Signal()
