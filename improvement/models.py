@@ -1857,20 +1857,25 @@ class Crosswalk(models.Model):
 
     def __str__(self):
         return f"{self.from_framework} to {self.to_framework}"
-class ReportImport(models.Model):
-    """An uploaded inspection report between upload and confirmation: its text as read at upload,
-    and the source its recommendations go to. Nothing is written to the plan until the manager
-    confirms the preview (``improvement.importing.report``)."""
+class ReportImport(BackgroundJob):
+    """An uploaded inspection report between upload and confirmation: its text, read once by the
+    task worker after the upload (``improvement.tasks.read_report_import``; the job is ready when
+    it has been read, failed with the reason when it cannot be), and the source its
+    recommendations go to. Nothing is written to the plan until the manager confirms the preview
+    (``improvement.importing.report``)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="report_imports")
     uploaded_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="report_imports")
     filename = models.CharField(max_length=200)
     data = models.BinaryField(help_text="The report as uploaded.")
-    lines = models.JSONField(editable=False, help_text="The report's text as read at upload (report.lines_to_json), "
-                                                       "so that the preview and confirmation never read it again.")
-    key = models.CharField(max_length=40, help_text="The key of the source the recommendations go to.")
+    lines = models.JSONField(default=list, editable=False,
+                             help_text="The report's text as read (report.lines_to_json), so that the preview and "
+                                       "confirmation never read it again.")
+    key = models.CharField(max_length=40, blank=True,
+                           help_text="The key of the source the recommendations go to (empty until the report is "
+                                     "read, when the uploader gave none).")
     kind = models.CharField(max_length=30, choices=Source.Kind.choices)
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, blank=True)
     published = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     applied_at = models.DateTimeField(null=True, blank=True)
