@@ -1,8 +1,8 @@
 """Import a source's recommendations from the inspection report itself: upload the report (PDF or
 Word; the checks that need no page read are made at once, then the task worker reads its pages
-while the page shows how it is going), check the preview, confirm (then the source and its recommendations are written in one
-transaction, compared again with the plan as it is then). Actions are then linked to the
-recommendations on each action's change page."""
+while the page shows how it is going), check the preview, confirm (then the source and its
+recommendations are written in one transaction, compared again with the plan as it is then).
+Actions are then linked to the recommendations on each action's change page."""
 
 from django import forms
 from django.conf import settings
