@@ -35,6 +35,7 @@ from simple_history.models import HistoricalRecords
 from . import measures
 from .lib.dates import add_months  # noqa: F401 - the project imports it from here too
 from .lib.text import normalise_text
+from .signals import update_recorded
 
 
 def first_of_month(day: datetime.date) -> datetime.date:
@@ -829,6 +830,7 @@ class Action(models.Model):
             item.action = action
             item.uploaded_by = by
             item.save()
+        previous_status_id = action.current_status_id
         fields = {"current_status": status, "last_updated_at": update.created_at}
         if revised_due_date:
             fields["revised_due_date"] = revised_due_date
@@ -836,6 +838,7 @@ class Action(models.Model):
         ReportedAction.objects.refresh(plan, action, update.period)
         for name, value in fields.items():
             setattr(self, name, value)
+        update_recorded.send(sender=Action, action=self, update=update, previous_status_id=previous_status_id)
         return update
 
 

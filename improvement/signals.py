@@ -10,6 +10,12 @@ from .lib.text import normalise_text
 # demo accounts by username) and ``plans`` (by slug), so other apps can add their demo data.
 demo_loaded = Signal()
 
+# Sent by Action.record_update() for each update it appends, inside its transaction, with
+# ``action``, ``update`` and ``previous_status_id`` (the action's current status before it; None for
+# its first). Receivers that act outside the database do so on commit. post_save on Update is not
+# a substitute: a bulk write of updates would skip it.
+update_recorded = Signal()
+
 
 @functools.cache
 def _text_fields(model) -> tuple[models.Field, ...]:
