@@ -12,3 +12,8 @@ review_note_answered = Signal()
 
 # A plan manager opened an update round: ``round``.
 round_opened = Signal()
+
+# The daily ``send_reminders`` run found an open round within its reminder days before the
+# deadline (UpdateRound.REMINDER_DAYS_BEFORE): ``round`` and ``as_of``. Sent on every such run; a
+# receiver acts once per round.
+round_closing_soon = Signal()
