@@ -24,6 +24,7 @@ from improvement.signals import update_recorded
 from reports import signals as report_signals
 
 from .models import Delivery, Event, Subscription
+from .tasks import queue
 
 DESCRIPTION_LIMIT = 140
 
@@ -69,8 +70,6 @@ def record(plan, event: str, *, key: str, summary: str, body: dict, subscription
         Delivery(subscription=subscription, event=event, key=key, summary=shorten(summary, 300), payload=payload)
         for subscription in followers if subscription.pk not in taken)
     if deliveries:
-        from .tasks import queue
-
         ids = [delivery.pk for delivery in deliveries]
         transaction.on_commit(lambda: queue(ids))
     return deliveries

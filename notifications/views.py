@@ -1,5 +1,5 @@
-"""A plan manager's pages for the plan's webhook subscriptions: the list, adding one, its page
-with its secret and delivery log, sending a test, and deleting it."""
+"""A plan manager's pages for the plan's webhook subscriptions: the list, adding one, changing
+it, its page with its secret and delivery log, a new secret, sending a test, and deleting it."""
 
 import uuid
 
@@ -12,7 +12,7 @@ from improvement import access as core_access
 
 from . import access, events
 from .forms import SubscriptionForm
-from .models import Delivery, Event
+from .models import Delivery, Event, new_secret
 from .tasks import queue
 
 LOG_LENGTH = 50
@@ -38,6 +38,30 @@ def subscription_create(request, plan_id):
         return redirect(subscription)
     return render(request, "notifications/subscription_form.html", {"plan": plan, "form": form},
                   status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def subscription_edit(request, subscription_id):
+    """Change its name, address or events; its secret and log stay."""
+    subscription = access.get_managed_subscription_or_404(request.user, subscription_id)
+    form = SubscriptionForm(request.POST or None, instance=subscription)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Subscription changed.")
+        return redirect(subscription)
+    context = {"plan": subscription.plan, "form": form, "subscription": subscription}
+    return render(request, "notifications/subscription_form.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def subscription_new_secret(request, subscription_id):
+    """Replace the signing secret (when the old one may have been seen by someone it should not)."""
+    subscription = access.get_managed_subscription_or_404(request.user, subscription_id)
+    subscription.secret = new_secret()
+    subscription.save(update_fields=["secret"])
+    messages.success(request, "New signing secret made: notifications are signed with it from now on. Give it to "
+                              "whoever runs the receiving system; the old one no longer verifies.")
+    return redirect(subscription)
 
 
 @require_GET

@@ -206,6 +206,8 @@ RULES = {
     "notifications:subscription_list": ("GET", lambda w: [w["plan"].pk], only("manager")),
     "notifications:subscription_create": ("GET", lambda w: [w["plan"].pk], only("manager")),
     "notifications:subscription_detail": ("GET", lambda w: [w["subscription"].pk], only("manager")),
+    "notifications:subscription_edit": ("GET", lambda w: [w["subscription"].pk], only("manager")),
+    "notifications:subscription_new_secret": ("POST", lambda w: [w["subscription"].pk], only("manager", ok=302)),
     "notifications:subscription_test": ("POST", lambda w: [w["subscription"].pk], only("manager", ok=302)),
     "notifications:subscription_delete": ("GET", lambda w: [w["subscription"].pk], only("manager")),
 }

@@ -1,6 +1,6 @@
 """A plan manager's notification pages (notifications/views.py): the list, adding a
-subscription (and the addresses refused on the form, writing nothing), its page with the
-delivery log (query count pinned), a test notification, deleting it. Other readers of the plan
+subscription (and the addresses refused on the form, writing nothing), changing it, its page
+with the delivery log (query count pinned), a new secret, a test notification, deleting it. Other readers of the plan
 get 403, outsiders 404 (the permission matrix tries every persona too)."""
 
 import pytest
@@ -154,3 +154,43 @@ def test_the_wrong_method_is_refused(manager, subscription, plan):
 def test_the_manage_hub_links_to_the_notifications(plan, manager, subscription):
     page = client_for(manager).get(f"/plans/{plan.pk}/manage/").content.decode()
     assert f'href="/plans/{plan.pk}/notifications/"' in page and "1 subscription" in page
+
+
+def test_manager_changes_the_events_and_address_and_the_secret_stays(manager, subscription, receiver):
+    client = client_for(manager)
+    secret = subscription.secret
+    url = f"/notifications/{subscription.pk}/change/"
+    assert 'value="Board&#x27;s Teams channel"' in client.get(url).content.decode()
+    response = client.post(url, {"name": "Renamed", "kind": "teams", "url": receiver.url.replace("/plan", "/two"),
+                                 "events": [Event.ROUND_OPENED]})
+    assert response.status_code == 302
+    subscription.refresh_from_db()
+    assert (subscription.name, subscription.kind, subscription.events) == ("Renamed", "teams", [Event.ROUND_OPENED])
+    assert subscription.url.endswith("/hooks/two") and subscription.secret == secret
+
+
+def test_a_change_to_a_refused_address_is_not_saved(settings, manager, subscription):
+    settings.WEBHOOK_ALLOW_PRIVATE_DESTINATIONS = False
+    before = subscription.url
+    response = client_for(manager).post(f"/notifications/{subscription.pk}/change/", {
+        "name": "x", "kind": "json", "url": "https://192.168.1.10/hook", "events": [Event.PACK_ISSUED]})
+    assert response.status_code == 400 and "private or reserved address (192.168.1.10)" in response.content.decode()
+    subscription.refresh_from_db()
+    assert subscription.url == before and subscription.name == "Board's Teams channel"
+
+
+def test_a_new_secret_replaces_the_old_and_signs_what_follows(manager, subscription, receiver, on_commit):
+    import time
+
+    from notifications import signing
+
+    old = subscription.secret
+    client = client_for(manager)
+    assert client.post(f"/notifications/{subscription.pk}/secret/").status_code == 302
+    subscription.refresh_from_db()
+    assert subscription.secret != old and subscription.secret.startswith("whsec_")
+    with on_commit():
+        client.post(f"/notifications/{subscription.pk}/test/")
+    (request,) = receiver.requests
+    assert signing.verify(subscription.secret, request.headers, request.body, now=int(time.time()))
+    assert not signing.verify(old, request.headers, request.body, now=int(time.time()))
