@@ -1,6 +1,6 @@
 """Benchmark: a lead's 300-row offline workbook uploaded back (reading, checking every row and
 rendering the preview's data, then confirming: 300 updates recorded through
-Action.record_update()), in a throwaway test database (SQLite by default, PostgreSQL when
+record_updates()), in a throwaway test database (SQLite by default, PostgreSQL when
 DATABASE_URL is set).
 
     .venv/bin/python benchmarks/workbook.py [--rows 300]
@@ -108,7 +108,7 @@ def run(count: int) -> None:
         "|---|---|",
         f"| workbook made (download) | {made - started:.2f} |",
         f"| upload + preview (read, check every row, page) | {previewed - started_upload:.2f} |",
-        f"| confirm ({recorded} updates through Action.record_update()) | {done - previewed:.2f} |",
+        f"| confirm ({recorded} updates through record_updates()) | {done - previewed:.2f} |",
         f"| **preview plus record** | **{done - started_upload:.2f}** |",
         "",
         f"This process's CPU time for preview plus record: {cpu_done - cpu_started:.2f} s.",

@@ -13,7 +13,7 @@ tells, even with the protection removed or in a CSV, that a row was changed.
 Reading back goes through the import's reader (``improvement.importing.readers.read_upload``,
 with its limits and safety); each row is then recorded, refused with its reason, or skipped
 when left blank (``check_rows``). Nothing is written until the uploader confirms
-(``record_upload``), and then each valid row through ``Action.record_update()``, appended.
+(``record_upload``), and then the valid rows through ``record_updates()``, appended.
 """
 
 import csv
@@ -34,7 +34,7 @@ from improvement import access
 from improvement.importing.parsers import parse_date, parse_status
 from improvement.lib.spreadsheets import DATE_FORMAT, append_safe, safe_cell, styled_workbook, unquote_cell
 from improvement.lib.text import normalise_text
-from improvement.models import Action, Update
+from improvement.models import Action, Update, UpdateEntry, record_updates
 
 from .models import UpdateRound
 
@@ -518,7 +518,7 @@ def summarise(results: list[RowResult]) -> Summary:
 
 def record_upload(upload) -> dict:
     """Record the upload's valid rows, checked again now, in one transaction, through
-    ``Action.record_update()``; a second confirmation records nothing. Returns the result kept on
+    ``record_updates()``; a second confirmation records nothing. Returns the result kept on
     the upload ({"recorded": n, "refused": n, "skipped": n, "already": bool})."""
     from .models import WorkbookUpload
 
@@ -530,14 +530,12 @@ def record_upload(upload) -> dict:
         rows = read_rows(locked.read_sheets())
         check_round(round_, rows)
         results = check_rows(round_, rows, uploader=locked.uploaded_by, recorded_for=locked.recorded_for)
-        recorded = []
-        for result in results:
-            if result.will_record:
-                result.action.record_update(
-                    status=result.status, note=result.note, by=locked.uploaded_by,
-                    revised_due_date=result.revised_date, revised_date_reason=result.revised_reason,
-                    recorded_for=locked.recorded_for)
-                recorded.append(result.number)
+        recording = [result for result in results if result.will_record]
+        record_updates([UpdateEntry(result.action, status=result.status, note=result.note,
+                                    revised_due_date=result.revised_date, revised_date_reason=result.revised_reason,
+                                    recorded_for=locked.recorded_for) for result in recording],
+                       by=locked.uploaded_by)
+        recorded = [result.number for result in recording]
         summary = summarise(results)
         locked.applied_at = timezone.now()
         locked.result = {"recorded": summary.record, "refused": summary.refused, "skipped": summary.skipped,

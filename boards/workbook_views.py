@@ -119,7 +119,8 @@ def workbook_upload_detail(request, upload_id):
     confirmed, what was recorded."""
     upload = access.get_workbook_upload_or_404(request.user, upload_id)
     round_ = upload.round
-    context = {"upload": upload, "round": round_, "plan": round_.plan}
+    context = {"upload": upload, "round": round_, "plan": round_.plan,
+               "is_manager": access.can_manage_rounds(request.user, round_.plan)}
     if upload.applied_at:
         return render(request, "boards/workbook_done.html", context)
     try:

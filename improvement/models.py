@@ -17,6 +17,7 @@ tests share one definition: current status (``Action.current_status``, written o
 import datetime
 import re
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
@@ -35,7 +36,7 @@ from simple_history.models import HistoricalRecords
 from . import measures
 from .lib.dates import add_months  # noqa: F401 - the project imports it from here too
 from .lib.text import normalise_text
-from .signals import update_recorded
+from .signals import normalise_text_fields, updates_recorded
 
 
 def first_of_month(day: datetime.date) -> datetime.date:
@@ -795,51 +796,96 @@ class Action(models.Model):
         if revised_due_date and not normalise_text(revised_date_reason).strip():
             raise ValidationError("Give a reason for the revised date.")
 
-    @transaction.atomic
     def record_update(self, *, status, note, by, period=None, revised_due_date=None,
                       revised_date_reason="", evidence=(), written_at=None,
                       is_illustrative=False, recorded_for=None):
-        """Append an update to the RAG history and refresh the current status.
+        """Append an update to the RAG history and refresh the current status: ``record_updates``
+        with one entry (its rules and locks). Returns the update."""
+        entry = UpdateEntry(self, status=status, note=note, period=period, revised_due_date=revised_due_date,
+                            revised_date_reason=revised_date_reason, evidence=evidence, written_at=written_at,
+                            is_illustrative=is_illustrative, recorded_for=recorded_for)
+        return record_updates([entry], by=by)[0]
 
-        The only code path that creates an Update or assigns ``current_status``. Locks the
-        action row so two leads saving at once are applied one after the other: both land in
-        the history, and the later one is current. ``recorded_for`` is the lead whose update
-        ``by`` records on their behalf (a plan manager uploading a lead's offline workbook).
-        """
-        action = Action.objects.select_for_update().get(pk=self.pk)
-        plan = self.plan  # the caller's (usually already loaded) plan: no query per update
-        # The plan row too: a plan's updates, its period view's rows and a round closing on it
-        # are written one after another.
-        Plan.objects.select_for_update().filter(pk=plan.pk).first()
-        self.check_update(status=status, note=note, revised_due_date=revised_due_date,
-                          revised_date_reason=revised_date_reason)
-        update = Update.objects.create(
-            action=action,
-            period=period or plan.current_period,
-            status=status,
-            note=note,
-            revised_due_date=revised_due_date,
-            revised_date_reason=revised_date_reason,
-            created_by=by,
-            recorded_for=recorded_for,
-            created_at=written_at or timezone.now(),
-            is_illustrative=is_illustrative,
-        )
-        for item in evidence:
-            item.update = update
-            item.action = action
-            item.uploaded_by = by
+
+@dataclass
+class UpdateEntry:
+    """One update for ``record_updates`` to append: the fields of an Update, for an action."""
+
+    action: "Action"
+    status: "RagStatus"
+    note: str
+    period: datetime.date | None = None  # None: the plan's current period
+    revised_due_date: datetime.date | None = None
+    revised_date_reason: str = ""
+    evidence: tuple = ()  # unsaved Evidence, attached to the update
+    written_at: datetime.datetime | None = None  # None: now
+    is_illustrative: bool = False
+    recorded_for: "User | None" = None  # the lead on whose behalf ``by`` records it
+
+
+@transaction.atomic
+def record_updates(entries, *, by) -> list["Update"]:
+    """Append updates of one plan's actions to the RAG history, in the order given, and refresh
+    each action's current status and the plan's period view; the one code path that creates an
+    Update or assigns ``current_status``. All or nothing: every entry is checked (as
+    ``Action.check_update`` says) before any is written, and a ValidationError writes none.
+
+    Locks the actions' rows, then the plan's, as one update does, so two leads saving at once are
+    applied one after the other (both land in the history; the later is current) and a plan's
+    updates, its period view's rows and a round closing on it are written one after another. A
+    whole import or workbook costs a handful of queries, not a handful per update."""
+    entries = list(entries)
+    if not entries:
+        return []
+    plan = entries[0].action.plan  # the callers' (usually already loaded) plan: no query per update
+    if any(entry.action.plan_id != plan.pk for entry in entries):
+        raise ValueError("record_updates() records the updates of one plan at a time.")
+    action_ids = sorted({entry.action.pk for entry in entries})
+    locked = Action.objects.select_for_update().filter(pk__in=action_ids).order_by("pk").values_list("pk", flat=True)
+    if len(locked) != len(action_ids):
+        raise Action.DoesNotExist("An action to update no longer exists.")
+    Plan.objects.select_for_update().filter(pk=plan.pk).first()
+    for entry in entries:
+        entry.action.plan = plan
+        entry.action.check_update(status=entry.status, note=entry.note, revised_due_date=entry.revised_due_date,
+                                  revised_date_reason=entry.revised_date_reason)
+    now = timezone.now()
+    updates = []
+    for entry in entries:
+        update = Update(action_id=entry.action.pk, period=first_of_month(entry.period or plan.current_period),
+                        status=entry.status, note=entry.note, revised_due_date=entry.revised_due_date,
+                        revised_date_reason=entry.revised_date_reason, created_by=by,
+                        recorded_for=entry.recorded_for, created_at=entry.written_at or now,
+                        is_illustrative=entry.is_illustrative)
+        normalise_text_fields(Update, update)  # bulk_create() skips save() and its pre_save signal
+        updates.append(update)
+    Update.objects.bulk_create(updates, batch_size=1000)
+    for entry, update in zip(entries, updates, strict=True):
+        update.action = entry.action
+        for item in entry.evidence:
+            item.update, item.action, item.uploaded_by = update, entry.action, by
             item.save()
-        previous_status_id = action.current_status_id
-        fields = {"current_status": status, "last_updated_at": update.created_at}
-        if revised_due_date:
-            fields["revised_due_date"] = revised_due_date
-        Action.objects.filter(pk=action.pk).update(**fields)
-        ReportedAction.objects.refresh(plan, action, update.period)
-        for name, value in fields.items():
-            setattr(self, name, value)
-        update_recorded.send(sender=Action, action=self, update=update, previous_status_id=previous_status_id)
-        return update
+    # Each action's current status is its last update's; a revised due date, once given, stays.
+    latest, revised = {}, {}
+    for update in updates:
+        latest[update.action_id] = update
+        if update.revised_due_date:
+            revised[update.action_id] = update.revised_due_date
+    alike = defaultdict(list)  # one UPDATE per set of values, not one per action
+    for action_id, update in latest.items():
+        alike[update.status_id, update.created_at, revised.get(action_id)].append(action_id)
+    for (status_id, written, revised_date), ids in alike.items():
+        values = {"current_status_id": status_id, "last_updated_at": written}
+        if revised_date:
+            values["revised_due_date"] = revised_date
+        Action.objects.filter(pk__in=ids).update(**values)
+    for entry in entries:
+        action, update = entry.action, latest[entry.action.pk]
+        action.current_status, action.last_updated_at = update.status, update.created_at
+        action.revised_due_date = revised.get(action.pk, action.revised_due_date)
+    ReportedAction.objects.refresh(plan, action_ids, min(update.period for update in updates))
+    updates_recorded.send(sender=Update, plan=plan, updates=updates)
+    return updates
 
 
 class Milestone(models.Model):
@@ -1058,6 +1104,9 @@ class HistoryEntry:
     created_at: datetime.datetime
 
 
+# Ids per IN (...) list: well inside every database's limit on a statement's parameters.
+IN_CHUNK = 500
+
 HISTORY_FIELDS = ("action_id", "period", "pk", "status_id", "revised_due_date", "created_at")
 
 
@@ -1184,19 +1233,24 @@ class ReportedActionQuerySet(models.QuerySet):
         self.bulk_create((ReportedAction(plan_id=plan.pk, **row) for row in rows), batch_size=5000)
         return len(rows)
 
-    def refresh(self, plan, action, since: datetime.date) -> None:
-        """Re-derive one action's rows from ``since`` on, after an update for that period (in the
-        update's transaction). A period outside the rows' span rebuilds the plan. The plan row is
-        locked, so a rebuild and an update of the same plan run one after the other."""
+    def refresh(self, plan, action_ids, since: datetime.date) -> None:
+        """Re-derive some actions' rows from ``since`` on, after updates for that period or later
+        (in the updates' transaction). A period outside the rows' span rebuilds the plan. The plan
+        row is locked, so a rebuild and an update of the same plan run one after the other."""
         Plan.objects.select_for_update().filter(pk=plan.pk).first()
         first, last = self.span(plan)
         if first is None or not first <= since <= last:
             self.rebuild(plan)
             return
-        history = history_of(Update.objects.filter(action=action))
-        rows = derive_reported([action.pk], history, periods_between(first, last))
-        self.filter(action=action, period__gte=since).delete()
-        self.bulk_create(ReportedAction(plan_id=plan.pk, **row) for row in rows if row["period"] >= since)
+        periods = periods_between(first, last)
+        action_ids = sorted(action_ids)
+        for start in range(0, len(action_ids), IN_CHUNK):
+            chunk = action_ids[start:start + IN_CHUNK]
+            history = history_of(Update.objects.filter(action_id__in=chunk))
+            rows = derive_reported(chunk, history, periods)
+            self.filter(action_id__in=chunk, period__gte=since).delete()
+            self.bulk_create((ReportedAction(plan_id=plan.pk, **row) for row in rows if row["period"] >= since),
+                             batch_size=5000)
 
     def extend(self, plan, through: datetime.date) -> None:
         """Carry every action's last row forward to ``through`` (a plan starting a new period):
@@ -1803,20 +1857,25 @@ class Crosswalk(models.Model):
 
     def __str__(self):
         return f"{self.from_framework} to {self.to_framework}"
-class ReportImport(models.Model):
-    """An uploaded inspection report between upload and confirmation: its text as read at upload,
-    and the source its recommendations go to. Nothing is written to the plan until the manager
-    confirms the preview (``improvement.importing.report``)."""
+class ReportImport(BackgroundJob):
+    """An uploaded inspection report between upload and confirmation: its text, read once by the
+    task worker after the upload (``improvement.tasks.read_report_import``; the job is ready when
+    it has been read, failed with the reason when it cannot be), and the source its
+    recommendations go to. Nothing is written to the plan until the manager confirms the preview
+    (``improvement.importing.report``)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="report_imports")
     uploaded_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="report_imports")
     filename = models.CharField(max_length=200)
     data = models.BinaryField(help_text="The report as uploaded.")
-    lines = models.JSONField(editable=False, help_text="The report's text as read at upload (report.lines_to_json), "
-                                                       "so that the preview and confirmation never read it again.")
-    key = models.CharField(max_length=40, help_text="The key of the source the recommendations go to.")
+    lines = models.JSONField(default=list, editable=False,
+                             help_text="The report's text as read (report.lines_to_json), so that the preview and "
+                                       "confirmation never read it again.")
+    key = models.CharField(max_length=40, blank=True,
+                           help_text="The key of the source the recommendations go to (empty until the report is "
+                                     "read, when the uploader gave none).")
     kind = models.CharField(max_length=30, choices=Source.Kind.choices)
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, blank=True)
     published = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     applied_at = models.DateTimeField(null=True, blank=True)

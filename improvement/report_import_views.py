@@ -1,5 +1,6 @@
 """Import a source's recommendations from the inspection report itself: upload the report (PDF or
-Word), check the preview, confirm (then the source and its recommendations are written in one
+Word; the checks that need no page read are made at once, then the task worker reads its pages
+while the page shows how it is going), check the preview, confirm (then the source and its recommendations are written in one
 transaction, compared again with the plan as it is then). Actions are then linked to the
 recommendations on each action's change page."""
 
@@ -12,10 +13,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import access
-from .clock import today
 from .importing import report
 from .importing.readers import MAX_BYTES, ReadError
 from .models import ReportImport, Source
+from .tasks import request_report_reading
+from .views import job_page_template
 
 
 class ReportUploadForm(forms.Form):
@@ -34,18 +36,19 @@ class ReportUploadForm(forms.Form):
                             help_text="Leave it empty to use the report's own title.")
 
 
-def _read(form, upload):
-    """(data, lines, reading) of the upload, or None with the reason on the form."""
+def _checked_data(form, upload) -> bytes | None:
+    """The upload's bytes, once the checks that need no page read pass; else None with the reason
+    on the form. Its pages are read by the task worker (``tasks.read_report_import``)."""
     if upload.size > MAX_BYTES:
         form.add_error("file", f"The file must be smaller than {MAX_BYTES // 1024 // 1024} MB")
         return None
     data = upload.read()
     try:
-        lines = report.read_report(upload.name, data)
-        return data, lines, report.find_recommendations(lines)
+        report.check_report(upload.name, data)
     except ReadError as error:
         form.add_error("file", str(error))
         return None
+    return data
 
 
 @require_http_methods(["GET", "POST"])
@@ -53,17 +56,15 @@ def report_import_start(request, plan_id):
     plan = access.get_managed_plan_or_404(request.user, plan_id)
     form = ReportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        read = _read(form, form.cleaned_data["file"])
-        if read is not None:
-            data, lines, reading = read
-            kind = form.cleaned_data["kind"]
-            upload = form.cleaned_data["file"]
-            key = form.cleaned_data["key"].strip() or report.default_key(kind, reading, today())
-            title = (form.cleaned_data["title"].strip() or reading.title
-                     or f"{Source.Kind(kind).label} report ({upload.name})")
+        upload = form.cleaned_data["file"]
+        data = _checked_data(form, upload)
+        if data is not None:
+            # The key and title, when left empty, are the report's own, found as it is read.
             record = ReportImport.objects.create(
                 plan=plan, uploaded_by=request.user, filename=upload.name[:200], data=data,
-                lines=report.lines_to_json(lines), key=key, kind=kind, title=title[:300], published=reading.published)
+                key=form.cleaned_data["key"].strip(), kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"].strip()[:300])
+            request_report_reading(record)
             return redirect(record)
     return render(request, "improvement/report_import_start.html", {"plan": plan, "form": form},
                   status=400 if form.errors else 200)
@@ -80,6 +81,9 @@ def report_import_detail(request, import_id):
     context = {"record": record, "plan": record.plan}
     if record.applied_at:
         return render(request, "improvement/report_import_done.html", context)
+    # Being read, or could not be; and the status partial, which says when it has been read.
+    if record.status != ReportImport.Status.READY or request.GET.get("part") == "status":
+        return render(request, job_page_template(request, "improvement/report_import_reading.html"), context)
     try:
         context["reading"], context["comparison"] = _preview(record)
     except ReadError as error:
@@ -95,7 +99,7 @@ def report_import_confirm(request, import_id):
         with transaction.atomic():
             # One confirmation at a time, compared again with the plan's sources as they are now.
             record = ReportImport.objects.select_for_update().select_related("plan").get(pk=record.pk)
-            if record.applied_at:
+            if record.applied_at or record.status != ReportImport.Status.READY:
                 return redirect(record)
             _reading, comparison = _preview(record)
             source, counts = report.apply(comparison, plan=record.plan, key=record.key, kind=record.kind,

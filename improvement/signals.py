@@ -10,12 +10,6 @@ from .lib.text import normalise_text
 # demo accounts by username) and ``plans`` (by slug), so other apps can add their demo data.
 demo_loaded = Signal()
 
-# Sent by Action.record_update() for each update it appends, inside its transaction, with
-# ``action``, ``update`` and ``previous_status_id`` (the action's current status before it; None for
-# its first). Receivers that act outside the database do so on commit. post_save on Update is not
-# a substitute: a bulk write of updates would skip it.
-update_recorded = Signal()
-
 
 @functools.cache
 def _text_fields(model) -> tuple[models.Field, ...]:
@@ -41,3 +35,10 @@ def normalise_text_of(app_config) -> None:
     normal (the import's cells are, through importing.parsers.clean_text)."""
     for model in app_config.get_models(include_auto_created=True):
         pre_save.connect(normalise_text_fields, sender=model, dispatch_uid=f"normalise_text:{model._meta.label}")
+
+# Sent by ``improvement.models.record_updates`` (every update recorded, one at a time or a whole
+# import or workbook at once), inside its transaction, with ``plan`` and ``updates`` (the new
+# Update rows, in the order recorded). A receiver that acts outside the database (a notification)
+# defers to ``transaction.on_commit``. Update rows are written with bulk_create(), so post_save
+# is not sent for them.
+updates_recorded = Signal()

@@ -1,4 +1,5 @@
-"""Background work of the core: large exports of the action table, requested and built."""
+"""Background work of the core: large exports of the action table, requested and built; uploaded
+inspection reports, read."""
 
 import logging
 
@@ -39,4 +40,42 @@ def build_export(export_id: int) -> str:
             export.file.delete(save=False)
         export.fail(error)
         return "failed"
+    return "ready"
+
+
+def request_report_reading(record) -> None:
+    """Read an uploaded report's pages in the background once the upload's transaction commits
+    (a long PDF takes seconds, more than a request should)."""
+    transaction.on_commit(lambda: read_report_import.enqueue(record.pk))
+
+
+@task
+def read_report_import(import_id: int) -> str:
+    """Read one uploaded report's text and find its recommendations, exactly once however many
+    workers pick it up. A report that cannot be read fails with the reason, in words for the
+    manager; nothing is written to the plan either way."""
+    from .clock import today
+    from .importing import report
+    from .importing.readers import ReadError
+    from .models import ReportImport, Source
+
+    record = ReportImport.objects.filter(pk=import_id).first()
+    if record is None or not record.claim():
+        return f"report import {import_id} was already taken or has gone"
+    try:
+        lines = report.read_report(record.filename, bytes(record.data))
+        reading = report.find_recommendations(lines)
+    except ReadError as error:
+        ReportImport.objects.filter(pk=record.pk).update(status=ReportImport.Status.FAILED,
+                                                         finished_at=timezone.now(), error=str(error))
+        return "refused"
+    except Exception as error:
+        logger.exception("Reading report import %s failed", import_id)
+        record.fail(error)
+        return "failed"
+    title = record.title or reading.title or f"{Source.Kind(record.kind).label} report ({record.filename})"
+    ReportImport.objects.filter(pk=record.pk).update(
+        lines=report.lines_to_json(lines), key=record.key or report.default_key(record.kind, reading, today()),
+        title=title[:300], published=reading.published, status=ReportImport.Status.READY,
+        finished_at=timezone.now())
     return "ready"

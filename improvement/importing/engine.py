@@ -24,7 +24,9 @@ from ..models import (
     Source,
     Theme,
     Update,
+    UpdateEntry,
     number_sort_key,
+    record_updates,
 )
 from ..versioning import StaleEdit, claim
 from .parsers import clean_text, find_dates, parse_date, parse_section_heading, parse_status, read_timescale
@@ -1089,16 +1091,17 @@ def apply(result: Result, plan, *, by, expected: dict | None = None) -> dict:
     if new_actions:  # bulk_create() skips Action.save(): give the new actions their period view rows
         ReportedAction.objects.rebuild(plan)
 
-    # Statuses go into the RAG history through its one door, record_update(), with the file's own
+    # Statuses go into the RAG history through its one door, record_updates(), with the file's own
     # words: nothing is made up (see _plan_update for what is not recorded, and why).
+    entries = []
     for change, *_rest in planned:
         if change.new_update:
             row = change.row
             change.action.plan = plan
-            change.action.record_update(
-                status=row.status, note=row.note, by=by, written_at=timezone.now(),
-                revised_due_date=row.revised_date if change.reason else None, revised_date_reason=change.reason)
-            counts["updates"] += 1
+            entries.append(UpdateEntry(change.action, status=row.status, note=row.note,
+                                       revised_due_date=row.revised_date if change.reason else None,
+                                       revised_date_reason=change.reason))
+    counts["updates"] = len(record_updates(entries, by=by))
     counts.update(themes=len(result.new_themes), recommendations=len(result.new_recommendations),
                   posts=len(result.new_posts))
     return counts

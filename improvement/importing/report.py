@@ -69,16 +69,32 @@ def lines_from_json(data: list) -> list[Line]:
 
 def read_report(name: str, data: bytes) -> list[Line]:
     """The lines of a PDF or DOCX report, or ReadError saying what is wrong and what to do."""
+    if _kind_of(name, data) == "pdf":
+        return read_pdf(name, data)
+    return read_docx_report(name, data)
+
+
+def check_report(name: str, data: bytes) -> None:
+    """Raise the ReadError that ``read_report`` would before it reads any page (not a report, a
+    Word 97–2003 file, a PDF that is damaged, locked, empty or too long): quick enough for the
+    upload's request, which leaves reading the pages to the task worker."""
+    if _kind_of(name, data) == "pdf":
+        with _pdf_reading():
+            _open_pdf(name, data)
+
+
+def _kind_of(name: str, data: bytes) -> str:
+    """"pdf" or "docx", or ReadError."""
     if not data:
         raise ReadError("The file is empty. Choose the inspection report (PDF or Word).")
     extension = PurePath(name).suffix.lower()
     if data[:1024].lstrip().startswith(b"%PDF") or (extension == ".pdf" and b"%PDF" in data[:1024]):
-        return read_pdf(name, data)
+        return "pdf"
     if data.startswith(OLE2_SIGNATURE):
         raise ReadError(f"“{name}” is in the old Word 97–2003 format. Open it in Word, save it as a Word "
                         "document (.docx) and upload it again.")
     if extension == ".docx" or data.startswith(b"PK"):
-        return read_docx_report(name, data)
+        return "docx"
     if extension == ".pdf":
         raise ReadError(f"“{name}” is not really a PDF, whatever its name says. Download the report again "
                         "from the inspectorate's website and upload that file.")
@@ -86,10 +102,12 @@ def read_report(name: str, data: bytes) -> list[Line]:
                     "inspectorate published it, or as a Word document.")
 
 
-def read_pdf(name: str, data: bytes) -> list[Line]:
+@contextlib.contextmanager
+def _pdf_reading():
+    """pypdf within caps (no external JBIG2 decoder is ever run, and no stream unpacks past the
+    cap), counting what it reports while it reads around damage."""
     import pypdf
 
-    # No external JBIG2 decoder is ever run, and no stream unpacks past the cap.
     caps = {"jbig2dec_binary": None, "zlib_maximum_output_length": _PDF_STREAM_BYTES,
             "lzw_maximum_output_length": _PDF_STREAM_BYTES,
             "run_length_maximum_output_length": _PDF_STREAM_BYTES,
@@ -100,9 +118,14 @@ def read_pdf(name: str, data: bytes) -> list[Line]:
     logger.addHandler(damage)
     try:
         with pypdf.apply_configuration(**caps):
-            lines, count, with_text = _pdf_lines(name, data)
+            yield damage
     finally:
         logger.removeHandler(damage)
+
+
+def read_pdf(name: str, data: bytes) -> list[Line]:
+    with _pdf_reading() as damage:
+        lines, count, with_text = _pdf_lines(name, data)
     if with_text == 0:
         if damage.count:  # pypdf read around broken objects and found nothing
             raise ReadError(f"“{name}” is damaged and its text cannot be read. Download it again and upload that "
@@ -128,8 +151,8 @@ def _locked(name: str) -> ReadError:
                      "the inspectorate published, or the Word document.")
 
 
-def _pdf_lines(name: str, data: bytes) -> tuple[list[Line], int, int]:
-    """(lines, pages, pages with text): the page count is checked before any page is read."""
+def _open_pdf(name: str, data: bytes):
+    """(pypdf reader, page count), or ReadError: damaged, locked, no pages or over the limit."""
     import pypdf
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
@@ -158,6 +181,12 @@ def _pdf_lines(name: str, data: bytes) -> tuple[list[Line], int, int]:
                         "recommendations.")
     if count == 0:
         raise ReadError(f"“{name}” has no pages. Download the report again and upload that file.")
+    return reader, count
+
+
+def _pdf_lines(name: str, data: bytes) -> tuple[list[Line], int, int]:
+    """(lines, pages, pages with text): the page count is checked before any page is read."""
+    reader, count = _open_pdf(name, data)
     texts = [_page_text(name, number, page) for number, page in enumerate(reader.pages, start=1)]
     with_text = sum(sum(not char.isspace() for char in text) >= 20 for text in texts)
     # The pages of a recommendations section, and the two after it, again in layout mode (slower):

@@ -119,6 +119,7 @@ def test_lead_uploads_previews_and_confirms(actions, lead, scheme, open_round):
     assert Update.objects.count() == 1  # confirming again records nothing twice
     done = client.get(upload.get_absolute_url()).content.decode()
     assert "Workbook recorded" in done and "“Mauve” is not a status" in done
+    assert "Back to My actions" in done
 
 
 def test_manager_uploads_on_a_leads_behalf_and_the_history_says_so(actions, lead, manager, open_round):
@@ -132,6 +133,8 @@ def test_manager_uploads_on_a_leads_behalf_and_the_history_says_so(actions, lead
     client.post(reverse("boards:workbook_upload_confirm", args=[upload.pk]))
     history = client.get(actions[0].get_absolute_url()).content.decode()
     assert "by Manager on behalf of Lead" in history
+    done = client.get(upload.get_absolute_url()).content.decode()
+    assert f"Back to the {open_round.period_label} round" in done  # where the manager came from
 
 
 def test_a_workbook_of_another_round_is_refused_at_upload(actions, lead, plan, manager, open_round):

@@ -1,5 +1,5 @@
 """The demo manager imports the recommendations of an inspection report in the browser (upload,
-check, confirm), then links an action to one of them; axe and the HTML validator on each page."""
+a scan refused once read, then a report read, checked and confirmed), then links an action to one of them; axe and the HTML validator on each page."""
 
 import re
 
@@ -22,6 +22,15 @@ def test_manager_imports_a_report_s_recommendations_and_links_an_action_to_one(p
     page.get_by_role("button", name="Upload and check").click()  # nothing chosen: the error summary
     page.get_by_role("heading", name="There is a problem").wait_for()
     assert_accessible(page)
+
+    # A scan passes the upload's checks; reading its pages (the task worker) finds no text.
+    page.get_by_label("Inspection report").set_input_files(
+        files=[{"name": "scan.pdf", "mimeType": "application/pdf", "buffer": reports.scanned_pdf()}])
+    page.get_by_role("button", name="Upload and check").click()
+    page.get_by_role("heading", name="Reading scan.pdf").wait_for()
+    page.get_by_text("has no text layer: it is probably a scan").wait_for()
+    assert_accessible(page)
+    page.get_by_role("link", name="Upload another file").click()
 
     page.get_by_label("Inspection report").set_input_files(
         files=[{"name": "exampleshire.pdf", "mimeType": "application/pdf", "buffer": reports.ilacs_pdf()}])

@@ -10,7 +10,7 @@ from improvement.importing import ReadError, engine, load, new_plan, run
 from improvement.importing.engine import read_rows
 from improvement.importing.export import export_plan_xlsx, template_xlsx
 from improvement.importing.readers import Cell, Sheet, read_upload
-from improvement.models import Action, Organisation, Plan, RagScheme, Update
+from improvement.models import Action, Organisation, Plan, RagScheme, ReportedActionQuerySet, Update
 from tests.importing import builders
 
 
@@ -143,19 +143,18 @@ def test_a_mapping_without_an_action_column_is_refused(empty_plan):
 
 
 def test_a_failure_half_way_writes_nothing(empty_plan, monkeypatch):
+    """The statuses' updates are written, then the period view's refresh fails: nothing stays."""
     plan = empty_plan()
-    calls = {"n": 0}
-    original = Action.record_update
+    before = Update.objects.count()
 
-    def flaky(self, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 20:
-            raise RuntimeError("database went away")
-        return original(self, **kwargs)
+    def failing(*args, **kwargs):
+        assert Update.objects.filter(action__plan=plan).exists()  # half way: the updates are in
+        raise RuntimeError("database went away")
 
-    monkeypatch.setattr(Action, "record_update", flaky)
+    monkeypatch.setattr(ReportedActionQuerySet, "refresh", failing)
     with pytest.raises(RuntimeError):
         run("walsall.xlsx", builders.walsall_xlsx(), plan, {}, by=None)
+    assert Update.objects.count() == before
     assert not Action.objects.filter(plan=plan).exists() and not plan.themes.exists()
 
 

@@ -3,18 +3,23 @@ check its recommendations, confirm, then link actions to them."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 
 from improvement.models import Recommendation, ReportImport, Source
+from improvement.tasks import read_report_import
 from tests.conftest import client_for
 from tests.importing import reports
 from tests.importing.reports import WHAT_NEEDS_TO_IMPROVE
 
 
-def upload(client, plan, name="exampleshire.pdf", data=None, **fields):
+def upload(client, plan, name="exampleshire.pdf", data=None, *, read=True, **fields):
+    """Upload a report; with ``read``, the request's transaction commits and the task worker
+    (immediate in the tests) reads it, as a worker does after the upload."""
     data = reports.ilacs_pdf() if data is None else data
-    return client.post(reverse("improvement:report_import_start", args=[plan.pk]),
-                       {"file": SimpleUploadedFile(name, data), "kind": Source.Kind.OFSTED_INSPECTION, **fields})
+    with TestCase.captureOnCommitCallbacks(execute=read):
+        return client.post(reverse("improvement:report_import_start", args=[plan.pk]),
+                           {"file": SimpleUploadedFile(name, data), "kind": Source.Kind.OFSTED_INSPECTION, **fields})
 
 
 def confirm(client, record):
@@ -114,20 +119,56 @@ def test_confirming_twice_writes_once(plan, manager):
 
 
 @pytest.mark.parametrize(("name", "builder", "message"), [
-    ("scan.pdf", reports.scanned_pdf, "has no text layer: it is probably a scan"),
     ("long.pdf", reports.long_pdf, "has 500 pages; a report import reads at most 200"),
-    ("annual.pdf", reports.no_section_pdf, "No section headed “Recommendations”, “What needs to improve” or "
-                                           "“Areas for improvement” was found"),
     ("locked.pdf", reports.encrypted_pdf, "is protected with a password"),
-    ("broken.pdf", reports.damaged_pdf, "is damaged"),
+    ("report.doc", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old Word 97–2003 format"),
+    ("report.txt", lambda: b"What needs to improve", "is not a PDF or a Word document"),
 ])
-def test_a_report_that_cannot_be_read_is_refused_on_the_upload_page_and_writes_nothing(plan, manager, name,
-                                                                                     builder, message):
+def test_a_file_that_is_not_a_readable_report_is_refused_on_the_upload_page_and_writes_nothing(
+        plan, manager, name, builder, message):
     response = upload(client_for(manager), plan, name, builder())
     assert response.status_code == 400
     page = response.content.decode()
     assert "There is a problem" in page and message in page
     assert not ReportImport.objects.exists() and not Source.objects.exists()
+
+
+@pytest.mark.parametrize(("name", "builder", "message"), [
+    ("scan.pdf", reports.scanned_pdf, "has no text layer: it is probably a scan"),
+    ("annual.pdf", reports.no_section_pdf, "No section headed “Recommendations”, “What needs to improve” or "
+                                           "“Areas for improvement” was found"),
+    ("broken.pdf", reports.damaged_pdf, "is damaged"),
+])
+def test_a_report_whose_pages_cannot_be_read_says_why_once_read_and_imports_nothing(plan, manager, name, builder,
+                                                                                     message):
+    client = client_for(manager)
+    response = upload(client, plan, name, builder())
+    record = ReportImport.objects.get()
+    assert response.status_code == 302 and response.url == record.get_absolute_url()
+    assert record.status == ReportImport.Status.FAILED
+    page = client.get(response.url).content.decode()
+    assert "The report could not be read" in page and message in page and "Upload another file" in page
+    assert not Source.objects.exists()
+    assert confirm(client, record).status_code == 302 and not Source.objects.exists()  # nothing to confirm
+
+
+def test_a_report_not_yet_read_shows_that_it_is_being_read_and_cannot_be_confirmed(plan, manager):
+    client = client_for(manager)
+    upload(client, plan, read=False)
+    record = ReportImport.objects.get()
+    assert (record.status, record.lines, record.key) == (ReportImport.Status.QUEUED, [], "")
+    page = client.get(record.get_absolute_url()).content.decode()
+    assert "Reading exampleshire.pdf" in page and "Waiting to start" in page and "Check again" in page
+    status = client.get(record.get_absolute_url() + "?part=status").content.decode()
+    assert 'data-job-finished="false"' in status and "<html" not in status
+    confirm(client, record)
+    assert not Source.objects.exists()
+
+    read_report_import.call(record.pk)  # the worker reads it
+    status = client.get(record.get_absolute_url() + "?part=status").content.decode()
+    assert 'data-job-finished="true"' in status and "Check the recommendations found in exampleshire.pdf" in status
+    assert "Add Ofsted 2026 with 5 recommendations" in client.get(record.get_absolute_url()).content.decode()
+    assert read_report_import.call(record.pk) == f"report import {record.pk} was already taken or has gone"
 
 
 def test_a_report_over_5_mb_is_refused(plan, manager):

@@ -10,10 +10,14 @@ from improvement.models import (
     AppendOnlyError,
     Movement,
     Recommendation,
+    ReportedAction,
     Update,
+    UpdateEntry,
     number_sort_key,
+    record_updates,
 )
-from improvement.reporting import PeriodView
+from improvement.reporting import PeriodView, rebuild
+from improvement.signals import updates_recorded
 from tests.conftest import PERIOD, make_action, status
 
 NOV = datetime.date(2012, 11, 1)
@@ -217,3 +221,84 @@ def test_two_leads_saving_at_once_both_land_in_the_history(theme, lead, lead2, l
     shared.refresh_from_db()
     latest = shared.updates.order_by("-pk").first()
     assert shared.current_status == latest.status
+
+
+def test_record_updates_appends_many_in_order_and_the_last_of_an_action_is_current(theme, lead, scheme):
+    first, second = make_action(theme, "1"), make_action(theme, "2")
+    updates = record_updates([
+        UpdateEntry(first, status=status(scheme, "R"), note="Stuck", period=NOV),
+        UpdateEntry(second, status=status(scheme, "G"), note="Fine"),
+        UpdateEntry(first, status=status(scheme, "A"), note="Better", revised_due_date=datetime.date(2013, 6, 30),
+                    revised_date_reason="Waiting for the new audit tool"),
+    ], by=lead)
+
+    assert [u.pk for u in updates] == sorted(u.pk for u in updates)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.current_status.code, first.revised_due_date) == ("A", datetime.date(2013, 6, 30))
+    assert second.current_status.code == "G"
+    assert [u.note for u in first.updates.order_by("pk")] == ["Stuck", "Better"]
+    assert reported_status(first, NOV).code == "R" and reported_status(first, PERIOD).code == "A"
+
+
+def test_record_updates_keeps_the_period_view_equal_to_a_rebuild_from_the_history(plan, theme, lead, scheme):
+    actions = [make_action(theme, str(n)) for n in range(12)]
+    actions[0].record_update(status=status(scheme, "G"), note="Earlier", by=lead, period=NOV)
+    record_updates([UpdateEntry(action, status=status(scheme, "RAG"[n % 3]), note=f"n{n}",
+                                period=NOV if n % 4 == 0 else None) for n, action in enumerate(actions)], by=lead)
+    row = ("action_id", "period", "status_id", "previous_status_id", "update_id", "first_update_at",
+           "revised_due_date")
+    maintained = sorted(ReportedAction.objects.filter(plan=plan).values_list(*row))
+    rebuild(plan)
+    assert sorted(ReportedAction.objects.filter(plan=plan).values_list(*row)) == maintained
+
+
+def test_record_updates_writes_none_when_any_entry_breaks_a_rule(theme, lead, scheme):
+    good, bad = make_action(theme, "1"), make_action(theme, "2")
+    with pytest.raises(ValidationError, match="completed action needs a review note"):
+        record_updates([UpdateEntry(good, status=status(scheme, "G"), note="Fine"),
+                        UpdateEntry(bad, status=status(scheme, "B"), note=" ")], by=lead)
+    assert not Update.objects.filter(action__in=[good, bad]).exists()
+    good.refresh_from_db()
+    assert good.current_status is None
+
+
+def test_record_updates_refuses_actions_of_two_plans(theme, lead, scheme, council):
+    from improvement.models import Plan, Theme
+
+    other_plan = Plan.objects.create(name="Other", slug="other", organisation=council, rag_scheme=scheme,
+                                     current_period=PERIOD)
+    other = make_action(Theme.objects.create(plan=other_plan, title="Other theme", position=1), "1")
+    with pytest.raises(ValueError, match="one plan at a time"):
+        record_updates([UpdateEntry(make_action(theme, "1"), status=status(scheme, "G"), note="x"),
+                        UpdateEntry(other, status=status(scheme, "G"), note="x")], by=lead)
+
+
+def test_record_updates_costs_the_same_queries_for_five_updates_as_for_fifty(theme, lead, scheme):
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(count, start):
+        entries = [UpdateEntry(make_action(theme, str(start + n)), status=status(scheme, "G"), note="Fine")
+                   for n in range(count)]
+        with CaptureQueriesContext(connection) as captured:
+            record_updates(entries, by=lead)
+        return len(captured)
+
+    queries(1, 900)  # the plan's period view rows exist from here on
+    assert queries(5, 0) == queries(50, 100)
+
+
+def test_record_updates_stores_text_as_one_update_does_and_tells_other_apps(action, lead, scheme):
+    heard = []
+
+    def listener(sender, plan, updates, **kwargs):
+        heard.append((plan, [u.pk for u in updates]))
+
+    updates_recorded.connect(listener)
+    try:
+        [update] = record_updates([UpdateEntry(action, status=status(scheme, "G"), note="Audit\x0bdone\x00")],
+                                  by=lead)
+    finally:
+        updates_recorded.disconnect(listener)
+    assert Update.objects.get(pk=update.pk).note == "Audit\ndone"
+    assert heard == [(action.plan, [update.pk])]

@@ -190,3 +190,34 @@ def flatten(value, prefix=""):
             yield from flatten(item, f"{prefix}.{key}" if prefix else key)
     else:
         yield prefix
+
+
+def test_a_batch_of_updates_sends_one_each_and_red_only_where_the_status_turned(
+        theme, lead_post, lead, scheme, plan, receiver, on_commit):
+    from improvement.models import UpdateEntry, record_updates
+
+    Subscription.objects.create(plan=plan, name="Red", kind="json", url=receiver.url, events=[Event.STATUS_RED])
+    first, second = make_action(theme, "2.1", leads=[lead_post]), make_action(theme, "2.2", leads=[lead_post])
+    second.record_update(status=status(scheme, "R"), note="Red already", by=lead)
+    with on_commit():
+        record_updates([UpdateEntry(first, status=status(scheme, "G"), note="ok"),
+                        UpdateEntry(first, status=status(scheme, "R"), note="then Red"),
+                        UpdateEntry(second, status=status(scheme, "R"), note="still Red")], by=lead)
+    assert [payload["summary"] for payload in payloads(receiver)] == ["Action 2.1 turned Red for December 2012"]
+    assert payloads(receiver)[0]["update"]["previous_status"]["label"] == "Green"
+
+
+@pytest.mark.parametrize("size", [2, 40])
+def test_a_batch_of_updates_is_read_and_written_in_a_fixed_number_of_queries(
+        size, theme, lead_post, lead, scheme, plan, subscription, django_assert_num_queries):
+    from improvement.models import UpdateEntry, record_updates
+    from notifications.events import updates_were_recorded
+
+    actions = [make_action(theme, f"5.{n}", leads=[lead_post]) for n in range(size)]
+    updates = record_updates([UpdateEntry(action, status=status(scheme, "R"), note="x") for action in actions],
+                             by=lead)
+    Delivery.objects.all().delete()
+    # Subscriptions, the statuses before, the scheme's statuses, deliveries already made, the insert.
+    with django_assert_num_queries(5):
+        updates_were_recorded(None, plan=plan, updates=updates)
+    assert Delivery.objects.count() == 2 * size  # the update, and its turning Red
