@@ -34,6 +34,8 @@ from improvement.models import (
 )
 from improvement.reporting import PeriodView, register_rebuilder
 
+from . import signals
+
 
 class Board(models.Model):
     class Kind(models.TextChoices):
@@ -186,6 +188,7 @@ class UpdateRound(models.Model):
         round_.full_clean()  # includes the one-open-round and one-round-per-period constraints
         round_.save()
         plan.start_period(round_.period)
+        signals.round_opened.send(sender=cls, round=round_)
         return round_
 
     def deadline_passed(self, as_of: datetime.date) -> bool:

@@ -17,7 +17,7 @@ from improvement.models import (
 )
 from improvement.reporting import PeriodView, status_summaries_by_period
 
-from . import access
+from . import access, signals
 from .forms import (
     AssessmentForm,
     AttentionItemForm,
@@ -270,6 +270,7 @@ def note_create(request, meeting_id):
         note = form.save(commit=False)
         note.meeting, note.author = meeting, request.user
         note.save()
+        signals.review_note_posted.send(sender=ReviewNote, note=note)
         told = notify_about_note(note, base_url=request.build_absolute_uri("/"),
                                  send=lambda message: transaction.on_commit(lambda: _send_quietly(message)))
         return f"Review note posted. {told}"
@@ -372,7 +373,9 @@ def note_respond(request, note_id):
     form = ResponseForm(request.POST)
     if not form.is_valid():
         return _bad_request(request, "boards/note_detail.html", _note_context(request, note, form))
-    ReviewResponse.objects.create(note=note, author=request.user, text=form.cleaned_data["text"])
+    with transaction.atomic():
+        response = ReviewResponse.objects.create(note=note, author=request.user, text=form.cleaned_data["text"])
+        signals.review_note_answered.send(sender=ReviewResponse, note=note, response=response)
     messages.success(request, "Answer posted.")
     return redirect("boards:note_detail", note.pk)
 

@@ -7,6 +7,7 @@ DATABASE_URL (see README.md).
 """
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -96,6 +97,7 @@ INSTALLED_APPS = [
     "improvement",
     "boards",
     "reports",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -349,6 +351,22 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Webhook notifications (notifications/destinations.py): never to a private, loopback or link-local
+# address unless allowed here, by networks (CIDR, e.g. 10.20.0.0/16) or, for a test or a closed
+# network, altogether; WEBHOOK_CA_FILE adds the certificate authorities an internal endpoint's
+# certificate is checked against (a PEM file), in place of the system's.
+WEBHOOK_ALLOW_PRIVATE_DESTINATIONS = env_bool("WEBHOOK_ALLOW_PRIVATE_DESTINATIONS", False)
+WEBHOOK_ALLOWED_NETWORKS = env_list("WEBHOOK_ALLOWED_NETWORKS", [])
+WEBHOOK_CA_FILE = os.environ.get("WEBHOOK_CA_FILE", "")
+for _network in WEBHOOK_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"WEBHOOK_ALLOWED_NETWORKS: {_network!r} is not a network like 10.20.0.0/16") from None
+if WEBHOOK_CA_FILE and not os.path.isfile(WEBHOOK_CA_FILE):
+    raise ImproperlyConfigured(f"WEBHOOK_CA_FILE: no file at {WEBHOOK_CA_FILE}")
 
 # A long board pack's PDF is rendered in parts (reports/pdfparts.py). 1 renders them one after another
 # in the task worker; more renders them in that many worker processes at once, each holding one part.

@@ -14,6 +14,8 @@ from django.utils import timezone
 from boards.models import Meeting
 from improvement.models import BackgroundJob
 
+from . import signals
+
 
 class PackRenderQuerySet(models.QuerySet):
     def in_progress(self):
@@ -140,8 +142,10 @@ class BoardPack(models.Model):
         """Store the PDF as the next version of the meeting's pack."""
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
         latest = cls.objects.filter(meeting=meeting).aggregate(v=Max("version"))["v"] or 0
-        return cls.objects.create(meeting=meeting, version=latest + 1, pdf=pdf, size=len(pdf), pages=pages,
+        pack = cls.objects.create(meeting=meeting, version=latest + 1, pdf=pdf, size=len(pdf), pages=pages,
                                   checksum=hashlib.sha256(pdf).hexdigest(), issued_by=by)
+        signals.pack_issued.send(sender=cls, pack=pack)
+        return pack
 
     def verify(self) -> bool:
         return hashlib.sha256(bytes(self.pdf)).hexdigest() == self.checksum

@@ -1,7 +1,7 @@
 """A second organisation with everything the first has, for tests that try every URL across
 organisations: a plan with a theme, an action with RAG history and evidence, posts and leads,
 a board with a meeting, review notes and follow-ups, a scrutiny review, an import, an export,
-an issued pack and renders.
+an issued pack and renders, a webhook subscription.
 
 ``populate`` adds the dependent objects to any plan; the permission matrix uses it for our
 plan (with the personas of tests/conftest.py) and ``build_other_organisation`` for theirs.
@@ -39,6 +39,7 @@ from improvement.models import (
     Source,
     Theme,
 )
+from notifications.models import Subscription
 from reports.models import BoardPack, PackRender
 from tests.conftest import make_action, make_user, status
 
@@ -93,7 +94,9 @@ def populate(*, plan, theme, action, lead, manager, chair, board, scheme):
             reviewer_organisation="Ofsted", source=source,
             scale=[{"label": "Not yet met", "band": "not_met"}, {"label": "Met", "band": "met"}])
         external_review.record_finding(recommendation=recommendation, judgement="Met", comment="Seen", by=manager)
-    return {"measure": measure, "plan": plan, "theme": theme, "action": action, "evidence": evidence, "board": board, "round": round_,
+    subscription = Subscription.objects.create(plan=plan, name="Board channel", kind="json", created_by=manager,
+                                               url="https://hooks.example.org/plan", events=["pack.issued"])
+    return {"subscription": subscription, "measure": measure, "plan": plan, "theme": theme, "action": action, "evidence": evidence, "board": board, "round": round_,
             "meeting": meeting, "note": note, "follow_up": follow_up, "review": review, "assessment": assessment,
             "pack": pack, "render": failed, "pack_render": ready, "plan_import": plan_import, "export": export,
             "measure_import": measure_import, "report_import": report_import, "external_review": external_review,

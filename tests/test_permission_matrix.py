@@ -202,6 +202,14 @@ RULES = {
     "reports:pack_download": ("GET", lambda w: [w["pack"].pk], READ),
     "reports:rag_summary": ("GET", lambda w: [w["plan"].pk], READ),
     "reports:scrutiny_summary": ("GET", lambda w: [w["review"].pk, "csv"], READ),
+    # Webhook subscriptions (notifications/views.py): the plan's managers only (its page shows the signing secret).
+    "notifications:subscription_list": ("GET", lambda w: [w["plan"].pk], only("manager")),
+    "notifications:subscription_create": ("GET", lambda w: [w["plan"].pk], only("manager")),
+    "notifications:subscription_detail": ("GET", lambda w: [w["subscription"].pk], only("manager")),
+    "notifications:subscription_edit": ("GET", lambda w: [w["subscription"].pk], only("manager")),
+    "notifications:subscription_new_secret": ("POST", lambda w: [w["subscription"].pk], only("manager", ok=302)),
+    "notifications:subscription_test": ("POST", lambda w: [w["subscription"].pk], only("manager", ok=302)),
+    "notifications:subscription_delete": ("GET", lambda w: [w["subscription"].pk], only("manager")),
 }
 
 

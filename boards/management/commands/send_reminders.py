@@ -3,8 +3,9 @@ running it twice sends nothing twice."""
 
 from django.core.management.base import BaseCommand
 
-from boards.models import UpdateRound
-from boards.reminders import send_round_reminders
+from boards import signals
+from boards.models import Reminder, UpdateRound
+from boards.reminders import due_kind, send_round_reminders
 from improvement.clock import today
 
 
@@ -15,6 +16,8 @@ class Command(BaseCommand):
         as_of = today()
         failures = 0
         for round_ in UpdateRound.objects.open().select_related("plan").order_by("deadline"):
+            if due_kind(round_, as_of) == Reminder.Kind.REMINDER:
+                signals.round_closing_soon.send(sender=UpdateRound, round=round_, as_of=as_of)
             result = send_round_reminders(round_, as_of=as_of)
             failures += result.failed
             self.stdout.write(f"{round_}: {result.sent} sent, {result.failed} failed, "
