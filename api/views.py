@@ -36,7 +36,7 @@ class Pagination(PageNumberPagination):
     max_page_size = 1000
 
 
-_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+_PERIOD = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
 
 PLAN_PARAMETER = OpenApiParameter(
     "plan", OpenApiTypes.INT, description="Only this plan's rows (a plan id from /api/v1/plans/).")
