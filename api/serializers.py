@@ -7,7 +7,11 @@ from rest_framework import serializers
 from improvement.models import period_label
 
 
-@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2012-12"})
+# A reporting period, as the API writes it and as the period filter reads it.
+PERIOD_PATTERN = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"
+
+
+@extend_schema_field({"type": "string", "pattern": PERIOD_PATTERN, "example": "2012-12"})
 class PeriodField(serializers.Field):
     """A reporting period as ``YYYY-MM``, as the ``period`` filter takes it."""
 
@@ -15,7 +19,7 @@ class PeriodField(serializers.Field):
         return f"{value:%Y-%m}" if value else None
 
 
-@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2012-12", "nullable": True})
+@extend_schema_field({"type": "string", "pattern": PERIOD_PATTERN, "example": "2012-12", "nullable": True})
 class OptionalPeriodField(PeriodField):
     """A period that may be missing (a meeting without an update round)."""
 

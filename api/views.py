@@ -25,6 +25,7 @@ from improvement.lib.spreadsheets import csv_lines
 from improvement.models import Action, Measure, MeasureValue, RagStatus, Theme, Update
 
 from . import periods
+from .serializers import PERIOD_PATTERN
 from . import serializers as tables
 from .access import token_plans
 from .authentication import ApiTokenAuthentication
@@ -39,9 +40,9 @@ class Pagination(PageNumberPagination):
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
 
 PLAN_PARAMETER = OpenApiParameter(
-    "plan", OpenApiTypes.INT, description="Only this plan's rows (a plan id from /api/v1/plans/).")
+    "plan", {"type": "integer", "minimum": 1}, description="Only this plan's rows (a plan id from /api/v1/plans/).")
 PERIOD_PARAMETER = OpenApiParameter(
-    "period", OpenApiTypes.STR, pattern=r"^\d{4}-\d{2}$",
+    "period", OpenApiTypes.STR, pattern=PERIOD_PATTERN,
     description="Only this reporting period, as YYYY-MM (for example 2012-12).")
 
 _detail = inline_serializer("Error", {"detail": serializers.CharField()})
