@@ -6,7 +6,6 @@ from rest_framework import serializers
 
 from improvement.models import period_label
 
-
 # A reporting period, as the API writes it and as the period filter reads it.
 PERIOD_PATTERN = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"
 

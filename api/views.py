@@ -25,10 +25,10 @@ from improvement.lib.spreadsheets import csv_lines
 from improvement.models import Action, Measure, MeasureValue, RagStatus, Theme, Update
 
 from . import periods
-from .serializers import PERIOD_PATTERN
 from . import serializers as tables
 from .access import token_plans
 from .authentication import ApiTokenAuthentication
+from .serializers import PERIOD_PATTERN
 
 
 class Pagination(PageNumberPagination):
@@ -57,7 +57,8 @@ ERRORS = {
 
 def parse_plan(value: str) -> int:
     if not value.isascii() or not value.isdigit() or len(value) > 12:
-        raise exceptions.ValidationError({"plan": [f"Enter a plan id (a whole number such as 12), not “{value[:40]}”."]})
+        raise exceptions.ValidationError(
+            {"plan": [f"Enter a plan id (a whole number such as 12), not “{value[:40]}”."]})
     return int(value)
 
 
@@ -119,10 +120,15 @@ class TableView(TokenView, generics.ListAPIView):
         return response
 
 
+PAGES = ("Pages of 100 rows (page_size up to 1000); `next` is the address of the next page, null on the last. "
+         "The same rows, every one on one sheet, as CSV: the same address with .csv in place of the last /.")
+
+
 def table(serializer, *, filters=("plan",), summary: str):
     """The schema of a table's GET: its filters, its rows (paginated) and its errors."""
     parameters = {"plan": PLAN_PARAMETER, "period": PERIOD_PARAMETER}
-    return extend_schema(summary=summary, parameters=[parameters[name] for name in filters],
+    return extend_schema(summary=summary, description=f"{summary}. {PAGES}",
+                         parameters=[parameters[name] for name in filters],
                          responses={200: serializer(many=True), **ERRORS})
 
 
@@ -180,7 +186,8 @@ class UpdateList(TableView):
     serializer_class = tables.UpdateSerializer
     feed_name = "updates"
 
-    @table(tables.UpdateSerializer, filters=("plan", "period"), summary="The RAG history: every update recorded, oldest first")
+    @table(tables.UpdateSerializer, filters=("plan", "period"),
+           summary="The RAG history: every update recorded, oldest first")
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -196,7 +203,8 @@ class PeriodSummaryList(TableView):
     serializer_class = tables.PeriodSummarySerializer
     feed_name = "period-summaries"
 
-    @table(tables.PeriodSummarySerializer, filters=("plan", "period"), summary="The period view per plan and period: overdue, missing, movement")
+    @table(tables.PeriodSummarySerializer, filters=("plan", "period"),
+           summary="The period view per plan and period: overdue, missing, movement")
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -208,7 +216,8 @@ class PeriodCountList(TableView):
     serializer_class = tables.PeriodCountSerializer
     feed_name = "period-counts"
 
-    @table(tables.PeriodCountSerializer, filters=("plan", "period"), summary="The period view's counts per plan, period, theme and status")
+    @table(tables.PeriodCountSerializer, filters=("plan", "period"),
+           summary="The period view's counts per plan, period, theme and status")
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -230,7 +239,8 @@ class MeetingList(TableView):
     serializer_class = tables.MeetingSerializer
     feed_name = "meetings"
 
-    @table(tables.MeetingSerializer, filters=("plan", "period"), summary="Board meetings (period: those held in that month)")
+    @table(tables.MeetingSerializer, filters=("plan", "period"),
+           summary="Board meetings (period: those held in that month)")
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -262,7 +272,8 @@ class AssessmentList(TableView):
     serializer_class = tables.AssessmentSerializer
     feed_name = "scrutiny-conclusions"
 
-    @table(tables.AssessmentSerializer, filters=("plan", "period"), summary="Scrutiny conclusions (period: of reviews dated in that month)")
+    @table(tables.AssessmentSerializer, filters=("plan", "period"),
+           summary="Scrutiny conclusions (period: of reviews dated in that month)")
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
