@@ -94,10 +94,13 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
     "improvement",
     "boards",
     "reports",
     "notifications",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -379,6 +382,31 @@ PACK_RENDER_PROCESSES = env_int("PACK_RENDER_PROCESSES", max(1, min(
     PACK_RENDER_MEMORY_MB // PACK_RENDER_MB_PER_PROCESS)))
 
 DJANGO_TABLES2_TEMPLATE = "improvement/includes/table.html"
+
+# The read API (api/, docs/api.md): personal tokens in the Authorization header only, never a
+# session; JSON only (the CSV feeds are views of their own); read only; its OpenAPI 3 schema at
+# /api/v1/schema/ from drf-spectacular.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_METADATA_CLASS": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Improvement plans read API",
+    "DESCRIPTION": "Read-only JSON (and CSV feeds) of what a personal API token may read: plans, themes, actions, "
+                   "the RAG history, the period view's counts, board meetings and their attention lists, scrutiny "
+                   "conclusions, measures and their values. Send the token as `Authorization: Bearer <token>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "APPEND_COMPONENTS": {"securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
+    "SECURITY": [{"token": []}],
+    "AUTHENTICATION_WHITELIST": [],
+}
 
 
 LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("text" if DEBUG else "json")

@@ -11,7 +11,9 @@ import datetime
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
+from api.models import ApiToken
 from boards.models import (
     Assessment,
     Board,
@@ -83,6 +85,8 @@ def populate(*, plan, theme, action, lead, manager, chair, board, scheme):
     measure = Measure.objects.create(plan=plan, name="Children seen within timescale", owner=action.lead_posts.first(),
                                      baseline_date=datetime.date(2012, 9, 1), baseline_value=36)
     measure.record_value(period=plan.current_period, value="50", by=lead)
+    api_token, _key = ApiToken.issue(owner=manager, name="Power BI", plans=[plan],
+                                     expires_at=timezone.now() + datetime.timedelta(days=30))
     recommendation = Recommendation.objects.filter(source__plan=plan).select_related("source").first()
     external_review = None
     if recommendation is not None:
@@ -100,7 +104,7 @@ def populate(*, plan, theme, action, lead, manager, chair, board, scheme):
             "meeting": meeting, "note": note, "follow_up": follow_up, "review": review, "assessment": assessment,
             "pack": pack, "render": failed, "pack_render": ready, "plan_import": plan_import, "export": export,
             "measure_import": measure_import, "report_import": report_import, "external_review": external_review,
-            "workbook_upload": workbook_upload,
+            "workbook_upload": workbook_upload, "api_token": api_token,
             "recommendation": recommendation, "source": recommendation.source if recommendation else None,
             "objective": theme.objectives.first(),
             "milestone": action.milestones.first(), "post": action.lead_posts.first(),

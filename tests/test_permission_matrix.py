@@ -210,6 +210,23 @@ RULES = {
     "notifications:subscription_new_secret": ("POST", lambda w: [w["subscription"].pk], only("manager", ok=302)),
     "notifications:subscription_test": ("POST", lambda w: [w["subscription"].pk], only("manager", ok=302)),
     "notifications:subscription_delete": ("GET", lambda w: [w["subscription"].pk], only("manager")),
+    # API tokens (api/token_views.py): everyone's own; another's token is not found. The schema is public.
+    "api:token_list": ("GET", lambda w: [], OPEN),
+    "api:token_revoke": ("GET", lambda w: [w["api_token"].pk], {"anonymous": SIGN_IN, "manager": 200, "default": 404}),
+    "api:schema": ("GET", lambda w: [], {"default": 200}),
+}
+
+# The read API (api/views.py): a token per persona, for every plan the persona may read, in the
+# Authorization header; no session. "anonymous" sends no token: 401, never the sign-in page.
+TABLE = {"anonymous": 401, "default": 200}  # rows of only what the token may read
+API_READ = {"anonymous": 401, "outsider": 404, "default": 200}
+API_TABLES = ["plan", "theme", "action", "update", "period_summary", "period_count", "meeting", "assessment",
+              "measure", "measure_value"]
+API_RULES = {
+    **{f"api:{table}_{kind}": (lambda w: [], TABLE) for table in API_TABLES for kind in ("list", "csv")},
+    "api:plan_detail": (lambda w: [w["plan"].pk], API_READ),
+    "api:attention_list": (lambda w: [w["meeting"].pk], API_READ),
+    "api:attention_csv": (lambda w: [w["meeting"].pk], API_READ),
 }
 
 
@@ -238,7 +255,7 @@ def url_names(resolver=None, namespace=""):
 
 
 def test_every_url_pattern_has_a_rule(db):
-    missing = sorted(set(url_names()) - set(RULES))
+    missing = sorted(set(url_names()) - set(RULES) - set(API_RULES))
     assert missing == [], f"views without a rule in the permission matrix: {missing}"
 
 
@@ -305,6 +322,49 @@ def test_nobody_reaches_another_organisations_objects(world, name):
         response = client.post(url) if method == "POST" else client.get(url)
         if not answer_is(response, want):
             wrong.append(f"{persona}: expected {want}, got {response.status_code}")
+    assert wrong == [], f"{name} ({url}): " + "; ".join(wrong)
+
+
+def api_client_for(user):
+    """A client with no session, sending a token of ``user`` for every plan they may read."""
+    from django.test import Client
+
+    from tests.api.conftest import issue_token
+
+    return Client(headers={"Authorization": f"Bearer {issue_token(user)[1]}"} if user is not None else {})
+
+
+@pytest.mark.parametrize("name", sorted(API_RULES))
+def test_each_persona_gets_the_right_answer_from_the_api_with_their_token(world, name):
+    build_args, expected = API_RULES[name]
+    url = reverse(name, args=build_args(world))
+    wrong = []
+    for persona in PERSONAS:
+        want = expected_for(expected, persona)
+        user = world["users"][persona]
+        response = api_client_for(user).get(url)
+        if response.status_code != want:
+            wrong.append(f"{persona}: expected {want}, got {response.status_code}")
+        if user is not None and client_for(user).get(url).status_code != 401:
+            wrong.append(f"{persona}: signed in without a token, expected 401")
+    assert wrong == [], f"{name} ({url}): " + "; ".join(wrong)
+
+
+@pytest.mark.parametrize("name", sorted(API_RULES))
+def test_no_token_reaches_another_organisations_objects(world, name):
+    """Their plan or meeting by id, or their plan as a filter of a table: 404 for each of our
+    personas' tokens."""
+    build_args, _expected = API_RULES[name]
+    theirs = world["theirs"]
+    args = build_args(theirs)
+    url = reverse(name, args=args) + ("" if args else f"?plan={theirs['plan'].pk}")
+    wrong = []
+    for persona in PERSONAS:
+        if persona in ("other_manager", "anonymous"):
+            continue
+        response = api_client_for(world["users"][persona]).get(url)
+        if response.status_code != 404:
+            wrong.append(f"{persona}: expected 404, got {response.status_code}")
     assert wrong == [], f"{name} ({url}): " + "; ".join(wrong)
 
 
