@@ -35,6 +35,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from boards.models import Assessment, ExternalFinding
+from improvement.clock import today
 from improvement.models import (
     Action,
     Evidence,
@@ -71,7 +72,10 @@ def too_large_message(size: int) -> str:
 def evidence_file_bytes(plan, as_at: datetime.date) -> int:
     """The bytes the plan's evidence files as at the date take in a pack (as recorded at upload),
     a file counted once for each recommendation folder it goes in: two queries."""
-    sizes = dict(Evidence.objects.filter(action__plan=plan, created_at__lt=end_of(as_at)).exclude(file="")
+    evidence = Evidence.objects.filter(action__plan=plan)
+    if as_at < today():
+        evidence = evidence.filter(created_at__lt=end_of(as_at))
+    sizes = dict(evidence.exclude(file="")
                  .values_list("action_id").annotate(total=Sum("size")).order_by())
     folders = Counter(Action.recommendations.through.objects.filter(action__plan=plan)
                       .values_list("action_id", flat=True))
@@ -172,16 +176,19 @@ def folder_name(text: str) -> str:
 
 def gather(plan, as_at: datetime.date) -> PackContents:
     """What the pack lists, as at the end of ``as_at``, in a fixed number of queries."""
-    until = end_of(as_at)
+    # As at today, everything recorded so far counts: on a demo site "today" is a date years
+    # before the records' real timestamps (clock.SITE_AS_AT), as PeriodView.measure_readings says.
+    until = end_of(as_at) if as_at < today() else None
+    recorded = (lambda name: {f"{name}__lt": until}) if until else (lambda name: {})
     period = first_of_month(as_at)
     actions = list(Action.objects.filter(plan=plan).select_related("theme").prefetch_related("lead_posts")
                    .order_by("theme__position", "theme_id", "position", "number_sort"))
     history: dict[int, list] = {}
-    for update in (Update.objects.filter(action__plan=plan, period__lte=period, created_at__lt=until)
+    for update in (Update.objects.filter(action__plan=plan, period__lte=period, **recorded("created_at"))
                    .select_related("status", "created_by", "recorded_for").order_by("period", "created_at", "pk")):
         history.setdefault(update.action_id, []).append(update)
     evidence: dict[int, list] = {}
-    for item in (Evidence.objects.filter(action__plan=plan, created_at__lt=until)
+    for item in (Evidence.objects.filter(action__plan=plan, **recorded("created_at"))
                  .select_related("uploaded_by").order_by("created_at", "pk")):
         evidence.setdefault(item.action_id, []).append(item)
 
@@ -191,12 +198,13 @@ def gather(plan, as_at: datetime.date) -> PackContents:
                            .order_by("source__key", "reference_sort"))
     conclusions: dict[int, list] = {}
     for assessment in (Assessment.objects.filter(review__plan=plan, recommendation__isnull=False,
-                                                 review__date__lte=as_at, assessed_at__lt=until)
+                                                 review__date__lte=as_at, **recorded("assessed_at"))
                        .select_related("review__board", "assessed_by").order_by("-review__date", "-assessed_at")):
         conclusions.setdefault(assessment.recommendation_id, []).append(assessment)
     findings: dict[int, list] = {}
     theme_findings = []
-    for finding in (ExternalFinding.objects.filter(review__plan=plan, review__date__lte=as_at, recorded_at__lt=until)
+    for finding in (ExternalFinding.objects.filter(review__plan=plan, review__date__lte=as_at,
+                                                   **recorded("recorded_at"))
                     .select_related("review__source", "theme", "recorded_by").latest_first()):
         if finding.recommendation_id:
             findings.setdefault(finding.recommendation_id, []).append(finding)
@@ -206,8 +214,8 @@ def gather(plan, as_at: datetime.date) -> PackContents:
                                                                         "targets")
                     .order_by("position", "name", "pk"))
     values: dict[int, list] = {}
-    for value in (MeasureValue.objects.reporting(as_of=as_at).filter(measure__plan=plan, period__lte=period)
-                  .order_by("period")):
+    for value in (MeasureValue.objects.reporting(as_of=as_at if until else None)
+                  .filter(measure__plan=plan, period__lte=period).order_by("period")):
         values.setdefault(value.measure_id, []).append(value)
 
     by_id = {action.pk: action for action in actions}
