@@ -24,6 +24,7 @@ import hashlib
 import io
 import re
 import tempfile
+import time
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -303,6 +304,43 @@ class BuiltPack:
     contents: PackContents
     files: int
     missing: list  # the names of evidence files missing from storage
+    pages: int = 0  # of the PDF index
+    seconds: dict = field(default_factory=dict)  # by step: gather, files, html, pdf, rest
+
+
+def write_evidence(archive: zipfile.ZipFile, contents: PackContents, *, index_only=False):
+    """Copy each evidence file into the ZIP under its recommendation's folder, streamed from
+    storage and hashed on the way (with ``index_only``, only read for its checksum), setting
+    each item's ``sha256``, ``path`` and ``missing``. Returns (files listed, [(evidence id,
+    name)] missing from storage, [(sha256, path)] for the manifest). Raises PackTooLarge once the
+    bytes copied pass the limit."""
+    manifest, missing, hashed = [], [], {}
+    budget = None if index_only else _Budget()
+    files = 0
+    for section in contents.sections:
+        for item in section.evidence:
+            if item.is_link:
+                continue
+            files += 1
+            path = f"evidence/{section.folder}/{_evidence_file_name(item)}"
+            if index_only:
+                if item.evidence.pk not in hashed:
+                    try:
+                        hashed[item.evidence.pk] = _copy_into(archive, item, None, path)
+                    except OSError:
+                        hashed[item.evidence.pk] = ""
+                item.sha256 = hashed[item.evidence.pk]
+                item.missing = not item.sha256
+            else:
+                try:
+                    item.sha256 = _copy_into(archive, item, budget, path)
+                    item.path = path
+                    manifest.append((item.sha256, path))
+                except OSError:
+                    item.missing = True
+            if item.missing and item.evidence.pk not in {pk for pk, _name in missing}:
+                missing.append((item.evidence.pk, f"{item.action.number}: {item.evidence.name}"))
+    return files, missing, manifest
 
 
 def write_pack(plan, as_at: datetime.date, target, *, index_only=False, with_self_evaluation=False,
@@ -310,48 +348,26 @@ def write_pack(plan, as_at: datetime.date, target, *, index_only=False, with_sel
     """Write the pack as at ``as_at`` to ``target``, a binary file open for writing (and
     seeking). Raises PackTooLarge if its evidence files exceed the limit (checked first from the
     sizes recorded, and again while copying, from the bytes read)."""
+    clock = time.perf_counter()
+    seconds = {}
     contents = gather(plan, as_at)
     if not index_only and contents.file_bytes() > settings.EVIDENCE_PACK_MAX_BYTES:
         raise PackTooLarge(too_large_message(contents.file_bytes()))
     generated_at = generated_at or timezone.now()
-    manifest = []
-    hashed: dict[int, str] = {}
-    missing = []
-    budget = None if index_only else _Budget()
-    files = 0
+    seconds["gather"], clock = time.perf_counter() - clock, time.perf_counter()
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
-        for section in contents.sections:
-            for item in section.evidence:
-                if item.is_link:
-                    continue
-                files += 1
-                path = f"evidence/{section.folder}/{_evidence_file_name(item)}"
-                if index_only:
-                    if item.evidence.pk not in hashed:
-                        try:
-                            hashed[item.evidence.pk] = _copy_into(archive, item, None, path)
-                        except OSError:
-                            hashed[item.evidence.pk] = ""
-                    item.sha256 = hashed[item.evidence.pk]
-                    item.missing = not item.sha256
-                else:
-                    try:
-                        item.sha256 = _copy_into(archive, item, budget, path)
-                        item.path = path
-                        manifest.append((item.sha256, path))
-                    except OSError:
-                        item.missing = True
-                if item.missing and item.evidence.pk not in {m[0] for m in missing}:
-                    missing.append((item.evidence.pk, f"{item.action.number}: {item.evidence.name}"))
-
+        files, missing, manifest = write_evidence(archive, contents, index_only=index_only)
+        seconds["files"], clock = time.perf_counter() - clock, time.perf_counter()
         context = {"pack": contents, "plan": plan, "as_at": as_at, "index_only": index_only,
                    "version_label": version_label, "generated_at": timezone.localtime(generated_at),
                    "missing": [name for _pk, name in missing], "files": files,
                    "with_self_evaluation": with_self_evaluation}
         title = f"Evidence pack: {plan.name} as at {as_at:%-d %B %Y}"
         html = render_to_string("reports/evidence_pack/index.html", {**context, "for_pdf": False, "title": title})
-        pdf, _pages = html_to_pdf(render_to_string("reports/evidence_pack/index.html",
-                                                   {**context, "for_pdf": True, "title": title}), title=title)
+        seconds["html"], clock = time.perf_counter() - clock, time.perf_counter()
+        pdf, pages = html_to_pdf(render_to_string("reports/evidence_pack/index.html",
+                                                  {**context, "for_pdf": True, "title": title}), title=title)
+        seconds["pdf"], clock = time.perf_counter() - clock, time.perf_counter()
         extras = [("index.html", html.encode()), ("index.pdf", pdf)]
         if with_self_evaluation:
             extras.append(("self-evaluation-draft.docx", self_evaluation_docx(contents)))
@@ -362,7 +378,8 @@ def write_pack(plan, as_at: datetime.date, target, *, index_only=False, with_sel
         lines = "".join(f"{digest}  {name}\n" for digest, name in sorted(manifest, key=lambda entry: entry[1]))
         archive.writestr(zipfile.ZipInfo("manifest-sha256.txt", date_time=_zip_time(generated_at)), lines,
                          compress_type=zipfile.ZIP_DEFLATED)
-    return BuiltPack(contents, files, [name for _pk, name in missing])
+    seconds["rest"] = time.perf_counter() - clock
+    return BuiltPack(contents, files, [name for _pk, name in missing], pages, seconds)
 
 
 def build_to_temporary_file(plan, as_at, **options) -> tuple[object, BuiltPack, str, int]:
