@@ -76,6 +76,7 @@ bench: install
 	$(PY) benchmarks/pages.py
 	$(PY) benchmarks/imports.py
 	$(PY) benchmarks/workbook.py
+	$(PY) benchmarks/evidencepack.py
 	$(PY) benchmarks/packs.py
 
 clean:

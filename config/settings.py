@@ -231,6 +231,9 @@ WHITENOISE_USE_FINDERS = DEBUG  # development serves straight from static/; prod
 EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT") or BASE_DIR / "var" / "evidence")
 EXPORTS_ROOT = Path(os.environ.get("EXPORTS_ROOT") or BASE_DIR / "var" / "exports")
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+# The most an evidence pack's ZIP may hold of evidence files; a larger pack is refused and the
+# index alone (every item and checksum, no files) offered instead (reports/evidencepacks.py).
+EVIDENCE_PACK_MAX_BYTES = env_int("EVIDENCE_PACK_MAX_BYTES", 500 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "evidence": {

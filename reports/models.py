@@ -1,9 +1,10 @@
 """Board packs: draft renders made in the background, and issued packs stored as the exact PDF
-the board saw, with its checksum, never regenerated in place; and the rendered parts of long
-packs, stored to be reused by the next render."""
+the board saw, with its checksum, never regenerated in place; the rendered parts of long packs,
+stored to be reused by the next render; and evidence packs, frozen as the exact ZIP built."""
 
 import datetime
 import hashlib
+import uuid
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from boards.models import Meeting
-from improvement.models import BackgroundJob
+from improvement.models import BackgroundJob, evidence_storage
 
 from . import signals
 
@@ -239,3 +240,94 @@ class StoredPackPart(models.Model):
         if (self.pages == 0) != (not pdf) or any(not 0 <= index < self.pages for index in pages):
             return None
         return RenderedPart(pdf, self.pages, bookmarks, anchors, carried_from=self.carried_from)
+
+
+def evidence_pack_path(instance, filename):
+    """Stored beside the evidence (private, outside the web roots), under a generated name."""
+    return f"evidence-packs/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.zip"
+
+
+class EvidencePackQuerySet(models.QuerySet):
+    def issued(self):
+        return self.filter(status=BackgroundJob.Status.READY)
+
+
+class EvidencePack(BackgroundJob):
+    """A plan's evidence pack as at a date: one request, built by a background task
+    (reports/evidencepacks.py), then frozen as the exact ZIP that was built, with its SHA-256
+    checksum and a version per plan and date. An issued pack is never rebuilt in place: asking
+    again for the same date makes the next version, and the earlier ones stay."""
+
+    class Contents(models.TextChoices):
+        FULL = "full", "The index and the evidence files"
+        INDEX_ONLY = "index", "The index alone (every item and its checksum, without the files)"
+
+    plan = models.ForeignKey("improvement.Plan", on_delete=models.PROTECT, related_name="evidence_packs")
+    as_at = models.DateField(help_text="What the plan held at the end of this day.")
+    contents = models.CharField(max_length=10, choices=Contents.choices, default=Contents.FULL)
+    with_self_evaluation = models.BooleanField(
+        default=False, help_text="A draft self-evaluation per theme for the plan's managers to edit.")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    # Written once, by the task that builds the pack.
+    version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    file = models.FileField(upload_to=evidence_pack_path, storage=evidence_storage, blank=True, editable=False)
+    checksum = models.CharField("SHA-256 of the ZIP", max_length=64, blank=True, editable=False)
+    size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    recommendations = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    evidence_files = models.PositiveIntegerField(null=True, blank=True, editable=False,
+                                                 help_text="Evidence files listed (links not counted).")
+    missing = models.JSONField(default=list, blank=True, editable=False,
+                               help_text="The evidence files listed as missing from storage.")
+
+    objects = EvidencePackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "as_at", "version"],
+                                    name="evidence_pack_version_unique_per_plan_and_date"),
+        ]
+        indexes = [
+            # The evidence packs page lists a plan's packs, latest first.
+            models.Index(fields=["plan", "-requested_at"], name="evidence_pack_plan_idx"),
+        ]
+
+    def __str__(self):
+        version = f" v{self.version}" if self.version else ""
+        return f"Evidence pack{version} of {self.plan} as at {self.as_at:%-d %B %Y} ({self.status})"
+
+    def get_absolute_url(self):
+        return reverse("reports:evidence_pack_detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and EvidencePack.objects.filter(pk=self.pk, status=self.Status.READY).exists():
+            raise ValueError("An issued evidence pack is never changed: build a new version instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.status == self.Status.READY:
+            raise ValueError("An issued evidence pack is never deleted.")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_index_only(self) -> bool:
+        return self.contents == self.Contents.INDEX_ONLY
+
+    @property
+    def filename(self) -> str:
+        return f"evidence-pack-{self.plan.slug}-{self.as_at:%Y-%m-%d}-v{self.version}.zip"
+
+    def next_version(self) -> int:
+        latest = EvidencePack.objects.filter(plan_id=self.plan_id, as_at=self.as_at).aggregate(v=Max("version"))["v"]
+        return (latest or 0) + 1
+
+    def verify(self) -> bool:
+        """The stored ZIP is still the one issued: its SHA-256 matches the checksum recorded."""
+        if not self.file:
+            return False
+        digest = hashlib.sha256()
+        with self.file.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+                digest.update(chunk)
+        return digest.hexdigest() == self.checksum

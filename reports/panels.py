@@ -1,4 +1,5 @@
-"""The RAG summary export offered beside the action table (a core page)."""
+"""The RAG summary export offered beside the action table (a core page), and the plan's
+"Evidence packs" tab."""
 
 from improvement import panels
 from improvement.models import add_months, period_label
@@ -12,3 +13,6 @@ def rag_summary_export(request, plan):
     filters = [(name, value) for name in FILTER_NAMES for value in request.GET.getlist(name) if value]
     return "reports/panels/rag_summary.html", {
         "plan": plan, "periods": [(p.strftime("%Y-%m"), period_label(p)) for p in periods], "filters": filters}
+
+
+panels.register_plan_tab("evidence_packs", "Evidence packs", "reports:evidence_packs")

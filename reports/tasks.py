@@ -1,12 +1,14 @@
-"""Background work: rendering board packs (a pack of hundreds of actions takes seconds)."""
+"""Background work: rendering board packs (a pack of hundreds of actions takes seconds) and
+building evidence packs (a ZIP of hundreds of evidence files)."""
 
 import logging
 
+from django.core.files import File
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from .models import BoardPack, PackRender, StoredPackPart
+from .models import BoardPack, EvidencePack, PackRender, StoredPackPart
 from .packs import render_pack_pdf
 
 logger = logging.getLogger(__name__)
@@ -59,3 +61,47 @@ def retry_render(render) -> PackRender:
     if queued.pk == render.pk:
         transaction.on_commit(lambda: render_pack.enqueue(render.pk))
     return queued
+
+
+@task
+def build_evidence_pack(pack_id: int) -> str:
+    """Build one requested evidence pack and freeze it: the ZIP stored, with its checksum, as the
+    next version of the plan's pack for that date. Claimed first, so it is built exactly once."""
+    from improvement.models import Plan
+
+    from .evidencepacks import build_to_temporary_file
+
+    pack = EvidencePack.objects.select_related("plan__organisation").get(pk=pack_id)
+    if not pack.claim():
+        return f"evidence pack {pack_id} was already taken"
+    try:
+        version = pack.next_version()  # as labelled in the index; confirmed under the plan's lock below
+        handle, built, checksum, size = build_to_temporary_file(
+            pack.plan, pack.as_at, index_only=pack.is_index_only, with_self_evaluation=pack.with_self_evaluation,
+            version_label=f"Version {version}")
+        with handle:
+            pack.file.save("evidence-pack.zip", File(handle), save=False)
+        with transaction.atomic():
+            Plan.objects.select_for_update().filter(pk=pack.plan_id).first()
+            if pack.next_version() != version:  # another pack for the date was issued meanwhile
+                raise RuntimeError("Another evidence pack for this date was issued at the same time: build again.")
+            EvidencePack.objects.filter(pk=pack.pk).update(
+                status=EvidencePack.Status.READY, finished_at=timezone.now(), version=version, file=pack.file.name,
+                checksum=checksum, size=size, recommendations=sum(1 for s in built.contents.sections
+                                                                  if s.recommendation is not None),
+                evidence_files=built.files, missing=built.missing)
+    except Exception as error:
+        logger.exception("Evidence pack %s failed", pack_id)
+        if pack.file:
+            pack.file.delete(save=False)
+        pack.fail(error)
+        return "failed"
+    return "ready"
+
+
+def request_evidence_pack(plan, *, as_at, contents, with_self_evaluation, by) -> EvidencePack:
+    """Record the request and queue the build once the request's transaction commits."""
+    pack = EvidencePack.objects.create(plan=plan, as_at=as_at, contents=contents,
+                                       with_self_evaluation=with_self_evaluation, requested_by=by)
+    transaction.on_commit(lambda: build_evidence_pack.enqueue(pack.pk))
+    return pack

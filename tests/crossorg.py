@@ -1,7 +1,7 @@
 """A second organisation with everything the first has, for tests that try every URL across
 organisations: a plan with a theme, an action with RAG history and evidence, posts and leads,
 a board with a meeting, review notes and follow-ups, a scrutiny review, an import, an export,
-an issued pack and renders, a webhook subscription.
+an issued pack and renders, a webhook subscription, an evidence pack.
 
 ``populate`` adds the dependent objects to any plan; the permission matrix uses it for our
 plan (with the personas of tests/conftest.py) and ``build_other_organisation`` for theirs.
@@ -42,7 +42,7 @@ from improvement.models import (
     Theme,
 )
 from notifications.models import Subscription
-from reports.models import BoardPack, PackRender
+from reports.models import BoardPack, EvidencePack, PackRender
 from tests.conftest import make_action, make_user, status
 
 
@@ -100,7 +100,12 @@ def populate(*, plan, theme, action, lead, manager, chair, board, scheme):
         external_review.record_finding(recommendation=recommendation, judgement="Met", comment="Seen", by=manager)
     subscription = Subscription.objects.create(plan=plan, name="Board channel", kind="json", created_by=manager,
                                                url="https://hooks.example.org/plan", events=["pack.issued"])
-    return {"subscription": subscription, "measure": measure, "plan": plan, "theme": theme, "action": action, "evidence": evidence, "board": board, "round": round_,
+    evidence_pack = EvidencePack(plan=plan, as_at=datetime.date(2012, 12, 17), requested_by=manager, status="ready",
+                                 version=1, checksum="0" * 64, size=11, recommendations=1, evidence_files=1)
+    evidence_pack.file.save("pack.zip", ContentFile(b"PK evidence"), save=False)
+    evidence_pack.save()
+    return {"subscription": subscription, "evidence_pack": evidence_pack, "measure": measure, "plan": plan,
+            "theme": theme, "action": action, "evidence": evidence, "board": board, "round": round_,
             "meeting": meeting, "note": note, "follow_up": follow_up, "review": review, "assessment": assessment,
             "pack": pack, "render": failed, "pack_render": ready, "plan_import": plan_import, "export": export,
             "measure_import": measure_import, "report_import": report_import, "external_review": external_review,

@@ -200,6 +200,13 @@ RULES = {
     "reports:render_retry": ("POST", lambda w: [w["render"].pk], only("manager", ok=302)),
     "reports:render_download": ("GET", lambda w: [w["pack_render"].pk], READ),
     "reports:pack_download": ("GET", lambda w: [w["pack"].pk], READ),
+    # Evidence packs: every reader sees and downloads them (a pack with the managers' draft
+    # self-evaluation is the managers' alone: tests/reports/test_evidence_pack_views.py); only the
+    # plan's managers build one (an empty form is shown again with its errors).
+    "reports:evidence_packs": ("GET", lambda w: [w["plan"].pk], READ),
+    "reports:evidence_pack_build": ("POST", lambda w: [w["plan"].pk], only("manager", ok=400)),
+    "reports:evidence_pack_detail": ("GET", lambda w: [w["evidence_pack"].pk], READ),
+    "reports:evidence_pack_download": ("GET", lambda w: [w["evidence_pack"].pk], READ),
     "reports:rag_summary": ("GET", lambda w: [w["plan"].pk], READ),
     "reports:scrutiny_summary": ("GET", lambda w: [w["review"].pk, "csv"], READ),
     # Webhook subscriptions (notifications/views.py): the plan's managers only (its page shows the signing secret).
