@@ -121,11 +121,15 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return True
 
     def populate_user(self, request, sociallogin, data):
+        # Runs before pre_social_login, which refuses a sign-in without a verified email or a set-up
+        # provider: nothing is saved until then.
         user = super().populate_user(request, sociallogin, data)
-        user.organisation = sign_in_provider(request, sociallogin.provider).organisation
-        email = sociallogin.email_addresses[0].email
-        if not User.objects.filter(username__iexact=email).exists():
-            user.username = email.lower()
+        mapping = SignInProvider.objects.filter(key=sociallogin.provider.app.provider_id).first()
+        user.organisation_id = mapping.organisation_id if mapping else None
+        if sociallogin.email_addresses:
+            email = sociallogin.email_addresses[0].email.lower()
+            if not User.objects.filter(username__iexact=email).exists():
+                user.username = email
         return user
 
 

@@ -50,6 +50,10 @@ RULES = {
     "password_change": ("GET", lambda w: [], OPEN),
     "password_change_done": ("GET", lambda w: [], OPEN),
     "healthz": ("GET", lambda w: [], {"default": 200}),
+    # Sign-in with a provider is open to anyone; one that OIDC_PROVIDERS does not name is not found
+    # (tests/identity/ signs in with real providers).
+    "identity:sign_in_with": ("GET", lambda w: ["not-configured"], {"default": 404}),
+    "identity:callback": ("GET", lambda w: ["not-configured"], {"default": 404}),
     # The pages a council must publish, readable by anyone, signed in or not.
     "improvement:accessibility": ("GET", lambda w: [], {"default": 200}),
     "improvement:privacy": ("GET", lambda w: [], {"default": 200}),

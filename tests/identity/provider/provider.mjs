@@ -39,12 +39,11 @@ server.listen(0, '127.0.0.1', () => {
     })),
     jwks: { keys: [signingKey] },
     pkce: { required: () => true },
-    scopes: ['openid', 'email', 'profile', 'groups'],
+    // Groups come with every ID token, asked for or not, as Microsoft Entra ID sends them.
     claims: {
-      openid: ['sub'],
+      openid: ['sub', 'groups'],
       email: ['email', 'email_verified'],
       profile: ['name', 'given_name', 'family_name'],
-      groups: ['groups'],
     },
     // Put the scopes' claims in the ID token, as Microsoft Entra ID does with its groups claim.
     conformIdTokenClaims: false,
@@ -59,7 +58,7 @@ server.listen(0, '127.0.0.1', () => {
     },
     async loadExistingGrant(ctx) {
       const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
-      grant.addOIDCScope('openid email profile groups');
+      grant.addOIDCScope('openid email profile');
       grant.addOIDCClaims(['email', 'email_verified', 'given_name', 'family_name', 'name', 'groups']);
       await grant.save();
       return grant;
