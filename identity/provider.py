@@ -20,10 +20,9 @@ from allauth.socialaccount.internal import jwtkit
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
+from allauth.utils import build_absolute_uri
 from django.urls import reverse
 from django.utils.http import urlencode
-
-from allauth.utils import build_absolute_uri
 
 # Asymmetric algorithms only: a token naming "none" or HS256 is refused before any key is looked up.
 SIGNING_ALGORITHMS = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"}

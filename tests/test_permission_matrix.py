@@ -211,10 +211,13 @@ RULES = {
 
 # Pages about no object in particular (their own content is scoped to the user).
 def _needs_objects(build_args) -> bool:
+    """Whether the URL is built from the world's objects (constant arguments, such as a provider's
+    id, name none of an organisation's)."""
     try:
-        return bool(build_args({}))
+        build_args({})
     except KeyError:
         return True
+    return False
 
 
 WITHOUT_OBJECTS = {name for name, (_method, build_args, _expected) in RULES.items() if not _needs_objects(build_args)}

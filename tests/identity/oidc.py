@@ -34,7 +34,7 @@ class Provider:
         config = {"clients": [{"client_id": client_id, "client_secret": SECRET, "redirect_uris": list(redirect_uris),
                                "post_logout_redirect_uris": list(post_logout_redirect_uris)}],
                   "accounts": accounts, **options}
-        self._log = tempfile.TemporaryFile(mode="w+")
+        self._log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (the provider's log, closed by stop())
         self.process = subprocess.Popen(  # noqa: S603 (the project's own script, fixed arguments)
             ["node", str(PROVIDER_DIR / "provider.mjs"), json.dumps(config)],  # noqa: S607
             stdout=subprocess.PIPE, stderr=self._log, text=True, cwd=PROVIDER_DIR)
