@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("improvement", "boards", "reports")
-OTHER_APPS = ("boards", "reports")
+PACKAGES = ("improvement", "boards", "reports", "identity")
+OTHER_APPS = ("boards", "reports", "identity")
 PROJECT = "config"
 
 
