@@ -1,9 +1,15 @@
 """Sign-in providers in the admin (administrators only): which organisation a provider's people
 belong to, and which of its claims grant which plan roles."""
 
+from allauth.socialaccount.models import SocialApp, SocialToken
 from django.contrib import admin
 
 from .models import GrantedRole, RoleFromClaim, SignInProvider
+
+# Providers come from OIDC_PROVIDERS alone (secrets outside the database), and no tokens are kept:
+# allauth's pages for both would be a second, unchecked place to configure sign-in.
+admin.site.unregister(SocialApp)
+admin.site.unregister(SocialToken)
 
 
 class RoleFromClaimInline(admin.TabularInline):

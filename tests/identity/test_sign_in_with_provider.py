@@ -121,6 +121,22 @@ def test_a_tampered_state_signs_nobody_in(client, providers):
     assert signed_in_user(client) is None and not User.objects.filter(email__icontains="alice").exists()
 
 
+def test_a_code_swapped_into_another_sign_in_is_refused_by_pkce(client, providers, caplog):
+    first = start_sign_in(client)["Location"]
+    second = parse_qs(urlsplit(start_sign_in(client)["Location"]).query)["state"][0]
+    parts = urlsplit(Browser().sign_in(first, "alice"))
+    query = {**parse_qs(parts.query), "state": [second]}  # a state this session holds, another verifier
+    client.get(path_of(urlunsplit(parts._replace(query=urlencode(query, doseq=True)))))
+    assert "did not accept this site&#x27;s sign-in request" in banner(client)
+    assert "invalid_grant" in caplog.text  # the provider checked the verifier against the code's challenge
+    assert signed_in_user(client) is None
+
+
+def test_a_next_address_on_another_site_is_ignored(client, providers):
+    response = sign_in(client, "alice", next="https://elsewhere.example/")
+    assert response["Location"] == reverse("improvement:plan_list")
+
+
 def test_a_callback_from_another_browser_session_signs_nobody_in(client, providers):
     callback = Browser().sign_in(start_sign_in(client)["Location"], "alice")
     stranger = Client()
