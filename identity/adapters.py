@@ -52,6 +52,9 @@ class AccountAdapter(DefaultAccountAdapter):
             after_sign_in_with_provider(request, user, sociallogin)
         return super().post_login(request, user, **kwargs)
 
+    def add_message(self, *args, **kwargs):
+        pass  # the site's own pages say what happened ("You have signed out."), not allauth's
+
     def get_login_redirect_url(self, request):
         return landing.landing_url(request.user)
 

@@ -246,6 +246,8 @@ def test_a_person_whose_groups_map_to_no_role_is_signed_in_and_told(client, prov
     assert user.organisation == council and not PlanRole.objects.filter(user=user).exists()
     page = client.get(response["Location"]).content.decode()
     assert "you have no role on any plan yet" in page
+    assert "Successfully signed in" not in page  # allauth's own messages are not shown
+    assert "Change your password" not in page  # the account has no password here
 
 
 def test_a_partners_provider_makes_accounts_in_the_partner_organisation(client, providers, plan):
