@@ -112,8 +112,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 refuse(request, "Your account here has been closed. Ask the site's administrator if you still "
                                 "need it.")
             if user.organisation_id not in (None, mapping.organisation_id):
-                refuse(request, f"The account here with the email address {email} belongs to {user.organisation}, "
-                                f"not {mapping.organisation}, so it cannot be signed in to with {name}. Sign in "
+                # Not named: a partner's directory learns no more of the council's accounts than this.
+                refuse(request, f"The account here with the email address {email} belongs to another organisation "
+                                f"than {mapping.organisation}, so it cannot be signed in to with {name}. Sign in "
                                 "with your username and password, or ask the site's administrator.")
             sociallogin.connect(request, user)  # linked by the verified email, once; by the provider's id after
 
