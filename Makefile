@@ -56,7 +56,13 @@ serve: install
 restore-drill: demo
 	$(PY) scripts/restore_drill.py
 
-test: install
+# The single sign-on tests' OpenID Connect provider (oidc-provider, run by node), from its own lock file.
+TEST_PROVIDER := tests/identity/provider
+$(TEST_PROVIDER)/node_modules/.installed: $(TEST_PROVIDER)/package.json $(TEST_PROVIDER)/package-lock.json
+	npm ci --no-audit --no-fund --prefix $(TEST_PROVIDER)
+	touch $@
+
+test: install $(TEST_PROVIDER)/node_modules/.installed
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: install

@@ -15,6 +15,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from identity.configuration import allauth_apps, read_providers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -99,6 +101,10 @@ INSTALLED_APPS = [
     "improvement",
     "boards",
     "reports",
+    "allauth",
+    "allauth.account",  # needed by socialaccount; its own pages are not routed (identity/adapters.py)
+    "allauth.socialaccount",
+    "identity",  # single sign-on with OpenID Connect providers (docs/sso.md)
     "notifications",
     "api",
 ]
@@ -119,6 +125,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -180,6 +187,28 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses sign-in while an account or address is locked out
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Single sign-on (docs/sso.md): OpenID Connect providers from OIDC_PROVIDERS (JSON) or the file that
+# OIDC_PROVIDERS_FILE names, each with its client secret from an environment variable or a file, and
+# used through django-allauth's socialaccount (identity/provider.py). Its own account pages are not
+# routed: local accounts sign in on SignInView, and nobody signs up.
+_providers_file = os.environ.get("OIDC_PROVIDERS_FILE", "")
+try:
+    _providers_text = Path(_providers_file).read_text() if _providers_file else os.environ.get("OIDC_PROVIDERS", "")
+except OSError as _error:
+    raise ImproperlyConfigured(f"OIDC_PROVIDERS_FILE {_providers_file} cannot be read ({_error.strerror})") from None
+OIDC_PROVIDERS = read_providers(_providers_text)
+SOCIALACCOUNT_PROVIDERS = {"oidc": {"APPS": allauth_apps(OIDC_PROVIDERS)}}
+ACCOUNT_ADAPTER = "identity.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "identity.adapters.SocialAccountAdapter"
+ACCOUNT_EMAIL_VERIFICATION = "none"  # a provider's email is taken only when verified (identity/provider.py)
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_AUTO_SIGNUP = True  # a first sign-in makes the account; never allauth's sign-up form
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking by verified email is identity.adapters' own, with its checks
+SOCIALACCOUNT_LOGIN_ON_GET = True  # "Sign in with" is a link (identity/views.py says why)
+SOCIALACCOUNT_STORE_TOKENS = False  # the site calls no provider API after sign-in
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+
 # Sign-in attempts: after 5 failures for an account, or from an address, wait 15 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("api.urls")),
     path("sign-in/", improvement_views.SignInView.as_view(), name="login"),
+    path("", include("identity.urls")),
     path("sign-out/", improvement_views.SignOutView.as_view(), name="logout"),
     path("account/password/", improvement_views.PasswordChangeView.as_view(), name="password_change"),
     path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

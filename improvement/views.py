@@ -363,7 +363,10 @@ class SignOutView(auth_views.LogoutView):
 
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
-        # The session has gone; the message travels in the messages cookie.
+        # The session has gone. A user_logged_out receiver may leave what the signed-out visitor's
+        # next page needs (such as an offer to sign out of their organisation's account too).
+        request.session.update(getattr(request, "keep_after_sign_out", {}))
+        # The message travels in the messages cookie.
         messages.success(request, "You have signed out.")
         return response
 # The pages a council must publish for any service it runs, linked from every page's footer and

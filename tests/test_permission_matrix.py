@@ -50,6 +50,10 @@ RULES = {
     "password_change": ("GET", lambda w: [], OPEN),
     "password_change_done": ("GET", lambda w: [], OPEN),
     "healthz": ("GET", lambda w: [], {"default": 200}),
+    # Sign-in with a provider is open to anyone; one that OIDC_PROVIDERS does not name is not found
+    # (tests/identity/ signs in with real providers).
+    "identity:sign_in_with": ("GET", lambda w: ["not-configured"], {"default": 404}),
+    "identity:callback": ("GET", lambda w: ["not-configured"], {"default": 404}),
     # The pages a council must publish, readable by anyone, signed in or not.
     "improvement:accessibility": ("GET", lambda w: [], {"default": 200}),
     "improvement:privacy": ("GET", lambda w: [], {"default": 200}),
@@ -239,10 +243,13 @@ API_RULES = {
 
 # Pages about no object in particular (their own content is scoped to the user).
 def _needs_objects(build_args) -> bool:
+    """Whether the URL is built from the world's objects (constant arguments, such as a provider's
+    id, name none of an organisation's)."""
     try:
-        return bool(build_args({}))
+        build_args({})
     except KeyError:
         return True
+    return False
 
 
 WITHOUT_OBJECTS = {name for name, (_method, build_args, _expected) in RULES.items() if not _needs_objects(build_args)}
