@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("improvement", "boards", "reports")
-OTHER_APPS = ("boards", "reports")
+PACKAGES = ("improvement", "boards", "reports", "mfa")
+OTHER_APPS = ("boards", "reports", "mfa")
 PROJECT = "config"
 
 
