@@ -2,7 +2,7 @@ from django.db import models
 
 
 class ResetRequest(models.Model):
-    """One request for a password reset link, kept an hour or so to limit how many one address
+    """One request for a password reset link, kept for an hour (deleted by the next request after it) to limit how many one address
     may make, or may be made for one email address (hashed: the table is no list of addresses).
     Recorded whether or not an account has the address, so the limit says nothing about accounts."""
 

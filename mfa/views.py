@@ -239,7 +239,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         if (recent.filter(address=address).count() >= limit
                 or recent.filter(email_hash=email_hash).count() >= limit):
             return render(self.request, "mfa/password_reset_limited.html", {"limit": limit}, status=429)
-        ResetRequest.objects.filter(made_at__lt=since - timedelta(days=1)).delete()
+        ResetRequest.objects.filter(made_at__lt=since).delete()  # needed for the hour only
         ResetRequest.objects.create(address=address, email_hash=email_hash)
         return super().form_valid(form)
 
