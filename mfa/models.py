@@ -2,9 +2,10 @@ from django.db import models
 
 
 class ResetRequest(models.Model):
-    """One request for a password reset link, kept for an hour (deleted by the next request after it) to limit how many one address
-    may make, or may be made for one email address (hashed: the table is no list of addresses).
-    Recorded whether or not an account has the address, so the limit says nothing about accounts."""
+    """One request for a password reset link, kept for an hour (the next request after that deletes
+    it) to limit how many one address may make, or may be made for one email address (hashed: the
+    table is no list of addresses). Recorded whether or not an account has the address, so the
+    limit says nothing about accounts."""
 
     address = models.GenericIPAddressField(null=True)
     email_hash = models.CharField(max_length=64)
