@@ -207,7 +207,15 @@ def remove(request):
     user = request.user
     if not policy.has_authenticator(user):
         return redirect("mfa:overview")
+    credentials = {"username": user.get_username()}
+    if not AxesProxyHandler.is_allowed(request, credentials):
+        return get_lockout_response(request, None, credentials)
     form = ConfirmPasswordForm(user, request.POST if request.method == "POST" else None)
+    if form.is_bound and not form.is_valid() and "password" in form.errors and form.data.get("password"):
+        # A wrong password here is a guess like one at sign-in, and counts against the same limits.
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        if getattr(request, "axes_locked_out", False):
+            return get_lockout_response(request, None, credentials)
     if form.is_bound and form.is_valid():
         policy.remove_two_factor(user)
         request.session.pop("otp_device_id", None)

@@ -112,6 +112,17 @@ def test_removing_the_app_needs_the_password(viewer):
     assert sign_in(Client(), viewer).url != reverse("mfa:verify")  # the password alone again
 
 
+def test_wrong_passwords_on_the_remove_page_count_against_the_sign_in_limits(viewer, settings):
+    with_password(viewer)
+    enrol(viewer)
+    client = client_for(viewer)
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert client.post(reverse("mfa:remove"), {"password": "a guess"}).status_code == 400
+    assert client.post(reverse("mfa:remove"), {"password": "a guess"}).status_code == 429
+    assert client.post(reverse("mfa:remove"), {"password": PASSWORD}).status_code == 429
+    assert policy.has_authenticator(viewer)
+
+
 def test_pages_for_an_app_nobody_has_go_back_to_the_overview(viewer):
     client = client_for(viewer)
     for response in (client.get(reverse("mfa:remove")), client.post(reverse("mfa:recovery_codes_new"))):
