@@ -27,6 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from improvement import landing
 from improvement import views as improvement_views
@@ -119,7 +120,7 @@ def verify(request):
                 request.session.pop(PENDING, None)
                 login(request, user, backend=pending["backend"])
             otp_login(request, device)
-            if device.persistent_id.startswith("otp_static"):
+            if isinstance(device, StaticDevice):
                 left = policy.recovery_codes_left(user)
                 messages.info(request, f"You used a recovery code: you have {left} left. "
                               "Make new ones on your Two-factor authentication page when you run low.")
@@ -129,6 +130,7 @@ def verify(request):
 
 
 @never_cache
+@require_http_methods(["GET"])
 def overview(request):
     user = request.user
     device = policy.authenticator(user)
@@ -155,6 +157,8 @@ def _grouped(key: str) -> str:
 def set_up(request):
     """Add an authenticator app: scan the QR code or type the key, then prove it with a code."""
     user = request.user
+    if not user.has_usable_password():
+        return redirect("mfa:overview")  # signs in with an identity provider, which has its own second factor
     if policy.has_authenticator(user):
         messages.info(request, "You already have an authenticator app. Remove it first to set up another.")
         return redirect("mfa:overview")

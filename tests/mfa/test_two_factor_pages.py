@@ -186,6 +186,7 @@ def test_an_account_without_a_password_is_left_to_its_identity_provider(viewer, 
     client = client_for(viewer)
     assert client.get(reverse("improvement:plan_list")).status_code == 200
     assert "There is nothing to set up here" in client.get(reverse("mfa:overview")).content.decode()
+    assert client.get(SET_UP).url == reverse("mfa:overview")
 
 
 def test_sign_out_and_the_published_pages_stay_open_to_a_required_person(viewer, settings):
