@@ -5,7 +5,9 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 
-from improvement.mail import send_templated
+from improvement.mail import templated_email
+
+from .tasks import send_reset_email
 
 
 class CodeForm(forms.Form):
@@ -58,7 +60,8 @@ class ConfirmPasswordForm(forms.Form):
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Django's form: it emails only active accounts with a password (local accounts), and says
-    nothing about whether any has the address. The email comes from our template and mailer."""
+    nothing about whether any has the address. The email comes from our template, and the task
+    worker sends it (``mfa.tasks``)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,7 +77,8 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
                   html_email_template_name=None):
         context = {**context, "site_url": settings.SITE_URL.rstrip("/"),
                    "minutes": settings.PASSWORD_RESET_TIMEOUT // 60}
-        send_templated("mfa/emails/password_reset.txt", context, [to_email])
+        message = templated_email("mfa/emails/password_reset.txt", context, [to_email])
+        send_reset_email.enqueue(message.subject, message.body, to_email)
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):

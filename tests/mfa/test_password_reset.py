@@ -167,3 +167,16 @@ def test_the_locked_out_page_links_to_a_password_reset(account, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         response = sign_in(client, account, "wrong guess")
     assert f'href="{RESET}"' in response.content.decode()
+
+
+def test_the_email_is_sent_by_the_task_worker_not_in_the_request(account, settings):
+    """Sending by SMTP in the request would make a known address slower to answer than an unknown."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    assert ask(Client(), account.email).status_code == 302
+    assert ask(Client(), "nobody@walsall.example").status_code == 302
+    assert mail.outbox == []
+    (queued,) = DBTaskResult.objects.all()
+    assert queued.task_path == "mfa.tasks.send_reset_email"
+    assert queued.args_kwargs["args"][2] == account.email
