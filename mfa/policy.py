@@ -9,7 +9,7 @@ council's identity provider, which asks for its own second factor.
 
 from django.conf import settings
 from django.db import transaction
-from django_otp import devices_for_user, user_has_device
+from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -37,7 +37,9 @@ def is_verified(user) -> bool:
 
 
 def has_authenticator(user) -> bool:
-    return user_has_device(user, confirmed=True)
+    """Whether they have a confirmed app (recovery codes alone, left after an administrator
+    deleted the app, do not count: they set up a new app instead)."""
+    return user.is_authenticated and TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 def authenticator(user) -> TOTPDevice | None:

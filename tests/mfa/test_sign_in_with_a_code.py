@@ -158,3 +158,14 @@ def test_wrong_codes_lock_the_account_out_as_wrong_passwords_do(enrolled, clock,
 def test_the_sign_in_page_offers_a_forgotten_password_link(db):
     page = Client().get(reverse("login")).content.decode()
     assert f'href="{reverse("mfa:password_reset")}">Forgotten your password?' in page
+
+
+def test_recovery_codes_left_after_an_administrator_deleted_the_app_ask_for_no_code(viewer):
+    from mfa import policy
+
+    with_password(viewer)
+    policy.new_recovery_codes(viewer)
+    client = Client()
+    assert sign_in(client, viewer).url != reverse("mfa:verify")
+    assert signed_in_user_id(client) == str(viewer.pk)
+    assert client.get(reverse("mfa:setup")).status_code == 200  # they set up a new app
