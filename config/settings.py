@@ -95,6 +95,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "rest_framework",
     "drf_spectacular",
@@ -107,6 +110,7 @@ INSTALLED_APPS = [
     "identity",  # single sign-on with OpenID Connect providers (docs/sso.md)
     "notifications",
     "api",
+    "mfa",
 ]
 
 MIDDLEWARE = [
@@ -119,7 +123,9 @@ MIDDLEWARE = [
     "config.middleware.NotFoundPageMiddleware",  # the project's 404 page under `make run`
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): signed in with a second factor
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "mfa.middleware.TwoFactorRequiredMiddleware",  # those MFA_REQUIRED_FOR names set it up before any page
     "config.middleware.SessionLimitsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # records who made each change
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -232,6 +238,21 @@ AXES_IPWARE_PROXY_ORDER = "left-most"
 # whole header (and count that client against the proxy's address, locking everyone out).
 IPWARE_STRICT = False
 AXES_VERBOSE = False
+
+# Two-factor authentication for local accounts (mfa/, docs/two-factor.md). MFA_REQUIRED_FOR names
+# who must set up an authenticator app before they can use any page: administrators (superusers),
+# managers (plan managers), leads (people holding a post, who record updates), or everyone.
+MFA_REQUIREMENTS = {"administrators", "managers", "leads", "everyone"}
+MFA_REQUIRED_FOR = frozenset(env_list("MFA_REQUIRED_FOR", []))
+if MFA_REQUIRED_FOR - MFA_REQUIREMENTS:
+    raise ImproperlyConfigured(
+        f"MFA_REQUIRED_FOR must list some of {', '.join(sorted(MFA_REQUIREMENTS))}, "
+        f"not {', '.join(sorted(MFA_REQUIRED_FOR - MFA_REQUIREMENTS))}")
+OTP_TOTP_ISSUER = "Improvement plans"  # the name authenticator apps show beside the code
+# A password reset link works once, for this long (Django's token: it dies when the password changes).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_MINUTES", 60) * 60
+# Reset requests from one address, or for one email address, within an hour (mfa.models.ResetRequest).
+PASSWORD_RESET_LIMIT_PER_HOUR = env_int("PASSWORD_RESET_LIMIT_PER_HOUR", 5)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

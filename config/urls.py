@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from improvement import views as improvement_views
+from mfa import views as mfa_views
 
 from . import health
 
@@ -15,7 +16,9 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("notifications.urls")),
     path("", include("api.urls")),
-    path("sign-in/", improvement_views.SignInView.as_view(), name="login"),
+    path("", include("mfa.urls")),
+    # The sign-in page asks for a security code next when the person has an authenticator app (mfa/).
+    path("sign-in/", mfa_views.SignInView.as_view(), name="login"),
     path("", include("identity.urls")),
     path("sign-out/", improvement_views.SignOutView.as_view(), name="logout"),
     path("account/password/", improvement_views.PasswordChangeView.as_view(), name="password_change"),

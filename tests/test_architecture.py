@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("improvement", "boards", "reports", "notifications", "api", "identity")
-OTHER_APPS = ("boards", "reports", "notifications", "api", "identity")
+PACKAGES = ("improvement", "boards", "reports", "notifications", "api", "identity", "mfa")
+OTHER_APPS = ("boards", "reports", "notifications", "api", "identity", "mfa")
 PROJECT = "config"
 
 

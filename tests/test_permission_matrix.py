@@ -54,6 +54,20 @@ RULES = {
     # (tests/identity/ signs in with real providers).
     "identity:sign_in_with": ("GET", lambda w: ["not-configured"], {"default": 404}),
     "identity:callback": ("GET", lambda w: ["not-configured"], {"default": 404}),
+    # Two-factor authentication (mfa/): the code step after a password, for nobody without one
+    # pending; each person's own pages, which send those with no app to set up back to the overview.
+    "mfa:verify": ("GET", lambda w: [], {"anonymous": SIGN_IN, "default": 302}),
+    "mfa:overview": ("GET", lambda w: [], OPEN),
+    "mfa:setup": ("GET", lambda w: [], OPEN),
+    "mfa:recovery_codes": ("GET", lambda w: [], {"anonymous": SIGN_IN, "default": 302}),
+    "mfa:recovery_codes_new": ("POST", lambda w: [], {"anonymous": SIGN_IN, "default": 302}),
+    "mfa:remove": ("GET", lambda w: [], {"anonymous": SIGN_IN, "default": 302}),
+    # Password recovery, open to anyone: a reset link's own token is its credential (a wrong one
+    # is a page saying the link does not work).
+    "mfa:password_reset": ("GET", lambda w: [], {"default": 200}),
+    "mfa:password_reset_sent": ("GET", lambda w: [], {"default": 200}),
+    "mfa:password_reset_complete": ("GET", lambda w: [], {"default": 200}),
+    "mfa:password_reset_confirm": ("GET", lambda w: ["MQ", "not-a-token"], {"default": 200}),
     # The pages a council must publish, readable by anyone, signed in or not.
     "improvement:accessibility": ("GET", lambda w: [], {"default": 200}),
     "improvement:privacy": ("GET", lambda w: [], {"default": 200}),
@@ -252,7 +266,10 @@ def _needs_objects(build_args) -> bool:
     return False
 
 
-WITHOUT_OBJECTS = {name for name, (_method, build_args, _expected) in RULES.items() if not _needs_objects(build_args)}
+# URLs whose arguments are a token of their own, not an object of either organisation.
+TOKENS_NOT_OBJECTS = {"mfa:password_reset_confirm"}
+WITHOUT_OBJECTS = {name for name, (_method, build_args, _expected) in RULES.items()
+                   if not _needs_objects(build_args)} | TOKENS_NOT_OBJECTS
 
 
 def url_names(resolver=None, namespace=""):
