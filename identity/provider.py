@@ -1,5 +1,5 @@
 """The OpenID Connect sign-in, as django-allauth's ``openid_connect`` provider with three checks
-more (docs/decisions/XXXX-single-sign-on-with-allauth.md):
+more (docs/decisions/0024-single-sign-on-with-allauth.md):
 
 - the ID token's signature is always checked against the provider's published keys (allauth skips
   it for a token fetched straight from the token endpoint, which OpenID Connect allows over TLS;

@@ -1,5 +1,5 @@
 """An evidence pack: per recommendation, as at a date, what the plan holds to show how it is
-answered, in one ZIP (decision XXXX-evidence-packs-streamed-and-frozen):
+answered, in one ZIP (decision 0022):
 
 - ``index.html`` and ``index.pdf`` (tagged, PDF/UA-1, through reports/pdf.py): per
   recommendation its actions, each action's RAG history to the date, scrutiny's conclusions,
