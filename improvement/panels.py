@@ -3,7 +3,8 @@
 An app registers a function ``(request, obj) -> (template_name, context) | None``; the core
 view renders whatever is registered. The boards app shows open challenges this way on the
 action page and on "My actions"; a plan's "Manage this plan" hub ("plan_manage") is where it
-lists the boards overseeing the plan.
+lists the boards overseeing the plan; "Your account" ("account", with the user as ``obj``) is
+where two-factor authentication and API tokens are offered.
 """
 
 from collections.abc import Callable
@@ -11,7 +12,8 @@ from collections.abc import Callable
 from django.template.loader import render_to_string
 
 Panel = Callable[..., tuple[str, dict] | None]
-_panels: dict[str, list[Panel]] = {"action_detail": [], "my_actions": [], "action_table": [], "plan_manage": []}
+_panels: dict[str, list[Panel]] = {"action_detail": [], "my_actions": [], "action_table": [], "plan_manage": [],
+                                   "account": []}
 
 
 def register(page: str):

@@ -100,6 +100,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/criteria/", framework_views.criteria_report, name="criteria_report"),
     path("plans/<int:plan_id>/criteria/remap/", framework_views.remap_list, name="criteria_remap_list"),
     path("plans/<int:plan_id>/criteria/remap/<int:crosswalk_id>/", framework_views.remap, name="criteria_remap"),
+    path("account/", views.account, name="account"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("privacy/", views.privacy_notice, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),

@@ -372,6 +372,13 @@ class SignOutView(auth_views.LogoutView):
 # The pages a council must publish for any service it runs, linked from every page's footer and
 # readable without signing in.
 
+@require_GET
+def account(request):
+    """Your account: who you are signed in as, your password, and what other apps offer here
+    (two-factor authentication, API tokens) through the "account" panels."""
+    return render(request, "improvement/account.html", {"panels": panels.render("account", request, request.user)})
+
+
 @login_not_required
 @require_GET
 def accessibility_statement(request):

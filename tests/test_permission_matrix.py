@@ -69,6 +69,7 @@ RULES = {
     "mfa:password_reset_complete": ("GET", lambda w: [], {"default": 200}),
     "mfa:password_reset_confirm": ("GET", lambda w: ["MQ", "not-a-token"], {"default": 200}),
     # The pages a council must publish, readable by anyone, signed in or not.
+    "improvement:account": ("GET", lambda w: [], OPEN),
     "improvement:accessibility": ("GET", lambda w: [], {"default": 200}),
     "improvement:privacy": ("GET", lambda w: [], {"default": 200}),
     "improvement:cookies": ("GET", lambda w: [], {"default": 200}),

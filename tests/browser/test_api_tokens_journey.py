@@ -21,6 +21,9 @@ def status_of(url, key):
 
 def test_the_viewer_creates_a_token_reads_the_api_and_revokes_it(sign_in, live_server, assert_page_ok):
     page = sign_in("viewer")
+    page.get_by_role("link", name="Your account").click()
+    page.get_by_role("heading", level=1, name="Your account").wait_for()
+    assert_page_ok(page)
     page.get_by_role("link", name="API tokens").click()
     page.get_by_role("heading", level=1, name="API tokens").wait_for()
     assert "You have no API tokens." in page.locator("main").inner_text()
