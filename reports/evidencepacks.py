@@ -28,6 +28,7 @@ import time
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Sum
@@ -57,6 +58,9 @@ SELF_EVALUATION_QUESTIONS = (
     "How do you know?",
     "What are your plans for the next 12 months?",
 )
+
+# The index's styles: linked for the PDF, and written into the ZIP beside index.html.
+INDEX_STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "reports" / "evidence-index.css"
 
 
 class PackTooLarge(ValueError):
@@ -368,7 +372,7 @@ def write_pack(plan, as_at: datetime.date, target, *, index_only=False, with_sel
         pdf, pages = html_to_pdf(render_to_string("reports/evidence_pack/index.html",
                                                   {**context, "for_pdf": True, "title": title}), title=title)
         seconds["pdf"], clock = time.perf_counter() - clock, time.perf_counter()
-        extras = [("index.html", html.encode()), ("index.pdf", pdf)]
+        extras = [("index.html", html.encode()), ("index.css", INDEX_STYLESHEET.read_bytes()), ("index.pdf", pdf)]
         if with_self_evaluation:
             extras.append(("self-evaluation-draft.docx", self_evaluation_docx(contents)))
         for name, data in extras:

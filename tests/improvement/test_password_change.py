@@ -52,9 +52,11 @@ def test_a_wrong_current_password_or_a_weak_new_one_is_refused_with_a_clear_mess
     assert viewer.check_password("not-used-in-tests")
 
 
-def test_the_header_links_to_the_password_page_beside_sign_out(viewer):
-    page = client_for(viewer).get(reverse("improvement:plan_list")).content.decode()
-    assert page.index(f'href="{reverse("password_change")}"') < page.index("Sign out")
+def test_the_header_links_to_your_account_beside_sign_out_and_it_to_the_password_page(viewer):
+    client = client_for(viewer)
+    page = client.get(reverse("improvement:plan_list")).content.decode()
+    assert page.index(f'href="{reverse("improvement:account")}"') < page.index("Sign out")
+    assert f'href="{reverse("password_change")}"' in client.get(reverse("improvement:account")).content.decode()
 
 
 def test_signed_out_people_are_sent_to_sign_in(db):

@@ -130,9 +130,9 @@ def test_pages_for_an_app_nobody_has_go_back_to_the_overview(viewer):
     assert not StaticToken.objects.exists()
 
 
-def test_the_header_links_to_the_two_factor_page(viewer):
-    page = client_for(viewer).get(reverse("improvement:plan_list")).content.decode()
-    assert f'href="{reverse("mfa:overview")}"' in page
+def test_your_account_links_to_the_two_factor_page(viewer):
+    page = client_for(viewer).get(reverse("improvement:account")).content.decode()
+    assert f'href="{reverse("mfa:overview")}"' in page and "Not set up: signing in needs only your password." in page
 
 
 # MFA_REQUIRED_FOR
