@@ -65,14 +65,16 @@ def read_report_import(import_id: int) -> str:
     try:
         lines = report.read_report(record.filename, bytes(record.data))
         reading = report.find_recommendations(lines)
-    except ReadError as error:
-        ReportImport.objects.filter(pk=record.pk).update(status=ReportImport.Status.FAILED,
-                                                         finished_at=timezone.now(), error=str(error))
-        return "refused"
     except Exception as error:
-        logger.exception("Reading report import %s failed", import_id)
-        record.fail(error)
-        return "failed"
+        refused = isinstance(error, ReadError)  # what is wrong with the file, in words for the manager
+        if not refused:
+            logger.exception("Reading report import %s failed", import_id)
+        message = str(error) if refused else (
+            "The report could not be read because of a fault on our side, which has been logged. Upload it "
+            "again; if the same happens, tell your administrator.")
+        ReportImport.objects.filter(pk=record.pk).update(status=ReportImport.Status.FAILED,
+                                                         finished_at=timezone.now(), error=message)
+        return "refused" if refused else "failed"
     title = record.title or reading.title or f"{Source.Kind(record.kind).label} report ({record.filename})"
     ReportImport.objects.filter(pk=record.pk).update(
         lines=report.lines_to_json(lines), key=record.key or report.default_key(record.kind, reading, today()),

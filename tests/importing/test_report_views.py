@@ -231,3 +231,19 @@ def test_the_manager_links_an_action_to_a_new_recommendation_after_the_import(pl
     assert list(action.recommendations.all()) == [recommendation]
     sources = client.get(reverse("improvement:source_list", args=[plan.pk])).content.decode()
     assert "answered by 1 action" in sources
+
+
+def test_a_fault_while_reading_says_so_in_words_and_imports_nothing(plan, manager, monkeypatch, caplog):
+    from improvement.importing import report
+
+    def broken(name, data):
+        raise KeyError("/Contents")
+
+    monkeypatch.setattr(report, "read_report", broken)
+    client = client_for(manager)
+    upload(client, plan)
+    record = ReportImport.objects.get()
+    assert record.status == ReportImport.Status.FAILED
+    page = client.get(record.get_absolute_url()).content.decode()
+    assert "a fault on our side, which has been logged" in page and "KeyError" not in page
+    assert "Reading report import" in caplog.text and not Source.objects.exists()
