@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run serve test install assets demo lint bench restore-drill clean
+.PHONY: run serve test install assets demo lint messages bench restore-drill clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
@@ -64,6 +64,11 @@ $(TEST_PROVIDER)/node_modules/.installed: $(TEST_PROVIDER)/package.json $(TEST_P
 
 test: install $(TEST_PROVIDER)/node_modules/.installed
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+# The Welsh catalogue: new strings from the code into locale/cy (untranslated until someone translates
+# them), then compiled; commit the .po and the .mo (needs GNU gettext).
+messages: install
+	$(PY) manage.py update_catalogue
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,6 +1,6 @@
 """Sessions end 12 hours after sign-in, however active (the 30-minute idle limit is the
 session cookie's age, renewed on every request); the project's own "Page not found" page
-under DEBUG unless DEBUG_ERROR_PAGES asks for Django's."""
+under DEBUG unless DEBUG_ERROR_PAGES asks for Django's; a signed-in person's chosen language."""
 
 import time
 
@@ -9,6 +9,7 @@ from django.contrib.auth import logout, user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
 from django.http import Http404
+from django.utils import translation
 from django.views.defaults import page_not_found
 
 SIGNED_IN_AT = "signed_in_at"
@@ -51,3 +52,19 @@ class NotFoundPageMiddleware:
                 and response.get("Content-Type", "").startswith("text/html")):
             return page_not_found(request, Http404())
         return response
+
+
+class UserLanguageMiddleware:
+    """After LocaleMiddleware (the language cookie, else the browser's Accept-Language): a signed-in
+    person's chosen language (User.language, set with the language switch) wins, on any browser they
+    sign in on. LocaleMiddleware's response half then sends Content-Language and Vary for it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

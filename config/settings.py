@@ -119,10 +119,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # the language cookie, else the browser's Accept-Language
     "django.middleware.common.CommonMiddleware",
     "config.middleware.NotFoundPageMiddleware",  # the project's 404 page under `make run`
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.UserLanguageMiddleware",  # a signed-in person's chosen language, on any browser
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): signed in with a second factor
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "mfa.middleware.TwoFactorRequiredMiddleware",  # those MFA_REQUIRED_FOR names set it up before any page
@@ -265,6 +267,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# The interface in English and Welsh (Welsh Language Standards). The catalogue is locale/cy; see
+# docs/welsh-glossary.md for the term choices and docs/decisions/0027-welsh-interface.md.
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -8,7 +8,7 @@ from django.urls import include, path
 from improvement import views as improvement_views
 from mfa import views as mfa_views
 
-from . import health
+from . import health, language
 
 urlpatterns = [
     path("", include("improvement.urls")),
@@ -25,4 +25,5 @@ urlpatterns = [
     path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
+    path("language/", language.switch_language, name="set_language"),
 ]

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
@@ -31,6 +32,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import measures
@@ -91,6 +93,9 @@ class User(AbstractUser):
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
     )
+    # The interface language they chose with the language switch (blank: the browser's, or English);
+    # config.middleware.UserLanguageMiddleware applies it on every page, and emails follow it.
+    language = models.CharField(_("language"), max_length=10, blank=True, choices=settings.LANGUAGES)
 
     def __str__(self):
         return self.get_full_name() or self.username
@@ -323,6 +328,8 @@ class PlanRole(models.Model):
         VIEWER = "viewer", "Viewer"
         # Reads the plan and records external findings, nothing else (boards.assurance_views).
         EXTERNAL_REVIEWER = "external_reviewer", "External reviewer"
+        # Approves the public summaries that others write (publication app); never their own.
+        PUBLICATION_APPROVER = "publication_approver", "Publication approver"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="roles")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="plan_roles")
