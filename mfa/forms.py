@@ -4,10 +4,9 @@ words GOV.UK pages use."""
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from improvement.mail import templated_email
+from improvement.mail import recipient_language, templated_email
 
 from .tasks import send_reset_email
 
@@ -96,8 +95,8 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         context = {**context, "site_url": settings.SITE_URL.rstrip("/"),
                    "minutes": settings.PASSWORD_RESET_TIMEOUT // 60}
         # In the language the account's owner chose (User.language), not the requester's browser's.
-        with translation.override(getattr(context.get("user"), "language", "") or settings.LANGUAGE_CODE):
-            message = templated_email("mfa/emails/password_reset.txt", context, [to_email])
+        message = templated_email("mfa/emails/password_reset.txt", context, [to_email],
+                                  language=recipient_language(context.get("user")))
         send_reset_email.enqueue(message.subject, message.body, to_email)
 
 
