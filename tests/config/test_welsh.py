@@ -184,3 +184,9 @@ def test_the_checkbox_filters_status_words_come_from_the_page_in_welsh():
     with translation.override("en-gb"):
         html = widget.render("items", [], attrs={"id": "id_items"})
     assert 'data-i18n-status="{shown} of {total} shown"' in html
+
+
+def test_a_welsh_page_offers_english_by_its_own_name():
+    _response, page = welsh_page(Client(), reverse("login"))
+    assert 'lang="en-gb">English</button>' in page and 'lang="cy">Cymraeg</span>' in page
+    assert "Saesneg" not in page
