@@ -15,6 +15,7 @@ from django.utils import translation
 
 from improvement.forms_rendering import GovukCheckboxes, GovukDateField
 from notifications.models import Subscription
+from notifications.teams import adaptive_card
 from tests.conftest import client_for
 from tests.mfa.helpers import enrol, with_password
 
@@ -190,3 +191,20 @@ def test_a_welsh_page_offers_english_by_its_own_name():
     _response, page = welsh_page(Client(), reverse("login"))
     assert 'lang="en-gb">English</button>' in page and 'lang="cy">Cymraeg</span>' in page
     assert "Saesneg" not in page
+
+
+def test_sign_in_with_an_organisations_account_is_offered_in_welsh(settings):
+    settings.OIDC_PROVIDERS = [{**provider, "name": "Walsall Council"} for provider in settings.OIDC_PROVIDERS] or [
+        {"id": "walsall", "name": "Walsall Council"}]
+    _response, page = welsh_page(Client(), reverse("login"))
+    assert "Gyda chyfrif eich sefydliad" in page and "Mewngofnodi gyda Walsall Council" in page
+    assert "Gydag enw defnyddiwr a chyfrinair" in page
+    assert "Sign in with Walsall Council" not in page
+
+
+def test_a_teams_card_is_in_the_sites_language_whoever_caused_it():
+    payload = {"summary": "Action 1.1: Green for December 2012", "plan": {"name": "Walsall", "url": "https://x/"}}
+    with translation.override("cy"):
+        card = adaptive_card(payload)["attachments"][0]["content"]
+    assert card["body"][1]["facts"] == [{"title": "Plan", "value": "Walsall"}]
+    assert card["actions"][0]["title"] == "Open in the improvement plan"
