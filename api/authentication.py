@@ -2,13 +2,14 @@
 no session (so no CSRF question), and never a token in the address, where server logs, proxies
 and browser history would keep it."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions, status
 
 from .models import KEY_PREFIX, ApiToken
 
 SCHEME = "Bearer"
-NOT_AUTHENTICATED = ("Send a valid API token in the Authorization header, as “Authorization: Bearer <token>”. "
-                     "Create one on the API tokens page.")
+NOT_AUTHENTICATED = _("Send a valid API token in the Authorization header, as “Authorization: Bearer <token>”. "
+                      "Create one on the API tokens page.")
 # Query parameters that clients use for credentials: refused whatever their value.
 CREDENTIAL_PARAMETERS = {"token", "access_token", "api_token", "api_key", "apikey", "key", "auth",
                          "authorization", "bearer"}
@@ -17,9 +18,9 @@ CREDENTIAL_PARAMETERS = {"token", "access_token", "api_token", "api_key", "apike
 class TokenInQueryString(exceptions.APIException):
     status_code = status.HTTP_400_BAD_REQUEST
     default_code = "token_in_query_string"
-    default_detail = ("API tokens are accepted only in the Authorization header, never in the address: remove it "
-                      "from the address, send “Authorization: Bearer <token>”, and revoke a token that was sent "
-                      "in an address (server and proxy logs may have kept it).")
+    default_detail = _("API tokens are accepted only in the Authorization header, never in the address: remove it "
+                       "from the address, send “Authorization: Bearer <token>”, and revoke a token that was sent "
+                       "in an address (server and proxy logs may have kept it).")
 
 
 def has_token_in_query(request) -> bool:

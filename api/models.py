@@ -8,6 +8,7 @@ import secrets
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from improvement.models import Plan
 
@@ -84,6 +85,12 @@ class ApiToken(models.Model):
         if self.is_revoked:
             return "Revoked"
         return "Expired" if self.is_expired() else "Active"
+
+    @property
+    def state_label(self) -> str:
+        """The state in words, in the language of the page."""
+        return {"Revoked": pgettext("API token", "Revoked"), "Expired": pgettext("API token", "Expired")}.get(
+            self.state, pgettext("API token", "Active"))
 
     def revoke(self) -> None:
         if self.revoked_at is None:

@@ -3,6 +3,7 @@ answer to the form, never again) and revoked."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -33,6 +34,6 @@ def token_revoke(request, token_id):
     token = get_token_or_404(request.user, token_id)
     if request.method == "POST":
         token.revoke()
-        messages.success(request, f"Token “{token.name}” revoked: it no longer works.")
+        messages.success(request, _("Token “%(name)s” revoked: it no longer works.") % {"name": token.name})
         return redirect("api:token_list")
     return render(request, "api/token_revoke.html", {"token": token})

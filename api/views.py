@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, generics, serializers
@@ -58,7 +59,7 @@ ERRORS = {
 def parse_plan(value: str) -> int:
     if not value.isascii() or not value.isdigit() or len(value) > 12:
         raise exceptions.ValidationError(
-            {"plan": [f"Enter a plan id (a whole number such as 12), not “{value[:40]}”."]})
+            {"plan": [_("Enter a plan id (a whole number such as 12), not “%(value)s”.") % {"value": value[:40]}]})
     return int(value)
 
 
@@ -70,7 +71,8 @@ def parse_period(value: str) -> datetime.date:
         return datetime.date(int(match[1]), int(match[2]), 1)
     except ValueError:
         raise exceptions.ValidationError(
-            {"period": [f"Enter a period as YYYY-MM (for example 2012-12), not “{value[:40]}”."]}) from None
+            {"period": [_("Enter a period as YYYY-MM (for example 2012-12), not “%(value)s”.") % {"value": value[:40]}]}
+        ) from None
 
 
 class TokenView(generics.GenericAPIView):
@@ -88,7 +90,7 @@ class TokenView(generics.GenericAPIView):
         if value is not None:
             plans = plans.filter(pk=parse_plan(value))
             if not plans.exists():
-                raise exceptions.NotFound("No such plan.")
+                raise exceptions.NotFound(_("No such plan."))
         return plans
 
     def period(self) -> datetime.date | None:

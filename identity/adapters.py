@@ -14,6 +14,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base.constants import AuthError
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from requests import RequestException
 
 from improvement import landing
@@ -37,8 +38,8 @@ def refuse(request, message: str):
 
 
 def unavailable_message(name: str) -> str:
-    return (f"Signing in with {name} is not working at the moment. Sign in with your username and password "
-            "instead, or try again later. If it keeps happening, tell the site's administrator.")
+    return _("Signing in with %(name)s is not working at the moment. Sign in with your username and password "
+             "instead, or try again later. If it keeps happening, tell the site's administrator.") % {"name": name}
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -67,20 +68,21 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         name = provider.app.name
         logger.warning("Sign-in with %s failed: %s %r", provider.app.provider_id, error, exception)
         if error == AuthError.CANCELLED:
-            refuse(request, f"You did not finish signing in with {name}. Start again, or sign in with your "
-                            "username and password.")
+            refuse(request, _("You did not finish signing in with %(name)s. Start again, or sign in with your "
+                              "username and password.") % {"name": name})
         if isinstance(exception, IdTokenRejected):
-            refuse(request, f"{name}'s answer could not be checked (its signature, dates or sign-in code were not "
-                            "valid), so you have not been signed in. Try again; if it keeps happening, tell the "
-                            "site's administrator.")
+            refuse(request, _("%(name)s's answer could not be checked (its signature, dates or sign-in code were "
+                              "not valid), so you have not been signed in. Try again; if it keeps happening, tell "
+                              "the site's administrator.") % {"name": name})
         if exception is None and not (extra_context or {}).get("state"):
-            refuse(request, f"The sign-in with {name} did not match one started here (it may have been started in "
-                            "another tab or taken too long), so you have not been signed in. Start again.")
+            refuse(request, _("The sign-in with %(name)s did not match one started here (it may have been started "
+                              "in another tab or taken too long), so you have not been signed in. Start again.")
+                   % {"name": name})
         if isinstance(exception, RequestException):
             refuse(request, unavailable_message(name))
-        refuse(request, f"{name} did not accept this site's sign-in request, so you have not been signed in (the "
-                        "site's settings for it may be wrong). Sign in with your username and password, or try "
-                        "again later. If it keeps happening, tell the site's administrator.")
+        refuse(request, _("%(name)s did not accept this site's sign-in request, so you have not been signed in (the "
+                          "site's settings for it may be wrong). Sign in with your username and password, or try "
+                          "again later. If it keeps happening, tell the site's administrator.") % {"name": name})
 
     def pre_social_login(self, request, sociallogin):
         provider = sociallogin.provider
@@ -88,34 +90,35 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         claims = claims_of(sociallogin.account.extra_data)
         if not claims.get("nonce") or claims.get("nonce") != sociallogin.state.get("nonce"):
             logger.warning("Sign-in with %s: the ID token's nonce does not match", provider.app.provider_id)
-            refuse(request, f"{name}'s answer did not belong to the sign-in started here, so you have not been "
-                            "signed in. Start again.")
+            refuse(request, _("%(name)s's answer did not belong to the sign-in started here, so you have not been "
+                              "signed in. Start again.") % {"name": name})
         mapping = sign_in_provider(request, provider)
         if sociallogin.is_existing:
             if not sociallogin.user.is_active:
-                refuse(request, "Your account here has been closed. Ask the site's administrator if you still "
-                                "need it.")
+                refuse(request, _("Your account here has been closed. Ask the site's administrator if you still "
+                                  "need it."))
             return
         email = provider.verified_email(claims)
         if not email:
-            refuse(request, f"{name} did not give a verified email address for you, so no account here can be "
-                            f"found or made for you. Ask whoever runs your {name} account to verify your email "
-                            "address, or sign in with your username and password.")
+            refuse(request, _("%(name)s did not give a verified email address for you, so no account here can be "
+                              "found or made for you. Ask whoever runs your %(name)s account to verify your email "
+                              "address, or sign in with your username and password.") % {"name": name})
         users = list(User.objects.filter(email__iexact=email).select_related("organisation")[:2])
         if len(users) > 1:
-            refuse(request, f"More than one account here has the email address {email}, so signing in with {name} "
-                            "cannot tell which is yours. Ask the site's administrator to give each account its "
-                            "own address.")
+            refuse(request, _("More than one account here has the email address %(email)s, so signing in with "
+                              "%(name)s cannot tell which is yours. Ask the site's administrator to give each "
+                              "account its own address.") % {"email": email, "name": name})
         if users:
             user = users[0]
             if not user.is_active:
-                refuse(request, "Your account here has been closed. Ask the site's administrator if you still "
-                                "need it.")
+                refuse(request, _("Your account here has been closed. Ask the site's administrator if you still "
+                                  "need it."))
             if user.organisation_id not in (None, mapping.organisation_id):
                 # Not named: a partner's directory learns no more of the council's accounts than this.
-                refuse(request, f"The account here with the email address {email} belongs to another organisation "
-                                f"than {mapping.organisation}, so it cannot be signed in to with {name}. Sign in "
-                                "with your username and password, or ask the site's administrator.")
+                refuse(request, _("The account here with the email address %(email)s belongs to another "
+                                  "organisation than %(organisation)s, so it cannot be signed in to with %(name)s. "
+                                  "Sign in with your username and password, or ask the site's administrator.")
+                       % {"email": email, "organisation": mapping.organisation, "name": name})
             sociallogin.connect(request, user)  # linked by the verified email, once; by the provider's id after
 
     def is_open_for_signup(self, request, sociallogin):
@@ -143,6 +146,7 @@ def sign_in_provider(request, provider) -> SignInProvider:
     mapping = SignInProvider.objects.select_related("organisation").filter(key=provider.app.provider_id).first()
     if mapping is None:
         logger.warning("Sign-in with %s: no sign-in provider in the admin names it", provider.app.provider_id)
-        refuse(request, f"Signing in with {provider.app.name} is not set up yet: the site's administrator must "
-                        "choose the organisation its people belong to. Sign in with your username and password.")
+        refuse(request, _("Signing in with %(name)s is not set up yet: the site's administrator must choose the "
+                          "organisation its people belong to. Sign in with your username and password.")
+               % {"name": provider.app.name})
     return mapping

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from improvement import access
 
@@ -31,9 +32,9 @@ def after_sign_in_with_provider(request, user, sociallogin) -> None:
     access.forget_plan_roles(user)
     request.session[SIGNED_IN_WITH] = mapping.key
     if not access.visible_plans(user).exists():
-        messages.info(request, f"You have signed in, but you have no role on any plan yet. Ask the plan's manager "
-                               f"to add you, or whoever runs your {sociallogin.provider.app.name} account to add "
-                               "you to the right group.")
+        messages.info(request, _("You have signed in, but you have no role on any plan yet. Ask the plan's manager "
+                                 "to add you, or whoever runs your %(name)s account to add you to the right group.")
+                      % {"name": sociallogin.provider.app.name})
 
 
 @receiver(user_logged_out)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils.functional import SimpleLazyObject
 
@@ -16,6 +17,9 @@ def service(request):
         "holds_a_post": SimpleLazyObject(lambda: header["holds_a_post"]),
         "plan_tabs": panels.plan_tabs,
         "site_as_at": clock.as_at(),
+        # The language switch's names, each in its own language: settings.LANGUAGES as written
+        # ({% get_available_languages %} translates them, so Welsh pages would offer "Saesneg").
+        "site_languages": settings.LANGUAGES,
     }
 
 

@@ -26,8 +26,11 @@ from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 # Widget type (BoundField.widget_type) -> (GOV.UK class, error modifier).
 _CONTROL_CLASSES = {
@@ -283,9 +286,9 @@ class GovukDateInput(forms.MultiWidget):
 
     template_name = "govuk/widgets/date.html"
     _parts = (
-        ("Day", "govuk-input--width-2"),
-        ("Month", "govuk-input--width-2"),
-        ("Year", "govuk-input--width-4"),
+        (_("Day"), "govuk-input--width-2"),
+        (_("Month"), "govuk-input--width-2"),
+        (_("Year"), "govuk-input--width-4"),
     )
 
     def __init__(self, attrs=None):
@@ -338,7 +341,7 @@ class GovukDateField(forms.DateField):
     """
 
     widget = GovukDateInput
-    default_error_messages = {"invalid": "Enter a real date"}
+    default_error_messages = {"invalid": _("Enter a real date")}
 
     def __init__(self, *, input_formats=None, **kwargs):
         self._custom_invalid = "invalid" in (kwargs.get("error_messages") or {})
@@ -347,7 +350,7 @@ class GovukDateField(forms.DateField):
     def _subject(self) -> str:
         label = str(self.label or "").strip().rstrip(":")
         if not label or label.endswith("?"):
-            return "Date"
+            return gettext("Date")
         return label[0].upper() + label[1:]
 
     def to_python(self, value):
@@ -362,12 +365,23 @@ class GovukDateField(forms.DateField):
         subject = self._subject()
         parts = getattr(value, "parts", None)
         if parts:
-            missing = [n for n, p in zip(("day", "month", "year"), parts, strict=True) if not p]
-            if missing:
-                return f"{subject} must include a {' and '.join(missing)}"
+            missing = tuple(n for n, p in zip(("day", "month", "year"), parts, strict=True) if not p)
+            if missing in MISSING_PARTS:
+                return str(MISSING_PARTS[missing]) % {"subject": subject}
             if not re.fullmatch(r"[0-9]{4}", parts[2]):
-                return "Year must include 4 numbers"
-        return f"{subject} must be a real date"
+                return gettext("Year must include 4 numbers")
+        return gettext("%(subject)s must be a real date") % {"subject": subject}
+
+
+# What a date given in part lacks, in words ("Due date must include a month").
+MISSING_PARTS = {
+    ("day",): _("%(subject)s must include a day"),
+    ("month",): _("%(subject)s must include a month"),
+    ("year",): _("%(subject)s must include a year"),
+    ("day", "month"): _("%(subject)s must include a day and month"),
+    ("day", "year"): _("%(subject)s must include a day and year"),
+    ("month", "year"): _("%(subject)s must include a month and year"),
+}
 
 
 class ConfirmsUnusualValues:
@@ -379,8 +393,8 @@ class ConfirmsUnusualValues:
     """
 
     confirm_name = "confirm_unusual"
-    confirm_label = "Yes, the date is right"
-    confirm_error = "Check the date: tick ‘Yes, the date is right’ if it is, or change it"
+    confirm_label = _("Yes, the date is right")
+    confirm_error = _("Check the date: tick ‘Yes, the date is right’ if it is, or change it")
 
     # A due date further ahead than this is more often a typing slip (2031 for 2013) than a plan.
     FAR_AHEAD_YEARS = 5
@@ -396,7 +410,8 @@ class ConfirmsUnusualValues:
 
     def warn_if_far_ahead(self, value: datetime.date | None, what: str, today: datetime.date) -> None:
         if value and value > _years_after(today, self.FAR_AHEAD_YEARS):
-            self.warn(f"The {what} is more than {self.FAR_AHEAD_YEARS} years ahead ({value:%-d %B %Y}).")
+            self.warn(gettext("The %(what)s is more than %(years)s years ahead (%(date)s).")
+                      % {"what": what, "years": self.FAR_AHEAD_YEARS, "date": date_format(value, "j F Y")})
 
     def full_clean(self):
         self.warnings: list[str] = []

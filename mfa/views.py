@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -33,7 +35,7 @@ from improvement import landing
 from improvement import views as improvement_views
 
 from . import policy
-from .forms import CodeForm, ConfirmPasswordForm, PasswordResetForm, SetPasswordForm, SetUpForm
+from .forms import CodeForm, ConfirmPasswordForm, PasswordResetForm, SetPasswordForm, SetUpForm, SignInForm
 from .models import ResetRequest
 
 PENDING = "mfa_pending"  # the session's half-finished sign-in: password given, code not yet
@@ -45,6 +47,8 @@ CONTINUE = "mfa_continue"  # where someone sent to set up an app was going
 class SignInView(improvement_views.SignInView):
     """The sign-in page: a person with an authenticator app is not signed in by their password
     alone but sent on to the security code (``verify``)."""
+
+    authentication_form = SignInForm
 
     def form_valid(self, form):
         user = form.get_user()
@@ -91,26 +95,26 @@ def verify(request):
         user, pending = _pending_user(request)
         if user is None:
             if request.session.pop(PENDING, None):
-                messages.info(request, "You took too long to enter the security code. Sign in again.")
+                messages.info(request, _("You took too long to enter the security code. Sign in again."))
             return redirect("login")
     credentials = {"username": user.get_username()}  # as axes reads the sign-in form
     if not AxesProxyHandler.is_allowed(request, credentials):
         return get_lockout_response(request, None, credentials)
     left = policy.recovery_codes_left(user)
     form = CodeForm(request.POST if request.method == "POST" else None, help_text=(
-        "Enter the 6-digit code your authenticator app shows now."
-        + (" If you cannot use your app, enter one of your recovery codes." if left else "")))
+        _("Enter the 6-digit code your authenticator app shows now. If you cannot use your app, enter one of "
+          "your recovery codes.") if left else _("Enter the 6-digit code your authenticator app shows now.")))
     if form.is_bound and form.is_valid():
         try:
             device = policy.verify_code(user, form.cleaned_data["code"])
         except policy.TooSoon:
             device = None
-            form.add_error("code", "You entered a wrong code a moment ago. Wait a few seconds, then enter "
-                                   "the code your app shows now")
+            form.add_error("code", _("You entered a wrong code a moment ago. Wait a few seconds, then enter "
+                                     "the code your app shows now"))
         else:
             if device is None:
-                form.add_error("code", "The security code is not right. Enter the code your app shows now, "
-                                       "or a recovery code")
+                form.add_error("code", _("The security code is not right. Enter the code your app shows now, "
+                                         "or a recovery code"))
         if device is None:
             user_login_failed.send(sender=__name__, credentials=credentials, request=request)
             if getattr(request, "axes_locked_out", False):
@@ -122,8 +126,11 @@ def verify(request):
             otp_login(request, device)
             if isinstance(device, StaticDevice):
                 left = policy.recovery_codes_left(user)
-                messages.info(request, f"You used a recovery code: you have {left} left. "
-                              "Make new ones on your Two-factor authentication page when you run low.")
+                messages.info(request, ngettext(
+                    "You used a recovery code: you have %(left)s left. Make new ones on your Two-factor "
+                    "authentication page when you run low.",
+                    "You used a recovery code: you have %(left)s left. Make new ones on your Two-factor "
+                    "authentication page when you run low.", left) % {"left": left})
             return redirect(_next_url(request, user, pending))
     return render(request, "mfa/verify.html", {"form": form, "signed_in": signed_in},
                   status=400 if form.errors else 200)
@@ -142,7 +149,7 @@ def overview(request):
 def _qr_svg(url: str) -> str:
     """The QR code as an inline SVG element (no style attributes: the CSP allows none)."""
     svg = segno.make(url, error="m").svg_inline(scale=5, dark="#0b0c0c", light="#ffffff", omitsize=False,
-                                                title="QR code for your authenticator app")
+                                                title=_("QR code for your authenticator app"))
     return mark_safe(svg.replace("<svg ", '<svg role="img" aria-labelledby="qr-title" class="app-qr-code" ', 1)  # noqa: S308 - segno's own markup of our own URL
                      .replace("<title>", '<title id="qr-title">', 1))
 
@@ -160,7 +167,7 @@ def set_up(request):
     if not user.has_usable_password():
         return redirect("mfa:overview")  # signs in with an identity provider, which has its own second factor
     if policy.has_authenticator(user):
-        messages.info(request, "You already have an authenticator app. Remove it first to set up another.")
+        messages.info(request, _("You already have an authenticator app. Remove it first to set up another."))
         return redirect("mfa:overview")
     device = policy.pending_authenticator(user)
     form = SetUpForm(request.POST if request.method == "POST" else None)
@@ -172,10 +179,10 @@ def set_up(request):
                 request.session[SHOW_CODES] = policy.new_recovery_codes(user)
                 request.session[CONTINUE] = _safe_next(request)
                 otp_login(request, device)
-                messages.success(request, "Two-factor authentication is set up")
+                messages.success(request, _("Two-factor authentication is set up"))
                 return redirect("mfa:recovery_codes")
-        form.add_error("code", "The code is not right. Check the app shows Improvement plans, then enter "
-                               "the code it shows now")
+        form.add_error("code", _("The code is not right. Check the app shows Improvement plans, then enter "
+                                 "the code it shows now"))
     key = base64.b32encode(device.bin_key).decode()
     return render(request, "mfa/set_up.html", {
         "form": form, "qr_svg": _qr_svg(device.config_url), "key": _grouped(key),
@@ -198,7 +205,7 @@ def new_recovery_codes(request):
     if not policy.has_authenticator(request.user):
         return redirect("mfa:overview")
     request.session[SHOW_CODES] = policy.new_recovery_codes(request.user)
-    messages.success(request, "You have new recovery codes: the old ones no longer work")
+    messages.success(request, _("You have new recovery codes: the old ones no longer work"))
     return redirect("mfa:recovery_codes")
 
 
@@ -223,7 +230,7 @@ def remove(request):
     if form.is_bound and form.is_valid():
         policy.remove_two_factor(user)
         request.session.pop("otp_device_id", None)
-        messages.success(request, "Two-factor authentication is removed: you sign in with your password only")
+        messages.success(request, _("Two-factor authentication is removed: you sign in with your password only"))
         return redirect("mfa:setup" if policy.must_use_two_factor(user) else "mfa:overview")
     return render(request, "mfa/remove.html", {"form": form, "required": policy.must_use_two_factor(user)},
                   status=400 if form.errors else 200)

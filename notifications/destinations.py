@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 TIMEOUT_SECONDS = 10
 MAX_RESPONSE_BYTES = 2000  # of the answer's body, kept for the log
@@ -43,14 +44,14 @@ def check_url(url: str) -> tuple[str, int]:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise RefusedDestination("Enter a web address, like https://example.org/webhook") from None
+        raise RefusedDestination(_("Enter a web address, like https://example.org/webhook")) from None
     if parts.scheme.lower() != "https":
-        raise RefusedDestination("Enter an address that starts with https:// (notifications are only sent "
-                                 "over an encrypted connection)")
+        raise RefusedDestination(_("Enter an address that starts with https:// (notifications are only sent "
+                                   "over an encrypted connection)"))
     if not parts.hostname:
-        raise RefusedDestination("Enter a web address, like https://example.org/webhook")
+        raise RefusedDestination(_("Enter a web address, like https://example.org/webhook"))
     if parts.username or parts.password:
-        raise RefusedDestination("Enter the address without a user name or password in it")
+        raise RefusedDestination(_("Enter the address without a user name or password in it"))
     return parts.hostname, port or 443
 
 
@@ -70,15 +71,19 @@ def address_refusal(address: str) -> str:
     if any(ip in network for network in _allowed_networks()):
         return ""
     if ip.is_loopback:
-        kind = "a loopback address"
+        message = _("That address leads to a loopback address (%(ip)s), which notifications are not sent to. "
+                    "Use the endpoint’s public address, or ask an administrator to allow it (WEBHOOK_ALLOWED_NETWORKS)")
     elif ip.is_link_local:
-        kind = "a link-local address"
+        message = _("That address leads to a link-local address (%(ip)s), which notifications are not sent to. "
+                    "Use the endpoint’s public address, or ask an administrator to allow it (WEBHOOK_ALLOWED_NETWORKS)")
     elif ip.is_multicast:
-        kind = "a multicast address"
+        message = _("That address leads to a multicast address (%(ip)s), which notifications are not sent to. "
+                    "Use the endpoint’s public address, or ask an administrator to allow it (WEBHOOK_ALLOWED_NETWORKS)")
     else:
-        kind = "a private or reserved address"
-    return (f"That address leads to {kind} ({ip}), which notifications are not sent to. Use the endpoint’s "
-            "public address, or ask an administrator to allow it (WEBHOOK_ALLOWED_NETWORKS)")
+        message = _("That address leads to a private or reserved address (%(ip)s), which notifications are not "
+                    "sent to. Use the endpoint’s public address, or ask an administrator to allow it "
+                    "(WEBHOOK_ALLOWED_NETWORKS)")
+    return message % {"ip": ip}
 
 
 def resolve(host: str, port: int) -> list[str]:
@@ -87,7 +92,8 @@ def resolve(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError):
-        raise RefusedDestination(f"No server called “{host}” could be found: check the address") from None
+        raise RefusedDestination(_("No server called “%(host)s” could be found: check the address")
+                                 % {"host": host}) from None
     addresses = list(dict.fromkeys(info[4][0] for info in infos))
     for address in addresses:
         if refusal := address_refusal(address):

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from . import destinations
 from .models import FOLLOWABLE, Subscription
@@ -6,32 +7,32 @@ from .models import FOLLOWABLE, Subscription
 
 class SubscriptionForm(forms.ModelForm):
     events = forms.MultipleChoiceField(
-        label="What to send", choices=FOLLOWABLE, widget=forms.CheckboxSelectMultiple,
-        help_text="Select all that apply.",
-        error_messages={"required": "Select at least one thing to send"})
+        label=_("What to send"), choices=FOLLOWABLE, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Select all that apply."),
+        error_messages={"required": _("Select at least one thing to send")})
 
     class Meta:
         model = Subscription
         fields = ["name", "kind", "url", "events"]
-        labels = {"name": "Name", "kind": "Where it goes"}
-        help_texts = {"url": "It must start with https://. For Teams, copy the address the Workflows app gives "
-                             "when you add “Post to a channel when a webhook request is received”."}
+        labels = {"name": _("Name"), "kind": _("Where it goes")}
+        help_texts = {"url": _("It must start with https://. For Teams, copy the address the Workflows app gives "
+                               "when you add “Post to a channel when a webhook request is received”.")}
         widgets = {"kind": forms.RadioSelect, "url": forms.TextInput(attrs={"spellcheck": "false",
                                                                              "autocomplete": "off"})}
         error_messages = {
-            "name": {"required": "Enter a name for the subscription"},
-            "kind": {"required": "Select where it goes"},
-            "url": {"required": "Enter the webhook address"},
+            "name": {"required": _("Enter a name for the subscription")},
+            "kind": {"required": _("Select where it goes")},
+            "url": {"required": _("Enter the webhook address")},
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = Subscription.Kind.choices  # no empty choice among the radios
         # The address is checked below (and again at every send), not by URLField's own rules.
-        self.fields["url"] = forms.CharField(label="Webhook address", max_length=2000,
+        self.fields["url"] = forms.CharField(label=_("Webhook address"), max_length=2000,
                                              help_text=self.fields["url"].help_text,
                                              widget=self.fields["url"].widget,
-                                             error_messages={"required": "Enter the webhook address"})
+                                             error_messages={"required": _("Enter the webhook address")})
 
     def clean_url(self):
         url = self.cleaned_data["url"].strip()

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from improvement.models import Plan
 
@@ -25,14 +26,14 @@ def new_secret() -> str:
 
 
 class Event(models.TextChoices):
-    UPDATE_RECORDED = "update.recorded", "An update is recorded on an action"
-    STATUS_RED = "status.red", "An action’s status turns Red (needs the board’s attention)"
-    CHALLENGE_POSTED = "challenge.posted", "A review note or challenge is posted"
-    CHALLENGE_ANSWERED = "challenge.answered", "A review note or challenge is answered"
-    ROUND_OPENED = "round.opened", "An update round is opened"
-    ROUND_CLOSING_SOON = "round.closing_soon", "An update round’s deadline is near"
-    PACK_ISSUED = "pack.issued", "A board pack is issued"
-    TEST = "test", "A test notification sent from the subscription’s page"
+    UPDATE_RECORDED = "update.recorded", _("An update is recorded on an action")
+    STATUS_RED = "status.red", _("An action’s status turns Red (needs the board’s attention)")
+    CHALLENGE_POSTED = "challenge.posted", _("A review note or challenge is posted")
+    CHALLENGE_ANSWERED = "challenge.answered", _("A review note or challenge is answered")
+    ROUND_OPENED = "round.opened", _("An update round is opened")
+    ROUND_CLOSING_SOON = "round.closing_soon", _("An update round’s deadline is near")
+    PACK_ISSUED = "pack.issued", _("A board pack is issued")
+    TEST = "test", _("A test notification sent from the subscription’s page")
 
 
 # What a manager may choose (the test is sent on request, to any subscription).
@@ -41,13 +42,14 @@ FOLLOWABLE = [choice for choice in Event.choices if choice[0] != Event.TEST]
 
 class Subscription(models.Model):
     class Kind(models.TextChoices):
-        TEAMS = "teams", "Microsoft Teams (a Workflows webhook: posts an Adaptive Card)"
-        JSON = "json", "Any HTTPS endpoint (posts signed JSON)"
+        TEAMS = "teams", _("Microsoft Teams (a Workflows webhook: posts an Adaptive Card)")
+        JSON = "json", _("Any HTTPS endpoint (posts signed JSON)")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="webhook_subscriptions")
-    name = models.CharField(max_length=200, help_text="For you: where it goes, e.g. “Board’s Teams channel”.")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    url = models.URLField("webhook address", max_length=2000)
+    name = models.CharField(_("name"), max_length=200,
+                            help_text=_("For you: where it goes, e.g. “Board’s Teams channel”."))
+    kind = models.CharField(_("where it goes"), max_length=10, choices=Kind.choices)
+    url = models.URLField(_("webhook address"), max_length=2000)
     events = models.JSONField(default=list, help_text="The Event values it follows.")
     secret = models.CharField(max_length=100, default=new_secret, editable=False,
                               help_text="Signs every delivery (HMAC-SHA256); shown to the plan's managers.")
@@ -81,10 +83,10 @@ class Delivery(models.Model):
     the outcome of each attempt."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to be sent"
-        RETRYING = "retrying", "Failed, will try again"
-        DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Failed, given up"
+        PENDING = "pending", _("Waiting to be sent")
+        RETRYING = "retrying", _("Failed, will try again")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed, given up")
 
     # Attempts in all, and the wait before each retry: about a minute, five, half an hour, three
     # hours (an endpoint down for an afternoon still gets it).

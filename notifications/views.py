@@ -6,6 +6,7 @@ import uuid
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from improvement import access as core_access
@@ -33,8 +34,8 @@ def subscription_create(request, plan_id):
         subscription = form.save(commit=False)
         subscription.plan, subscription.created_by = plan, request.user
         subscription.save()
-        messages.success(request, f"Subscription “{subscription.name}” added. Use its signing secret to check "
-                                  "that notifications come from here.")
+        messages.success(request, _("Subscription “%(name)s” added. Use its signing secret to check that "
+                                    "notifications come from here.") % {"name": subscription.name})
         return redirect(subscription)
     return render(request, "notifications/subscription_form.html", {"plan": plan, "form": form},
                   status=400 if form.errors else 200)
@@ -47,7 +48,7 @@ def subscription_edit(request, subscription_id):
     form = SubscriptionForm(request.POST or None, instance=subscription)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Subscription changed.")
+        messages.success(request, _("Subscription changed."))
         return redirect(subscription)
     context = {"plan": subscription.plan, "form": form, "subscription": subscription}
     return render(request, "notifications/subscription_form.html", context, status=400 if form.errors else 200)
@@ -59,8 +60,8 @@ def subscription_new_secret(request, subscription_id):
     subscription = access.get_managed_subscription_or_404(request.user, subscription_id)
     subscription.secret = new_secret()
     subscription.save(update_fields=["secret"])
-    messages.success(request, "New signing secret made: notifications are signed with it from now on. Give it to "
-                              "whoever runs the receiving system; the old one no longer verifies.")
+    messages.success(request, _("New signing secret made: notifications are signed with it from now on. Give it "
+                                "to whoever runs the receiving system; the old one no longer verifies."))
     return redirect(subscription)
 
 
@@ -85,7 +86,7 @@ def subscription_test(request, subscription_id):
                                            payload=payload, uuid=message_id, key=f"test:{message_id}")
 
         transaction.on_commit(lambda: queue([delivery.pk]))
-    messages.success(request, "Test notification sent to the task worker: its outcome shows in the log below.")
+    messages.success(request, _("Test notification sent to the task worker: its outcome shows in the log below."))
     return redirect(subscription)
 
 
@@ -96,9 +97,9 @@ def subscription_delete(request, subscription_id):
     if request.method == "POST":
         name = subscription.name
         subscription.delete()
-        messages.success(request, f"Subscription “{name}” deleted: nothing more is sent to it.")
+        messages.success(request, _("Subscription “%(name)s” deleted: nothing more is sent to it.") % {"name": name})
         return redirect("notifications:subscription_list", plan.pk)
-    context = {"plan": plan, "what": f"the subscription “{subscription.name}”",
+    context = {"plan": plan, "what": _("the subscription “%(name)s”") % {"name": subscription.name},
                "back_url": subscription.get_absolute_url(), "blockers": [],
-               "consequence": "Its delivery log is deleted with it."}
+               "consequence": _("Its delivery log is deleted with it.")}
     return render(request, "improvement/manage/confirm_delete.html", context)

@@ -14,7 +14,8 @@ if (typeof MOJFrontend.initAll === 'function') {
 // A filter box above a long list of checkboxes (templates/govuk/widgets/checkboxes.html, e.g.
 // the scrutiny item's actions): typing hides the options, and the groups, whose text does not
 // contain every word typed. Hidden options keep their ticks and are still sent. Without
-// JavaScript the box is never added and every option is listed.
+// JavaScript the box is never added and every option is listed. The status line's words come
+// from the page (data-i18n-status, translated), with {shown} and {total} filled in.
 function initCheckboxFilters () {
   document.querySelectorAll('[data-module="app-checkbox-filter"]').forEach((list) => {
     const items = Array.from(list.querySelectorAll('.govuk-checkboxes__item'))
@@ -60,7 +61,10 @@ function initCheckboxFilters () {
       for (const group of groups) {
         group.hidden = !group.querySelector('.govuk-checkboxes__item:not([hidden])')
       }
-      status.textContent = words.length ? `${shown} of ${items.length} shown` : ''
+      const template = list.dataset.i18nStatus || '{shown} of {total} shown'
+      status.textContent = words.length
+        ? template.replace('{shown}', String(shown)).replace('{total}', String(items.length))
+        : ''
     })
   })
 }

@@ -376,7 +376,7 @@ def test_sign_in_page_has_no_inline_script_or_style(client):
 def test_sign_in_page_follows_the_govuk_template(client):
     html = client.get("/sign-in/").content.decode()
 
-    assert '<html lang="en" class="govuk-template">' in html
+    assert '<html lang="en-gb" class="govuk-template">' in html
     assert '<body class="govuk-template__body">' in html
     assert '<a href="#main-content" class="govuk-skip-link"' in html
     assert '<main class="govuk-main-wrapper" id="main-content">' in html
