@@ -9,7 +9,9 @@ import datetime
 import itertools
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
+from django.utils import translation
 from hypothesis import strategies as st
 
 from improvement.models import (
@@ -54,6 +56,16 @@ def _real_clock(settings):
     """Tests run on the real (or frozen) clock even from a shell where a demo's SITE_AS_AT is set;
     a test that wants a demo date sets ``settings.SITE_AS_AT`` itself."""
     settings.SITE_AS_AT = None
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """Each test starts and ends in the site's language: a request in Welsh leaves Welsh active in
+    the thread (LocaleMiddleware activates and never deactivates), which would otherwise reach the
+    tests after it."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
