@@ -6,12 +6,20 @@ import datetime
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from boards.models import Board, BoardMember
 from boards.reminders import send_round_reminders
 from tests.conftest import client_for, make_action
 
 WELSH = {"accept-language": "cy"}
+
+
+@pytest.fixture(autouse=True)
+def _english_again_afterwards():
+    """A Welsh request leaves Welsh active in this thread: later tests expect English."""
+    yield
+    translation.deactivate()
 
 
 def welsh_page(user, url, **kwargs):
