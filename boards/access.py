@@ -9,6 +9,7 @@ officers and chair of the scrutiny panel) record assessments.
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from improvement import access
 from improvement.models import Action, PlanRole
@@ -60,7 +61,7 @@ def can_manage_board(user, board) -> bool:
 
 
 def require_can_manage_board(user, board) -> None:
-    require(can_manage_board(user, board), "Only the board's chair and officers can do that.")
+    require(can_manage_board(user, board), _("Only the board's chair and officers can do that."))
 
 
 def managed_boards(user):
@@ -178,7 +179,10 @@ def get_external_review_or_404(user, pk) -> ExternalReview:
     )
 
 
-def require(allowed: bool, message="You do not have permission to do that.") -> None:
+NO_PERMISSION = _("You do not have permission to do that.")
+
+
+def require(allowed: bool, message=NO_PERMISSION) -> None:
     if not allowed:
         raise PermissionDenied(message)
 
@@ -196,7 +200,7 @@ def require_can_use_workbook(user, plan) -> bool:
         return True
     if leads_any_action(user, plan):
         return False
-    raise PermissionDenied("Only the plan’s action leads and managers use its offline workbook.")
+    raise PermissionDenied(_("Only the plan’s action leads and managers use its offline workbook."))
 
 
 def get_workbook_upload_or_404(user, pk) -> WorkbookUpload:

@@ -4,6 +4,10 @@ from django import forms
 from django.conf import settings
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import date_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from improvement.clock import today
 from improvement.forms import LinkField
@@ -47,44 +51,46 @@ def parse_scale(text: str) -> list[dict]:
     for number, line in enumerate((line.strip() for line in text.splitlines() if line.strip()), start=1):
         label, equals, band = (part.strip() for part in line.rpartition("="))
         if not equals or not label:
-            raise forms.ValidationError(f"Line {number}: write the judgement, then “=” and what it counts as, "
-                                        f"like “Inadequate = not met”")
+            raise forms.ValidationError(gettext("Line %(number)s: write the judgement, then “=” and what it counts "
+                                                "as, like “Inadequate = not met”") % {"number": number})
         if band.casefold() not in BAND_WORDS:
-            raise forms.ValidationError(f"Line {number}: “{band}” is not a band: write met, partly met or not met")
+            raise forms.ValidationError(gettext("Line %(number)s: “%(band)s” is not a band: write met, partly met or "
+                                                "not met") % {"number": number, "band": band})
         scale.append({"label": label[:100], "band": BAND_WORDS[band.casefold()]})
     return scale
 
 
 class ExternalReviewForm(forms.ModelForm):
-    date = GovukDateField(label="Date of the visit or assessment",
-                          error_messages={"required": "Enter the date of the visit or assessment"})
+    date = GovukDateField(label=_("Date of the visit or assessment"),
+                          error_messages={"required": _("Enter the date of the visit or assessment")})
     existing_source = forms.ModelChoiceField(
-        queryset=Source.objects.none(), required=False, label="The document the findings come from",
-        empty_label="It is not in the plan yet: add it below",
-        help_text="One of the plan’s sources, or leave this and give the document below.")
-    document_title = forms.CharField(label="Title of the document", required=False, max_length=300,
-                                     help_text="For example, “Monitoring visit letter, 12 November 2026”.")
-    document_link = LinkField(label="Link to the document", required=False, max_length=500,
-                              help_text="Where it is published, for example on reports.ofsted.gov.uk.")
-    document_file = forms.FileField(label="Or upload the document", required=False,
-                                    help_text=f"{ALLOWED_DESCRIPTION}, up to "
-                                              f"{filesizeformat(settings.EVIDENCE_MAX_BYTES)}.")
+        queryset=Source.objects.none(), required=False, label=_("The document the findings come from"),
+        empty_label=_("It is not in the plan yet: add it below"),
+        help_text=_("One of the plan’s sources, or leave this and give the document below."))
+    document_title = forms.CharField(label=_("Title of the document"), required=False, max_length=300,
+                                     help_text=_("For example, “Monitoring visit letter, 12 November 2026”."))
+    document_link = LinkField(label=_("Link to the document"), required=False, max_length=500,
+                              help_text=_("Where it is published, for example on reports.ofsted.gov.uk."))
+    document_file = forms.FileField(label=_("Or upload the document"), required=False,
+                                    help_text=format_lazy(_("{files}, up to {size}."), files=ALLOWED_DESCRIPTION,
+                                                          size=filesizeformat(settings.EVIDENCE_MAX_BYTES)))
     scale_choice = forms.ChoiceField(
-        label="The review’s scale of judgements",
-        choices=[*((key, words) for key, (words, _points) in SCALES.items()), (OWN_SCALE, "Its own scale")],
-        error_messages={"required": "Select the review’s scale", "invalid_choice": "Select the review’s scale"})
+        label=_("The review’s scale of judgements"),
+        choices=[*((key, words) for key, (words, _points) in SCALES.items()), (OWN_SCALE, _("Its own scale"))],
+        error_messages={"required": _("Select the review’s scale"), "invalid_choice": _("Select the review’s scale")})
     own_scale = forms.CharField(
-        label="Its own scale", required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
-        help_text="One judgement a line, worst first, each with what it counts as beside the lead’s RAG "
-                  "(met, partly met or not met): for example “Not yet = not met”. Only “met” counts as complete.")
+        label=_("Its own scale"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
+        help_text=_("One judgement a line, worst first, each with what it counts as beside the lead’s RAG "
+                  "(met, partly met or not met): for example “Not yet = not met”. Only “met” counts as complete."))
 
     class Meta:
         model = ExternalReview
         fields = ["kind", "title", "date", "reviewer_organisation"]
-        labels = {"kind": "Kind of review", "reviewer_organisation": "Who reviewed"}
+        labels = {"kind": _("Kind of review"), "reviewer_organisation": _("Who reviewed")}
         widgets = {"kind": GovukRadioSelect}
-        error_messages = {"kind": {"required": "Select the kind of review"}, "title": {"required": "Enter a title"},
-                          "reviewer_organisation": {"required": "Enter who reviewed, for example Ofsted"}}
+        error_messages = {"kind": {"required": _("Select the kind of review")},
+                          "title": {"required": _("Enter a title")},
+                          "reviewer_organisation": {"required": _("Enter who reviewed, for example Ofsted")}}
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,7 +99,7 @@ class ExternalReviewForm(forms.ModelForm):
         field = self.fields["existing_source"]
         field.queryset = Source.objects.filter(plan=plan).order_by("key")
         field.label_from_instance = lambda source: f"{source.key} – {source.title}"
-        field.error_messages["invalid_choice"] = "Choose one of this plan’s sources"
+        field.error_messages["invalid_choice"] = _("Choose one of this plan’s sources")
         self.fields["kind"].choices = ExternalReview.Kind.choices  # radios: no empty option
         self.fields["scale_choice"].widget = GovukRadioSelect(choices=self.fields["scale_choice"].choices)
         self.fields["own_scale"].required_if = "scale_choice"
@@ -101,8 +107,8 @@ class ExternalReviewForm(forms.ModelForm):
     def clean_date(self):
         date = self.cleaned_data["date"]
         if date > today():
-            raise forms.ValidationError(f"The date of the visit must be today or in the past, not "
-                                        f"{date:%-d %B %Y}")
+            raise forms.ValidationError(gettext("The date of the visit must be today or in the past, not %(date)s")
+                                        % {"date": date_format(date, "j F Y")})
         return date
 
     def clean_document_file(self):
@@ -110,10 +116,10 @@ class ExternalReviewForm(forms.ModelForm):
         if not upload:
             return upload
         if upload.size > settings.EVIDENCE_MAX_BYTES:
-            raise forms.ValidationError(f"The document must be smaller than "
-                                        f"{filesizeformat(settings.EVIDENCE_MAX_BYTES)}")
+            raise forms.ValidationError(gettext("The document must be smaller than %(size)s")
+                                        % {"size": filesizeformat(settings.EVIDENCE_MAX_BYTES)})
         if upload.size == 0:
-            raise forms.ValidationError("The document is empty")
+            raise forms.ValidationError(_("The document is empty"))
         try:
             check_upload(upload, upload.name)
         except ValueError as error:
@@ -137,16 +143,16 @@ class ExternalReviewForm(forms.ModelForm):
             return cleaned
         new_document = cleaned.get("document_title") or cleaned.get("document_link") or cleaned.get("document_file")
         if cleaned.get("existing_source") and new_document:
-            self.add_error("existing_source", "Choose one of the plan’s sources or give a new document, not both")
+            self.add_error("existing_source", _("Choose one of the plan’s sources or give a new document, not both"))
         elif cleaned.get("existing_source"):
             self.instance.source = cleaned["existing_source"]
         else:
             if not cleaned.get("document_title"):
-                self.add_error("document_title", "Enter the title of the document the findings come from, "
-                                                 "or choose one of the plan’s sources")
+                self.add_error("document_title", _("Enter the title of the document the findings come from, "
+                                                 "or choose one of the plan’s sources"))
             if not (cleaned.get("document_link") or cleaned.get("document_file")) and not (
                     self.errors.get("document_link") or self.errors.get("document_file")):
-                self.add_error("document_link", "Enter a link to the document or upload it")
+                self.add_error("document_link", _("Enter a link to the document or upload it"))
         return cleaned
 
     @transaction.atomic
@@ -176,18 +182,18 @@ class ExternalReviewForm(forms.ModelForm):
 
 class ExternalFindingForm(forms.Form):
     recommendation = forms.ModelChoiceField(
-        queryset=Recommendation.objects.none(), required=False, label="Recommendation",
-        empty_label="Choose a recommendation",
-        error_messages={"invalid_choice": "That recommendation is not one of this plan’s: choose one from the list"})
+        queryset=Recommendation.objects.none(), required=False, label=_("Recommendation"),
+        empty_label=_("Choose a recommendation"),
+        error_messages={"invalid_choice": _("That recommendation is not one of this plan’s: choose one from the list")})
     theme = forms.ModelChoiceField(
-        queryset=Theme.objects.none(), required=False, label="Or a theme",
-        empty_label="Choose a theme", help_text="When the finding is about a whole theme rather than one "
-                                                "recommendation.",
-        error_messages={"invalid_choice": "That theme is not one of this plan’s: choose one from the list"})
-    judgement = forms.ChoiceField(label="Judgement", help_text="In the review’s own words, on its scale.")
-    comment = forms.CharField(label="Comment", required=False, max_length=5000,
+        queryset=Theme.objects.none(), required=False, label=_("Or a theme"),
+        empty_label=_("Choose a theme"), help_text=_("When the finding is about a whole theme rather than one "
+                                                "recommendation."),
+        error_messages={"invalid_choice": _("That theme is not one of this plan’s: choose one from the list")})
+    judgement = forms.ChoiceField(label=_("Judgement"), help_text=_("In the review’s own words, on its scale."))
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=5000,
                               widget=forms.Textarea(attrs={"rows": 5}),
-                              help_text="What the review said about it, as written.")
+                              help_text=_("What the review said about it, as written."))
 
     def __init__(self, *args, review, **kwargs):
         super().__init__(*args, **kwargs)
@@ -200,11 +206,13 @@ class ExternalFindingForm(forms.Form):
         field = self.fields["judgement"]
         field.choices = [(label, label) for label in labels]
         field.error_messages = {
-            "required": "Select the review’s judgement",
-            "invalid_choice": f"That judgement is not on this review’s scale: choose one of {', '.join(labels)}"}
+            "required": _("Select the review’s judgement"),
+            "invalid_choice": gettext("That judgement is not on this review’s scale: choose one of %(labels)s")
+            % {"labels": ", ".join(labels)}}
         field.widget = GovukRadioSelect(
             choices=field.choices,
-            hints={point["label"]: f"Counts as {Band(point['band']).label.lower()}" for point in review.scale})
+            hints={point["label"]: gettext("Counts as %(band)s") % {"band": Band(point["band"]).label.lower()}
+                   for point in review.scale})
 
     def clean(self):
         cleaned = super().clean()
@@ -212,9 +220,9 @@ class ExternalFindingForm(forms.Form):
             return cleaned
         recommendation, theme = cleaned.get("recommendation"), cleaned.get("theme")
         if recommendation and theme:
-            self.add_error("theme", "Choose a recommendation or a theme, not both")
+            self.add_error("theme", _("Choose a recommendation or a theme, not both"))
         elif not recommendation and not theme:
-            self.add_error("recommendation", "Choose the recommendation or the theme the finding is about")
+            self.add_error("recommendation", _("Choose the recommendation or the theme the finding is about"))
         return cleaned
 
     def save(self, *, by) -> ExternalFinding:

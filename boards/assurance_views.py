@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from improvement import access as core_access
@@ -48,11 +49,11 @@ def recommendation_detail(request, plan_id, recommendation_id):
 def external_review_create(request, plan_id):
     plan = core_access.get_plan_or_404(request.user, plan_id)
     access.require(access.can_record_findings(request.user, plan),
-                   "Only the plan’s external reviewers and managers record external reviews.")
+                   _("Only the plan’s external reviewers and managers record external reviews."))
     form = ExternalReviewForm(request.POST or None, request.FILES or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         review = form.save(by=request.user)
-        messages.success(request, "Review recorded. Record its findings on each recommendation or theme.")
+        messages.success(request, _("Review recorded. Record its findings on each recommendation or theme."))
         return redirect(review)
     return _render_form(request, "boards/assurance/review_form.html", {"plan": plan, "form": form}, form)
 
@@ -71,12 +72,12 @@ def external_review_detail(request, review_id):
 def finding_create(request, review_id):
     review = access.get_external_review_or_404(request.user, review_id)
     access.require(access.can_record_findings(request.user, review.plan),
-                   "Only the plan’s external reviewers and managers record findings.")
+                   _("Only the plan’s external reviewers and managers record findings."))
     initial = {key: request.GET[key] for key in ("recommendation", "theme") if request.GET.get(key, "").isdigit()}
     form = ExternalFindingForm(request.POST or None, initial=initial, review=review)
     if request.method == "POST" and form.is_valid():
         finding = form.save(by=request.user)
-        messages.success(request, f"Finding on {finding.subject} recorded.")
+        messages.success(request, _("Finding on %(subject)s recorded.") % {"subject": finding.subject})
         return redirect(review)
     return _render_form(request, "boards/assurance/finding_form.html",
                         {"review": review, "plan": review.plan, "form": form}, form)

@@ -3,6 +3,8 @@ import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from improvement import access as core_access
 from improvement.clock import today
@@ -27,7 +29,7 @@ from .models import (
 def action_choice(plan, **kwargs):
     field = forms.ModelChoiceField(
         queryset=Action.objects.filter(plan=plan).order_by("number_sort"),
-        empty_label="Choose an action", **kwargs,
+        empty_label=_("Choose an action"), **kwargs,
     )
     field.label_from_instance = lambda action: f"{action.number} – {shorten(action.description, 90)}"
     return field
@@ -35,20 +37,21 @@ def action_choice(plan, **kwargs):
 
 class RoundForm(ConfirmsUnusualValues, forms.Form):
     period = forms.TypedChoiceField(
-        label="Reporting period", coerce=datetime.date.fromisoformat,
-        error_messages={"required": "Select the reporting period", "invalid_choice": "Select the reporting period"},
+        label=_("Reporting period"), coerce=datetime.date.fromisoformat,
+        error_messages={"required": _("Select the reporting period"),
+                        "invalid_choice": _("Select the reporting period")},
     )
     deadline = GovukDateField(
-        label="Deadline for updates", help_text="Leads are reminded before it and chased after it. "
-        "For example, 10 1 2013",
-        error_messages={"required": "Enter the deadline for updates"},
+        label=_("Deadline for updates"), help_text=_("Leads are reminded before it and chased after it. "
+        "For example, 10 1 2013"),
+        error_messages={"required": _("Enter the deadline for updates")},
     )
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         used = set(plan.rounds.values_list("period", flat=True))
         months = [add_months(plan.current_period, n) for n in range(-1, 13)]
-        self.fields["period"].choices = [("", "Choose a month")] + [
+        self.fields["period"].choices = [("", _("Choose a month"))] + [
             (month.isoformat(), period_label(month)) for month in months if month not in used
         ]
 
@@ -56,35 +59,36 @@ class RoundForm(ConfirmsUnusualValues, forms.Form):
         cleaned = super().clean()
         period, deadline = cleaned.get("period"), cleaned.get("deadline")
         if period and deadline and deadline < period:
-            self.add_error("deadline", "The deadline must be on or after the first day of the period "
-                                       f"({period:%-d %B %Y})")
+            self.add_error("deadline", _("The deadline must be on or after the first day of the period "
+                                         "(%(date)s)") % {"date": date_format(period, "j F Y")})
         elif deadline and deadline < today():
-            self.warn(f"The deadline ({deadline:%-d %B %Y}) has already passed: every action without an update "
-                      "will be late as soon as the round opens, and leads will be chased, not reminded.")
+            self.warn(_("The deadline (%(date)s) has already passed: every action without an update "
+                        "will be late as soon as the round opens, and leads will be chased, not reminded.")
+                      % {"date": date_format(deadline, "j F Y")})
         return cleaned
 
 
 class MeetingForm(forms.ModelForm):
-    date = GovukDateField(label="Date of the meeting", help_text="For example, 17 12 2012",
-                          error_messages={"required": "Enter the date of the meeting"})
+    date = GovukDateField(label=_("Date of the meeting"), help_text=_("For example, 17 12 2012"),
+                          error_messages={"required": _("Enter the date of the meeting")})
 
     class Meta:
         model = Meeting
         fields = ["plan", "round", "date", "agenda", "papers"]
-        labels = {"round": "Update round it reviews"}
+        labels = {"round": _("Update round it reviews")}
         error_messages = {
-            "round": {"required": "Select the update round this meeting reviews"},
-            "plan": {"required": "Select the plan"},
+            "round": {"required": _("Select the update round this meeting reviews")},
+            "plan": {"required": _("Select the plan")},
         }
 
     def __init__(self, *args, board, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.board = board
         self.fields["plan"].queryset = board.plans.order_by("name")
-        self.fields["plan"].empty_label = "Choose a plan"
+        self.fields["plan"].empty_label = _("Choose a plan")
         rounds = self.fields["round"]
         rounds.queryset = rounds.queryset.filter(plan__boards=board).select_related("plan").order_by("-period")
-        rounds.empty_label = "Choose a round"
+        rounds.empty_label = _("Choose a round")
         rounds.label_from_instance = lambda r: f"{r.plan.name}: {r.period_label}"
         self.fields["agenda"].widget.attrs["rows"] = 6
         self.fields["papers"].widget.attrs["rows"] = 4
@@ -94,21 +98,21 @@ class ReviewNoteForm(forms.ModelForm):
     class Meta:
         model = ReviewNote
         fields = ["action", "kind", "text"]
-        labels = {"kind": "Type of note", "text": "Review note"}
+        labels = {"kind": _("Type of note"), "text": _("Review note")}
         error_messages = {
-            "text": {"required": "Enter the review note"},
-            "kind": {"required": "Select the type of note"},
-            "action": {"required": "Select the action the note is about"},
+            "text": {"required": _("Enter the review note")},
+            "kind": {"required": _("Select the type of note")},
+            "action": {"required": _("Select the action the note is about")},
         }
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"] = action_choice(meeting.plan, label="Action",
+        self.fields["action"] = action_choice(meeting.plan, label=_("Action"),
                                               error_messages=self.fields["action"].error_messages)
         self.fields["kind"].widget = GovukRadioSelect(hints={
-            "comment": "An observation for the record.",
-            "question": "Something the board wants the lead to answer.",
-            "challenge": "The board is not yet assured: the lead must answer before it is resolved.",
+            "comment": _("An observation for the record."),
+            "question": _("Something the board wants the lead to answer."),
+            "challenge": _("The board is not yet assured: the lead must answer before it is resolved."),
         })
         self.fields["kind"].choices = ReviewNote.Kind.choices
         self.fields["kind"].widget.choices = ReviewNote.Kind.choices
@@ -117,20 +121,20 @@ class ReviewNoteForm(forms.ModelForm):
     def clean_text(self):
         text = self.cleaned_data["text"].strip()
         if not text:
-            raise forms.ValidationError("Enter the review note")
+            raise forms.ValidationError(_("Enter the review note"))
         return text
 
 
 class ResponseForm(forms.Form):
-    text = forms.CharField(label="Your answer", widget=forms.Textarea(attrs={"rows": 5}), max_length=10000,
-                           error_messages={"required": "Enter your answer"})
+    text = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000,
+                           error_messages={"required": _("Enter your answer")})
 
 
 class ResolveForm(forms.Form):
     resolution = forms.CharField(
-        label="Why is it resolved?", widget=forms.Textarea(attrs={"rows": 4}), max_length=10000,
-        help_text="For example, what the lead showed the board. This is shown on the thread.",
-        error_messages={"required": "Enter why the note is resolved"},
+        label=_("Why is it resolved?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000,
+        help_text=_("For example, what the lead showed the board. This is shown on the thread."),
+        error_messages={"required": _("Enter why the note is resolved")},
     )
 
 
@@ -138,45 +142,45 @@ class AttentionItemForm(forms.ModelForm):
     class Meta:
         model = AttentionItem
         fields = ["action", "reason"]
-        labels = {"reason": "Why the board should look at it"}
-        error_messages = {"reason": {"required": "Enter why the board should look at this action"},
-                          "action": {"required": "Select an action"}}
+        labels = {"reason": _("Why the board should look at it")}
+        error_messages = {"reason": {"required": _("Enter why the board should look at this action")},
+                          "action": {"required": _("Select an action")}}
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.meeting = meeting
-        self.fields["action"] = action_choice(meeting.plan, label="Action",
-                                              error_messages={"required": "Select an action"})
+        self.fields["action"] = action_choice(meeting.plan, label=_("Action"),
+                                              error_messages={"required": _("Select an action")})
         self.fields["reason"].widget.attrs["rows"] = 3
 
     def validate_unique(self):
         if AttentionItem.objects.filter(meeting=self.instance.meeting,
                                         action=self.cleaned_data.get("action")).exists():
-            self.add_error("action", "That action is already on the list")
+            self.add_error("action", _("That action is already on the list"))
 
 
 class DecisionForm(forms.ModelForm):
     class Meta:
         model = Decision
         fields = ["text", "action"]
-        labels = {"text": "Decision"}
-        error_messages = {"text": {"required": "Enter the decision"}}
+        labels = {"text": _("Decision")}
+        error_messages = {"text": {"required": _("Enter the decision")}}
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"] = action_choice(meeting.plan, label="Action it concerns", required=False)
+        self.fields["action"] = action_choice(meeting.plan, label=_("Action it concerns"), required=False)
         self.fields["text"].widget.attrs["rows"] = 3
 
 
 class FollowUpForm(ConfirmsUnusualValues, forms.ModelForm):
-    due_date = GovukDateField(label="Due date", error_messages={"required": "Enter the due date"})
+    due_date = GovukDateField(label=_("Due date"), error_messages={"required": _("Enter the due date")})
 
     class Meta:
         model = FollowUp
         fields = ["description", "owner", "due_date"]
-        labels = {"description": "Follow-up action", "owner": "Owner"}
-        error_messages = {"description": {"required": "Enter the follow-up action"},
-                          "owner": {"required": "Select who owns it"}}
+        labels = {"description": _("Follow-up action"), "owner": _("Owner")}
+        error_messages = {"description": {"required": _("Enter the follow-up action")},
+                          "owner": {"required": _("Select who owns it")}}
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -187,7 +191,7 @@ class FollowUpForm(ConfirmsUnusualValues, forms.ModelForm):
             | Q(posts__actions__plan=meeting.plan) | Q(plan_roles__plan=meeting.plan)
         ).distinct().order_by("first_name", "last_name")
         self.fields["owner"].queryset = users
-        self.fields["owner"].empty_label = "Choose a person"
+        self.fields["owner"].empty_label = _("Choose a person")
         self.fields["owner"].label_from_instance = lambda u: f"{u} ({u.job_title})" if u.job_title else str(u)
         self.fields["description"].widget.attrs["rows"] = 3
 
@@ -198,20 +202,20 @@ class FollowUpForm(ConfirmsUnusualValues, forms.ModelForm):
 
 
 class ScrutinyReviewForm(forms.ModelForm):
-    date = GovukDateField(label="Date of the review", error_messages={"required": "Enter the date of the review"})
+    date = GovukDateField(label=_("Date of the review"), error_messages={"required": _("Enter the date of the review")})
 
     class Meta:
         model = ScrutinyReview
         fields = ["board", "title", "date", "scope", "reported_to"]
-        labels = {"board": "Scrutiny panel"}
-        error_messages = {"title": {"required": "Enter a title"}, "scope": {"required": "Enter the scope"},
-                          "board": {"required": "Select the scrutiny panel"}}
+        labels = {"board": _("Scrutiny panel")}
+        error_messages = {"title": {"required": _("Enter a title")}, "scope": {"required": _("Enter the scope")},
+                          "board": {"required": _("Select the scrutiny panel")}}
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.plan = plan
         self.fields["board"].queryset = Board.objects.filter(plans=plan, kind=Board.Kind.SCRUTINY_PANEL)
-        self.fields["board"].empty_label = "Choose a panel"
+        self.fields["board"].empty_label = _("Choose a panel")
         self.fields["scope"].widget.attrs["rows"] = 3
 
 
@@ -232,11 +236,12 @@ def actions_by_recommendation(plan):
         first = recommendations[0] if recommendations else None
         groups.setdefault(first, []).append((action.pk, f"{action.number} – {shorten(action.description, 80)}"))
         if len(recommendations) > 1:
-            hints[action.pk] = "Answers " + ", ".join(str(r) for r in recommendations)
+            hints[action.pk] = _("Answers %(recommendations)s") % {
+                "recommendations": ", ".join(str(r) for r in recommendations)}
     ordered = sorted((r for r in groups if r is not None), key=_reading_order)
     choices = [(f"{r} – {shorten(r.text, 100)}" if r.text else str(r), groups[r]) for r in ordered]
     if None in groups:
-        choices.append(("Not linked to a recommendation" if ordered else "", groups[None]))
+        choices.append((_("Not linked to a recommendation") if ordered else "", groups[None]))
     return choices, hints
 
 
@@ -245,10 +250,10 @@ class AssessmentForm(forms.ModelForm):
         model = Assessment
         fields = ["number", "group", "requirement", "recommendation", "actions", "conclusion", "comment",
                   "evidence"]
-        labels = {"number": "Item number", "requirement": "Requirement examined"}
-        error_messages = {"number": {"required": "Enter the item number"},
-                          "requirement": {"required": "Enter the requirement examined"},
-                          "conclusion": {"required": "Select a conclusion"}}
+        labels = {"number": _("Item number"), "requirement": _("Requirement examined")}
+        error_messages = {"number": {"required": _("Enter the item number")},
+                          "requirement": {"required": _("Enter the requirement examined")},
+                          "conclusion": {"required": _("Select a conclusion")}}
 
     def __init__(self, *args, review, **kwargs):
         super().__init__(*args, **kwargs)
@@ -256,15 +261,16 @@ class AssessmentForm(forms.ModelForm):
         plan = review.plan
         recommendation = self.fields["recommendation"]
         recommendation.queryset = Recommendation.objects.filter(source__plan=plan).select_related("source")
-        recommendation.empty_label = "None"
+        recommendation.empty_label = _("None")
         actions = self.fields["actions"]
         actions.queryset = Action.objects.filter(plan=plan).order_by("number_sort")
         groups, hints = actions_by_recommendation(plan)
-        actions.widget = GovukCheckboxes(choices=groups, hints=hints, filter_label="Filter actions")
-        actions.help_text = "Choose the actions this item looks at. They are grouped by the recommendation they answer."
+        actions.widget = GovukCheckboxes(choices=groups, hints=hints, filter_label=_("Filter actions"))
+        actions.help_text = _("Choose the actions this item looks at. "
+                              "They are grouped by the recommendation they answer.")
         self.fields["conclusion"].widget = GovukRadioSelect(hints={
-            conclusion: ("No evidence received. " if conclusion == Assessment.Conclusion.UNKNOWN else "")
-            + "Needs a comment." for conclusion in Assessment.NEEDS_COMMENT
+            conclusion: (_("No evidence received. Needs a comment.") if conclusion == Assessment.Conclusion.UNKNOWN
+                         else _("Needs a comment.")) for conclusion in Assessment.NEEDS_COMMENT
         })
         self.fields["conclusion"].widget.choices = self.fields["conclusion"].choices = \
             Assessment.Conclusion.choices
@@ -275,23 +281,23 @@ class AssessmentForm(forms.ModelForm):
         number = self.cleaned_data.get("number")
         duplicate = Assessment.objects.filter(review=self.instance.review, number=number).exclude(pk=self.instance.pk)
         if number and duplicate.exists():
-            self.add_error("number", f"Item {number} is already in this review")
+            self.add_error("number", _("Item %(number)s is already in this review") % {"number": number})
 
 
 # --- Managing a board: members, plans, a new board ---------------------------------------------
 
 MEMBER_ROLE_HINTS = {
-    BoardMember.Role.CHAIR: "Chairs its meetings; maintains its members, plans and meetings.",
-    BoardMember.Role.MEMBER: "Reads the board pack and posts review notes and challenges.",
-    BoardMember.Role.OFFICER: "Supports the board; maintains its members, plans and meetings.",
-    BoardMember.Role.OBSERVER: "Reads the plans the board oversees; does not post notes.",
+    BoardMember.Role.CHAIR: _("Chairs its meetings; maintains its members, plans and meetings."),
+    BoardMember.Role.MEMBER: _("Reads the board pack and posts review notes and challenges."),
+    BoardMember.Role.OFFICER: _("Supports the board; maintains its members, plans and meetings."),
+    BoardMember.Role.OBSERVER: _("Reads the plans the board oversees; does not post notes."),
 }
-REPRESENTS_HINT = "Whom they sit for, for example West Midlands Police or DfE participant observer."
+REPRESENTS_HINT = _("Whom they sit for, for example West Midlands Police or DfE participant observer.")
 
 
 def member_role_field():
     field = forms.ChoiceField(choices=BoardMember.Role.choices, widget=GovukRadioSelect(hints=MEMBER_ROLE_HINTS),
-                              error_messages={"required": "Select a role", "invalid_choice": "Select a role"})
+                              error_messages={"required": _("Select a role"), "invalid_choice": _("Select a role")})
     field.widget.choices = field.choices
     return field
 
@@ -301,7 +307,7 @@ class BoardMemberAddForm(PersonForm):
     an account by its exact email address. Other organisations' people are never listed."""
 
     role = member_role_field()
-    represents = forms.CharField(label="Represents", required=False, max_length=200, help_text=REPRESENTS_HINT)
+    represents = forms.CharField(label=_("Represents"), required=False, max_length=200, help_text=REPRESENTS_HINT)
     field_order = ["role", "represents", "person", "email"]
 
     def __init__(self, *args, board, **kwargs):
@@ -312,7 +318,7 @@ class BoardMemberAddForm(PersonForm):
         cleaned = super().clean()
         user = cleaned.get("user")
         if user and BoardMember.objects.filter(board=self.board, user=user).exists():
-            self.add_error(None, f"{user} is already on this board: change their role instead")
+            self.add_error(None, _("%(person)s is already on this board: change their role instead") % {"person": user})
         return cleaned
 
     def save(self, *, by) -> BoardMember:
@@ -334,7 +340,7 @@ class BoardMemberForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"] = member_role_field()
-        self.fields["role"].label = "Role"
+        self.fields["role"].label = _("Role")
 
     def clean_role(self):
         role = self.cleaned_data["role"]
@@ -352,8 +358,8 @@ class BoardMemberForm(forms.ModelForm):
 
 def plan_checkboxes(queryset, **kwargs):
     field = forms.ModelMultipleChoiceField(queryset=queryset, widget=forms.CheckboxSelectMultiple, **kwargs)
-    field.error_messages["invalid_choice"] = "Choose only plans you manage"
-    field.error_messages["invalid_pk_value"] = "Choose only plans you manage"
+    field.error_messages["invalid_choice"] = _("Choose only plans you manage")
+    field.error_messages["invalid_pk_value"] = _("Choose only plans you manage")
     return field
 
 
@@ -368,14 +374,14 @@ class BoardPlansForm(forms.Form):
         self.kept = list(board.plans.exclude(pk__in=managed.values("pk")).order_by("name"))
         self.fields["plans"] = plan_checkboxes(
             Plan.objects.filter(pk__in=managed.values("pk")).order_by("name"), required=False,
-            label="Plans you manage that this board oversees",
+            label=_("Plans you manage that this board oversees"),
             initial=list(board.plans.filter(pk__in=managed.values("pk")).values_list("pk", flat=True)))
         self.hide_optional = True
 
     def clean(self):
         cleaned = super().clean()
         if "plans" in cleaned and not cleaned["plans"] and not self.kept:
-            self.add_error("plans", "Choose at least one plan: a board oversees one or more plans")
+            self.add_error("plans", _("Choose at least one plan: a board oversees one or more plans"))
         return cleaned
 
     def save(self, *, by):
@@ -389,9 +395,9 @@ class BoardForm(forms.ModelForm):
     class Meta:
         model = Board
         fields = ["name", "kind", "description", "plans"]
-        labels = {"name": "Name of the board", "kind": "Kind of board"}
-        error_messages = {"name": {"required": "Enter the name of the board"},
-                          "kind": {"required": "Select the kind of board"}}
+        labels = {"name": _("Name of the board"), "kind": _("Kind of board")}
+        error_messages = {"name": {"required": _("Enter the name of the board")},
+                          "kind": {"required": _("Select the kind of board")}}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -399,6 +405,6 @@ class BoardForm(forms.ModelForm):
         self.fields["kind"].widget.choices = self.fields["kind"].choices = Board.Kind.choices
         self.fields["description"].widget.attrs["rows"] = 4
         self.fields["plans"] = plan_checkboxes(
-            core_access.managed_plans(user).order_by("name"), label="Plans it oversees",
-            help_text="Plans you manage. Other plans' managers can add theirs later.",
-            error_messages={"required": "Choose at least one plan the board oversees"})
+            core_access.managed_plans(user).order_by("name"), label=_("Plans it oversees"),
+            help_text=_("Plans you manage. Other plans' managers can add theirs later."),
+            error_messages={"required": _("Choose at least one plan the board oversees")})

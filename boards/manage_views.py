@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import access
@@ -52,7 +53,8 @@ def board_member_add(request, board_id):
     form = BoardMemberAddForm(_data(request), board=board, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         member = form.save(by=request.user)
-        messages.success(request, f"{member.user} added to the board as {member.get_role_display().lower()}.")
+        messages.success(request, _("%(person)s added to the board as %(role)s.") % {
+            "person": member.user, "role": member.get_role_display().lower()})
         return redirect("boards:board_members", board.pk)
     context = {"board": board, "form": form, "organisation": organisation}
     return render(request, "boards/manage/board_member_add.html", context, status=_status(form))
@@ -65,7 +67,7 @@ def board_member_edit(request, board_id, member_id):
     form = BoardMemberForm(_data(request), instance=member)
     if request.method == "POST" and form.is_valid():
         form.save_by(request.user)
-        messages.success(request, f"{member.user}’s membership saved.")
+        messages.success(request, _("%(person)s’s membership saved.") % {"person": member.user})
         if not access.can_manage_board(request.user, board):
             return redirect(board)
         return redirect("boards:board_members", board.pk)
@@ -83,7 +85,7 @@ def board_member_remove(request, board_id, member_id):
         except ValidationError as error:
             blocked = " ".join(error.messages)
         else:
-            messages.success(request, f"{member.user} is no longer on the board.")
+            messages.success(request, _("%(person)s is no longer on the board.") % {"person": member.user})
             if not access.can_manage_board(request.user, board):
                 return redirect("boards:board_list")
             return redirect("boards:board_members", board.pk)
@@ -91,12 +93,14 @@ def board_member_remove(request, board_id, member_id):
         blocked = member.removal_blocker()
     yourself = member.user_id == request.user.pk
     context = {
-        "title": f"Are you sure you want to remove {'yourself' if yourself else member.user} from {board.name}?",
+        "title": (_("Are you sure you want to remove yourself from %(board)s?") % {"board": board.name} if yourself
+                  else _("Are you sure you want to remove %(person)s from %(board)s?")
+                  % {"person": member.user, "board": board.name}),
         "caption": board.name,
         "back_url": reverse("boards:board_members", args=[board.pk]),
         "blocked": blocked,
-        "warning": "You will no longer be able to manage this board." if yourself else "",
-        "button": "Yes, remove from the board",
+        "warning": _("You will no longer be able to manage this board.") if yourself else "",
+        "button": _("Yes, remove from the board"),
     }
     return render(request, CONFIRM_TEMPLATE, context, status=400 if blocked and request.method == "POST" else 200)
 
@@ -107,7 +111,7 @@ def board_plans(request, board_id):
     form = BoardPlansForm(_data(request), board=board, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save(by=request.user)
-        messages.success(request, f"The plans {board.name} oversees are saved.")
+        messages.success(request, _("The plans %(board)s oversees are saved.") % {"board": board.name})
         return redirect(board)
     context = {"board": board, "form": form}
     return render(request, "boards/manage/board_plans.html", context, status=_status(form))
@@ -115,7 +119,7 @@ def board_plans(request, board_id):
 
 @require_http_methods(["GET", "POST"])
 def board_create(request):
-    access.require(access.can_create_board(request.user), "Only plan managers can set up a board.")
+    access.require(access.can_create_board(request.user), _("Only plan managers can set up a board."))
     form = BoardForm(_data(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -126,6 +130,7 @@ def board_create(request):
             officer = BoardMember(board=board, user=request.user, role=BoardMember.Role.OFFICER)
             officer._history_user = request.user
             officer.save()
-        messages.success(request, f"{board.name} set up, with you as its officer. Now add its members.")
+        messages.success(request, _("%(board)s set up, with you as its officer. Now add its members.")
+                         % {"board": board.name})
         return redirect("boards:board_members", board.pk)
     return render(request, "boards/manage/board_create.html", {"form": form}, status=_status(form))

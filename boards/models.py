@@ -18,6 +18,9 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from improvement.clock import today
@@ -39,14 +42,14 @@ from . import signals
 
 class Board(models.Model):
     class Kind(models.TextChoices):
-        IMPROVEMENT_BOARD = "improvement_board", "Improvement board"
-        SCRUTINY_PANEL = "scrutiny_panel", "Scrutiny panel"
-        PARTNERSHIP_BOARD = "partnership_board", "Partnership board"
+        IMPROVEMENT_BOARD = "improvement_board", _("Improvement board")
+        SCRUTINY_PANEL = "scrutiny_panel", _("Scrutiny panel")
+        PARTNERSHIP_BOARD = "partnership_board", _("Partnership board")
 
-    name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    plans = models.ManyToManyField(Plan, related_name="boards")
-    description = models.TextField(blank=True)
+    name = models.CharField(verbose_name=_("name"), max_length=200)
+    kind = models.CharField(verbose_name=_("kind"), max_length=30, choices=Kind.choices)
+    plans = models.ManyToManyField(Plan, verbose_name=_("plans"), related_name="boards")
+    description = models.TextField(verbose_name=_("description"), blank=True)
 
     # Which plans a board oversees decides who may read them, so changes to it are recorded.
     history = HistoricalRecords(m2m_fields=[plans])
@@ -63,18 +66,18 @@ class Board(models.Model):
 
 class BoardMember(models.Model):
     class Role(models.TextChoices):
-        CHAIR = "chair", "Chair"
-        MEMBER = "member", "Member"
-        OFFICER = "officer", "Officer"
-        OBSERVER = "observer", "Observer"
+        CHAIR = "chair", _("Chair")
+        MEMBER = "member", _("Member")
+        OFFICER = "officer", _("Officer")
+        OBSERVER = "observer", _("Observer")
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
                              related_name="board_memberships")
-    role = models.CharField(max_length=20, choices=Role.choices)
-    represents = models.CharField(
+    role = models.CharField(verbose_name=_("role"), max_length=20, choices=Role.choices)
+    represents = models.CharField(verbose_name=_("represents"),
         max_length=200, blank=True,
-        help_text='Whom they sit for, e.g. "West Midlands Police", "DfE participant observer".',
+        help_text=_('Whom they sit for, e.g. "West Midlands Police", "DfE participant observer".'),
     )
 
     history = HistoricalRecords()
@@ -132,8 +135,9 @@ class UpdateRound(models.Model):
     REMINDER_DAYS_BEFORE = 3
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="rounds")
-    period = models.DateField(help_text="The reporting period (first day of its month).")
-    deadline = models.DateField(help_text="The last day for leads to submit their update.")
+    period = models.DateField(verbose_name=_("period"), help_text=_("The reporting period (first day of its month)."))
+    deadline = models.DateField(verbose_name=_("deadline"),
+                                help_text=_("The last day for leads to submit their update."))
     opened_at = models.DateTimeField(default=timezone.now)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+")
@@ -142,8 +146,8 @@ class UpdateRound(models.Model):
                                   on_delete=models.SET_NULL, related_name="+")
     history_until = models.BigIntegerField(
         null=True, blank=True, editable=False,
-        help_text="The newest update in the RAG history when the round closed: its view is the history as it "
-                  "stood then.")
+        help_text=_("The newest update in the RAG history when the round closed: its view is the history as it "
+                  "stood then."))
 
     objects = UpdateRoundQuerySet.as_manager()
 
@@ -151,10 +155,10 @@ class UpdateRound(models.Model):
         ordering = ["plan", "-period"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "period"], name="round_period_unique_in_plan",
-                                    violation_error_message="This plan already has a round for that period."),
+                                    violation_error_message=_("This plan already has a round for that period.")),
             models.UniqueConstraint(fields=["plan"], condition=Q(closed_at__isnull=True),
                                     name="one_open_round_per_plan",
-                                    violation_error_message="Close the open round before opening another."),
+                                    violation_error_message=_("Close the open round before opening another.")),
         ]
 
     def __str__(self):
@@ -176,8 +180,8 @@ class UpdateRound(models.Model):
             self.period = self.period.replace(day=1)
         if self.deadline and self.period and self.deadline < self.period:
             raise ValidationError(
-                {"deadline": "The deadline must be on or after the first day of the period "
-                             f"({self.period:%-d %B %Y})"}
+                {"deadline": gettext("The deadline must be on or after the first day of the period (%(date)s)")
+                 % {"date": date_format(self.period, "j F Y")}}
             )
 
     @classmethod
@@ -264,7 +268,7 @@ class UpdateRound(models.Model):
         view of the period (``RoundEntry``) is written in the same transaction."""
         locked = UpdateRound.objects.select_for_update().get(pk=self.pk)
         if locked.closed_at is not None:
-            raise ValidationError("This round is already closed.")
+            raise ValidationError(_("This round is already closed."))
         # The plan row is locked as record_update() locks it, so no update is half-recorded now.
         Plan.objects.select_for_update().filter(pk=self.plan_id).first()
         newest = Update.objects.order_by("-pk").values_list("pk", flat=True).first()
@@ -355,8 +359,8 @@ class Submission:
     SUBMITTED_LATE = "submitted_late"
     AWAITED = "awaited"
     LATE = "late"
-    LABELS = {SUBMITTED: "Submitted", SUBMITTED_LATE: "Submitted late", AWAITED: "Not yet submitted",
-              LATE: "Late: not submitted"}
+    LABELS = {SUBMITTED: _("Submitted"), SUBMITTED_LATE: _("Submitted late"), AWAITED: _("Not yet submitted"),
+              LATE: _("Late: not submitted")}
 
     action: Action
     state: str
@@ -401,14 +405,14 @@ class Reminder(models.Model):
     for one round and rule; what makes reminders go out once."""
 
     class Kind(models.TextChoices):
-        REMINDER = "reminder", "Reminder before the deadline"
-        CHASER = "chaser", "Chaser after the deadline"
+        REMINDER = "reminder", _("Reminder before the deadline")
+        CHASER = "chaser", _("Chaser after the deadline")
         # To a plan manager: actions missing an update have no one holding their lead posts.
-        NO_ONE_TO_REMIND = "no_one_to_remind", "No one to remind: lead posts to fill"
+        NO_ONE_TO_REMIND = "no_one_to_remind", _("No one to remind: lead posts to fill")
 
     class Status(models.TextChoices):
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     round = models.ForeignKey(UpdateRound, on_delete=models.CASCADE, related_name="reminders")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
@@ -439,31 +443,34 @@ class Reminder(models.Model):
 
 class Meeting(models.Model):
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="meetings")
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="meetings")
-    round = models.ForeignKey(UpdateRound, on_delete=models.PROTECT, related_name="meetings",
-                              help_text="The update round this meeting reviews.")
-    date = models.DateField()
-    agenda = models.TextField(blank=True)
-    papers = models.TextField(blank=True, help_text="Papers for the meeting, one per line.")
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="meetings")
+    round = models.ForeignKey(UpdateRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="meetings",
+                              help_text=_("The update round this meeting reviews."))
+    date = models.DateField(verbose_name=_("date"))
+    agenda = models.TextField(verbose_name=_("agenda"), blank=True)
+    papers = models.TextField(verbose_name=_("papers"),
+                              blank=True, help_text=_("Papers for the meeting, one per line."))
 
     class Meta:
         ordering = ["board", "-date"]
 
     def __str__(self):
-        return f"{self.board} – {self.date:%-d %B %Y}"
+        return f"{self.board} – {date_format(self.date, 'j F Y')}"
 
     def get_absolute_url(self):
         return reverse("boards:meeting_detail", args=[self.pk])
 
     def clean(self):
         if self.round_id and self.plan_id and self.round.plan_id != self.plan_id:
-            raise ValidationError({"round": "The round belongs to another plan."})
+            raise ValidationError({"round": _("The round belongs to another plan.")})
         if self.board_id and self.plan_id and not self.board.plans.filter(pk=self.plan_id).exists():
-            raise ValidationError({"plan": "The board does not oversee this plan."})
+            raise ValidationError({"plan": _("The board does not oversee this plan.")})
         # A meeting reviews its round's updates, so it cannot come before the round's period.
         if self.round_id and self.date and self.date < self.round.period:
-            raise ValidationError({"date": f"The meeting must be on or after the start of the round it reviews "
-                                           f"({self.round.period:%-d %B %Y}), not {self.date:%-d %B %Y}"})
+            raise ValidationError({"date": gettext("The meeting must be on or after the start of the round it "
+                                                   "reviews (%(start)s), not %(date)s")
+                                   % {"start": date_format(self.round.period, "j F Y"),
+                                      "date": date_format(self.date, "j F Y")}})
 
     def previous(self):
         return (Meeting.objects.filter(board=self.board, plan=self.plan, date__lt=self.date)
@@ -497,19 +504,23 @@ class Meeting(models.Model):
         for row in reported:
             status = row.status
             if status is not None and status.needs_board_attention:
-                flag(row, Reason.STATUS, f"{status.label}: {status.meaning}")
+                flag(row, Reason.STATUS,
+                     gettext("%(status)s: %(meaning)s") % {"status": status.label, "meaning": status.meaning})
             if row.overdue:
-                flag(row, Reason.OVERDUE, f"Overdue: due {row.due_date:%-d %B %Y}")
+                flag(row, Reason.OVERDUE,
+                     gettext("Overdue: due %(date)s") % {"date": date_format(row.due_date, "j F Y")})
             if row.is_missing_update:
-                flag(row, Reason.MISSING_UPDATE, f"No update for {view.label}")
+                flag(row, Reason.MISSING_UPDATE, gettext("No update for %(period)s") % {"period": view.label})
             if row.movement == Movement.DECLINED:
                 flag(row, Reason.DECLINED,
-                     f"Declined since last period ({row.previous_status.label} to {status.label})")
+                     gettext("Declined since last period (%(before)s to %(now)s)")
+                     % {"before": row.previous_status.label, "now": status.label})
         rows = {row.action.pk: row for row in reported}
         for item in items:
             row = rows.get(item.action_id)
             if row is not None:
-                flag(row, Reason.ADDED, f"Added by {item.added_by}: {item.reason}")
+                flag(row, Reason.ADDED,
+                     gettext("Added by %(person)s: %(reason)s") % {"person": item.added_by, "reason": item.reason})
         return sorted(entries.values(), key=AttentionEntry.rank)
 
     def attention_measures(self, view: PeriodView | None = None, readings: list | None = None) -> list:
@@ -542,11 +553,11 @@ class AttentionEntry:
 
     class Reason(models.TextChoices):
         # In order of seriousness, most serious first: the ranking reads this order.
-        STATUS = "status", "Status needing attention"
-        OVERDUE = "overdue", "Overdue"
-        DECLINED = "declined", "Declined since last period"
-        ADDED = "added", "Added by hand"
-        MISSING_UPDATE = "missing", "Missing update"
+        STATUS = "status", _("Status needing attention")
+        OVERDUE = "overdue", _("Overdue")
+        DECLINED = "declined", _("Declined since last period")
+        ADDED = "added", _("Added by hand")
+        MISSING_UPDATE = "missing", _("Missing update")
 
     action: Action
     status: object
@@ -568,8 +579,8 @@ class AttentionItem(models.Model):
     """An action a member or officer added to a meeting's attention list by hand."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attention_items")
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="+")
-    reason = models.TextField()
+    action = models.ForeignKey(Action, verbose_name=_("action"), on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField(verbose_name=_("reason"))
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                  related_name="+")
     added_at = models.DateTimeField(default=timezone.now)
@@ -587,27 +598,27 @@ class ReviewNote(models.Model):
     """A board member's comment, question or challenge on an action within a meeting."""
 
     class Kind(models.TextChoices):
-        COMMENT = "comment", "Comment"
-        QUESTION = "question", "Question"
-        CHALLENGE = "challenge", "Challenge"
+        COMMENT = "comment", _("Comment")
+        QUESTION = "question", _("Question")
+        CHALLENGE = "challenge", _("Challenge")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        RESOLVED = "resolved", "Resolved"
-        CARRIED_FORWARD = "carried_forward", "Carried forward"
+        OPEN = "open", pgettext_lazy("note state", "Open")
+        RESOLVED = "resolved", _("Resolved")
+        CARRIED_FORWARD = "carried_forward", _("Carried forward")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="review_notes")
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="review_notes")
+    action = models.ForeignKey(Action, verbose_name=_("action"), on_delete=models.CASCADE, related_name="review_notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                related_name="review_notes")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    text = models.TextField()
+    kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=Kind.choices)
+    text = models.TextField(verbose_name=_("text"))
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+")
-    resolution = models.TextField(blank=True, help_text="Why it was resolved, as the resolver wrote it.")
+    resolution = models.TextField(blank=True, help_text=_("Why it was resolved, as the resolver wrote it."))
 
     class Meta:
         ordering = ["-created_at"]
@@ -626,7 +637,7 @@ class ReviewNote(models.Model):
     def resolve(self, *, by, reason: str):
         """Close the thread: the board is assured. Who, when and why are shown on the thread."""
         if not reason.strip():
-            raise ValidationError({"resolution": "Enter why the note is resolved"})
+            raise ValidationError({"resolution": _("Enter why the note is resolved")})
         self._set_status(self.Status.RESOLVED, by=by, resolution=reason.strip())
 
     def carry_forward(self, *, by):
@@ -648,7 +659,7 @@ class ReviewResponse(models.Model):
     note = models.ForeignKey(ReviewNote, on_delete=models.CASCADE, related_name="responses")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                related_name="+")
-    text = models.TextField()
+    text = models.TextField(verbose_name=_("text"))
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -660,9 +671,9 @@ class ReviewResponse(models.Model):
 
 class Decision(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
-    text = models.TextField()
-    action = models.ForeignKey(Action, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+", help_text="The action it concerns, if any.")
+    text = models.TextField(verbose_name=_("text"))
+    action = models.ForeignKey(Action, verbose_name=_("action"), null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+", help_text=_("The action it concerns, if any."))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                     related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -678,9 +689,10 @@ class FollowUp(models.Model):
     """Something the meeting asked someone to do by a date."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="follow_ups")
-    description = models.TextField()
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="follow_ups")
-    due_date = models.DateField()
+    description = models.TextField(verbose_name=_("description"))
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"),
+                              on_delete=models.PROTECT, related_name="follow_ups")
+    due_date = models.DateField(verbose_name=_("due date"))
     done = models.BooleanField(default=False)
     done_at = models.DateTimeField(null=True, blank=True)
 
@@ -692,21 +704,24 @@ class FollowUp(models.Model):
 
     def clean(self):
         if self.meeting_id and self.due_date and self.due_date < self.meeting.date:
-            raise ValidationError({"due_date": f"The follow-up must be due on or after its meeting "
-                                               f"({self.meeting.date:%-d %B %Y}), not {self.due_date:%-d %B %Y}"})
+            raise ValidationError({"due_date": gettext("The follow-up must be due on or after its meeting "
+                                                       "(%(meeting)s), not %(date)s")
+                                   % {"meeting": date_format(self.meeting.date, "j F Y"),
+                                      "date": date_format(self.due_date, "j F Y")}})
 
 
 # --- Scrutiny --------------------------------------------------------------------------------
 
 
 class ScrutinyReview(models.Model):
-    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="scrutiny_reviews",
-                              help_text="The scrutiny panel running the review.")
+    board = models.ForeignKey(Board, verbose_name=_("board"), on_delete=models.PROTECT, related_name="scrutiny_reviews",
+                              help_text=_("The scrutiny panel running the review."))
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="scrutiny_reviews")
-    title = models.CharField(max_length=300)
-    date = models.DateField()
-    scope = models.TextField(help_text='What it examines, e.g. "Ofsted immediate and 3-month actions".')
-    reported_to = models.CharField(max_length=300, blank=True)
+    title = models.CharField(verbose_name=_("title"), max_length=300)
+    date = models.DateField(verbose_name=_("date"))
+    scope = models.TextField(verbose_name=_("scope"),
+                             help_text=_('What it examines, e.g. "Ofsted immediate and 3-month actions".'))
+    reported_to = models.CharField(verbose_name=_("reported to"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["plan", "-date"]
@@ -743,27 +758,27 @@ class Assessment(models.Model):
     lead's own status."""
 
     class Conclusion(models.TextChoices):
-        COMPLETE = "complete", "Complete"
-        PARTIALLY_COMPLETE = "partially_complete", "Partially complete"
-        NOT_COMPLETE = "not_complete", "Not complete"
-        UNKNOWN = "unknown", "Unknown (no evidence received)"
+        COMPLETE = "complete", _("Complete")
+        PARTIALLY_COMPLETE = "partially_complete", _("Partially complete")
+        NOT_COMPLETE = "not_complete", _("Not complete")
+        UNKNOWN = "unknown", _("Unknown (no evidence received)")
 
     # Every conclusion short of Complete says why in a comment (the form's hints, README and
     # clean() all read this).
     NEEDS_COMMENT = [Conclusion.PARTIALLY_COMPLETE, Conclusion.NOT_COMPLETE, Conclusion.UNKNOWN]
 
     review = models.ForeignKey(ScrutinyReview, on_delete=models.CASCADE, related_name="assessments")
-    number = models.CharField(max_length=20)
+    number = models.CharField(verbose_name=_("number"), max_length=20)
     number_sort = models.CharField(max_length=100, editable=False)
-    group = models.CharField(max_length=200, blank=True,
-                             help_text='The heading the review groups it under.')
-    requirement = models.TextField()
-    recommendation = models.ForeignKey(Recommendation, null=True, blank=True,
+    group = models.CharField(verbose_name=_("group"), max_length=200, blank=True,
+                             help_text=_('The heading the review groups it under.'))
+    requirement = models.TextField(verbose_name=_("requirement"))
+    recommendation = models.ForeignKey(Recommendation, verbose_name=_("recommendation"), null=True, blank=True,
                                        on_delete=models.SET_NULL, related_name="assessments")
-    actions = models.ManyToManyField(Action, blank=True, related_name="assessments")
-    conclusion = models.CharField(max_length=30, choices=Conclusion.choices)
-    comment = models.TextField(blank=True)
-    evidence = models.TextField("evidence considered", blank=True)
+    actions = models.ManyToManyField(Action, verbose_name=_("actions"), blank=True, related_name="assessments")
+    conclusion = models.CharField(verbose_name=_("conclusion"), max_length=30, choices=Conclusion.choices)
+    comment = models.TextField(verbose_name=_("comment"), blank=True)
+    evidence = models.TextField(_("evidence considered"), blank=True)
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     assessed_at = models.DateTimeField(default=timezone.now)
@@ -786,7 +801,8 @@ class Assessment(models.Model):
     def clean(self):
         if self.conclusion in self.NEEDS_COMMENT and not self.comment.strip():
             raise ValidationError(
-                {"comment": f"Enter a comment: a conclusion of “{self.get_conclusion_display()}” needs one"}
+                {"comment": gettext("Enter a comment: a conclusion of “%(conclusion)s” needs one")
+                 % {"conclusion": self.get_conclusion_display()}}
             )
 
     def disagrees_with(self, status) -> bool:
@@ -831,29 +847,33 @@ class ExternalReview(models.Model):
     (``scale``: its judgements, worst first, each with the band it counts as; decision 0018)."""
 
     class Kind(models.TextChoices):
-        MONITORING_VISIT = "monitoring_visit", "Inspection monitoring visit"
-        DFE_ASSESSMENT = "dfe_assessment", "DfE adviser or commissioner assessment"
-        PEER_CHALLENGE = "peer_challenge", "Peer challenge"
-        EXTERNAL_ASSURER = "external_assurer", "External assurer"
-        INTERNAL_AUDIT = "internal_audit", "Internal audit"
+        MONITORING_VISIT = "monitoring_visit", _("Inspection monitoring visit")
+        DFE_ASSESSMENT = "dfe_assessment", _("DfE adviser or commissioner assessment")
+        PEER_CHALLENGE = "peer_challenge", _("Peer challenge")
+        EXTERNAL_ASSURER = "external_assurer", _("External assurer")
+        INTERNAL_AUDIT = "internal_audit", _("Internal audit")
 
     class Band(models.TextChoices):
         """What a judgement counts as beside the lead's RAG: only "met" counts as complete."""
 
-        NOT_MET = "not_met", "Not met"
-        PARTLY_MET = "partly_met", "Partly met"
-        MET = "met", "Met"
+        NOT_MET = "not_met", _("Not met")
+        PARTLY_MET = "partly_met", _("Partly met")
+        MET = "met", _("Met")
 
     BAND_COLOURS = {Band.NOT_MET: "red", Band.PARTLY_MET: "orange", Band.MET: "green"}  # GOV.UK tag colours
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="external_reviews")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    title = models.CharField(max_length=300, help_text='For example "Ofsted monitoring visit 3".')
-    date = models.DateField(help_text="The day of the visit or assessment.")
-    reviewer_organisation = models.CharField(max_length=200, help_text='For example "Ofsted" or "LGA".')
-    source = models.ForeignKey("improvement.Source", on_delete=models.PROTECT, related_name="external_reviews",
-                               help_text="The document the findings come from (a letter, a report).")
-    scale = models.JSONField(help_text='Its judgements, worst first: [{"label": …, "band": …}].')
+    kind = models.CharField(verbose_name=_("kind"), max_length=30, choices=Kind.choices)
+    title = models.CharField(verbose_name=_("title"),
+                             max_length=300, help_text=_('For example "Ofsted monitoring visit 3".'))
+    date = models.DateField(verbose_name=_("date"), help_text=_("The day of the visit or assessment."))
+    reviewer_organisation = models.CharField(verbose_name=_("reviewer organisation"),
+                                             max_length=200, help_text=_('For example "Ofsted" or "LGA".'))
+    source = models.ForeignKey("improvement.Source", verbose_name=_("source"),
+                               on_delete=models.PROTECT, related_name="external_reviews",
+                               help_text=_("The document the findings come from (a letter, a report)."))
+    scale = models.JSONField(verbose_name=_("scale"),
+                             help_text=_('Its judgements, worst first: [{"label": …, "band": …}].'))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
@@ -879,7 +899,7 @@ class ExternalReview(models.Model):
         if self.scale is not None:
             validate_scale(self.scale)
         if self.source_id and self.plan_id and self.source.plan_id != self.plan_id:
-            raise ValidationError("The document must be one of this plan’s sources")
+            raise ValidationError(_("The document must be one of this plan’s sources"))
 
     @transaction.atomic
     def record_finding(self, *, judgement: str, comment: str, by, recommendation=None, theme=None) -> "ExternalFinding":
@@ -896,16 +916,17 @@ def validate_scale(scale) -> None:
     """A scale is a non-empty list of distinct judgement labels, each with a known band."""
     bands = set(ExternalReview.Band.values)
     if not isinstance(scale, list) or not scale:
-        raise ValidationError("Enter the review's scale: at least one judgement")
+        raise ValidationError(_("Enter the review's scale: at least one judgement"))
     labels = []
     for point in scale:
         if not (isinstance(point, dict) and str(point.get("label", "")).strip()):
-            raise ValidationError("Every judgement on the scale needs a label")
+            raise ValidationError(_("Every judgement on the scale needs a label"))
         if point.get("band") not in bands:
-            raise ValidationError(f"“{point['label']}” needs a band: met, partly met or not met")
+            raise ValidationError(gettext("“%(label)s” needs a band: met, partly met or not met")
+                                  % {"label": point["label"]})
         labels.append(point["label"].strip().casefold())
     if len(set(labels)) != len(labels):
-        raise ValidationError("Each judgement on the scale must be different")
+        raise ValidationError(_("Each judgement on the scale must be different"))
 
 
 class ExternalFindingQuerySet(models.QuerySet):
@@ -929,12 +950,14 @@ class ExternalFinding(models.Model):
     the review's date, then as recorded) is the one shown beside the lead's and scrutiny's."""
 
     review = models.ForeignKey(ExternalReview, on_delete=models.PROTECT, related_name="findings")
-    recommendation = models.ForeignKey(Recommendation, null=True, blank=True, on_delete=models.PROTECT,
+    recommendation = models.ForeignKey(Recommendation, verbose_name=_("recommendation"),
+                                       null=True, blank=True, on_delete=models.PROTECT,
                                        related_name="external_findings")
-    theme = models.ForeignKey("improvement.Theme", null=True, blank=True, on_delete=models.PROTECT,
+    theme = models.ForeignKey("improvement.Theme", verbose_name=_("theme"),
+                              null=True, blank=True, on_delete=models.PROTECT,
                               related_name="external_findings")
-    judgement = models.CharField(max_length=100)
-    comment = models.TextField(blank=True)
+    judgement = models.CharField(verbose_name=_("judgement"), max_length=100)
+    comment = models.TextField(verbose_name=_("comment"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
@@ -984,17 +1007,20 @@ class ExternalFinding(models.Model):
 
     def clean(self):
         if (self.recommendation_id is None) == (self.theme_id is None):
-            raise ValidationError("Choose a recommendation or a theme for the finding, not both")
+            raise ValidationError(_("Choose a recommendation or a theme for the finding, not both"))
         plan_id = self.review.plan_id
         if self.recommendation_id is not None and self.recommendation.source.plan_id != plan_id:
-            raise ValidationError({"recommendation": f"Recommendation {self.recommendation} is not one of this "
-                                                     f"plan’s: choose one of {self.review.plan}’s recommendations"})
+            raise ValidationError({"recommendation": gettext(
+                "Recommendation %(recommendation)s is not one of this plan’s: choose one of %(plan)s’s "
+                "recommendations") % {"recommendation": self.recommendation, "plan": self.review.plan}})
         if self.theme_id is not None and self.theme.plan_id != plan_id:
-            raise ValidationError({"theme": f"Theme {self.theme} is not one of this plan’s: choose one of "
-                                            f"{self.review.plan}’s themes"})
+            raise ValidationError({"theme": gettext(
+                "Theme %(theme)s is not one of this plan’s: choose one of %(plan)s’s themes")
+                % {"theme": self.theme, "plan": self.review.plan}})
         if self.judgement not in self.review.labels:
-            raise ValidationError({"judgement": f"“{self.judgement}” is not on this review’s scale: choose one of "
-                                                f"{', '.join(self.review.labels)}"})
+            raise ValidationError({"judgement": gettext(
+                "“%(judgement)s” is not on this review’s scale: choose one of %(labels)s")
+                % {"judgement": self.judgement, "labels": ", ".join(self.review.labels)}})
 
     def disagrees_with(self, lead_complete: bool | None) -> bool:
         return disagrees(self.band == ExternalReview.Band.MET, lead_complete)
@@ -1010,12 +1036,12 @@ class WorkbookUpload(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     recorded_for = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        help_text="The lead whose answers a plan manager uploads on their behalf.")
+        help_text=_("The lead whose answers a plan manager uploads on their behalf."))
     filename = models.CharField(max_length=200)
     sheets = models.JSONField(editable=False, help_text="The file as read at upload (readers.sheets_to_json).")
     created_at = models.DateTimeField(default=timezone.now)
     applied_at = models.DateTimeField(null=True, blank=True)
-    result = models.JSONField(default=dict, blank=True, help_text="What confirming recorded and refused.")
+    result = models.JSONField(default=dict, blank=True, help_text=_("What confirming recorded and refused."))
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,5 +1,7 @@
 """Panels the boards app adds to the core's action page, "My actions" and the plan-manage hub."""
 
+from django.utils.translation import gettext_lazy as _
+
 from improvement import panels
 
 from . import access
@@ -45,7 +47,7 @@ def boards_overseeing_plan(request, plan):
     return "boards/panels/plan_manage.html", {"plan": plan, "boards": boards, "managed": managed}
 
 
-panels.register_plan_tab("dashboard", "Dashboard", "boards:dashboard")
-panels.register_plan_tab("rounds", "Update rounds", "boards:round_list")
-panels.register_plan_tab("scrutiny", "Scrutiny", "boards:review_list")
-panels.register_plan_tab("assurance", "Assurance", "boards:assurance")
+panels.register_plan_tab("dashboard", _("Dashboard"), "boards:dashboard")
+panels.register_plan_tab("rounds", _("Update rounds"), "boards:round_list")
+panels.register_plan_tab("scrutiny", _("Scrutiny"), "boards:review_list")
+panels.register_plan_tab("assurance", _("Assurance"), "boards:assurance")

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from improvement.lib.text import shorten
 from improvement.mail import templated_email
@@ -21,6 +23,11 @@ from improvement.models import Action
 from .models import Reminder, UpdateRound
 
 logger = logging.getLogger(__name__)
+
+
+def language_of(user) -> str:
+    """The language a person's emails are written in: their own choice, else the site's."""
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
 
 
 @dataclass
@@ -59,6 +66,11 @@ def due_kind(round_, as_of, *, manual=False) -> str | None:
 
 
 def _message(round_, user, actions, kind, base_url):
+    with translation.override(language_of(user)):
+        return _reminder(round_, user, actions, kind, base_url)
+
+
+def _reminder(round_, user, actions, kind, base_url):
     base = base_url.rstrip("/")
     return templated_email("boards/emails/round_reminder.txt", {
         "round": round_,
@@ -71,6 +83,11 @@ def _message(round_, user, actions, kind, base_url):
 
 
 def _no_one_message(round_, manager, actions, base_url):
+    with translation.override(language_of(manager)):
+        return _no_one_notice(round_, manager, actions, base_url)
+
+
+def _no_one_notice(round_, manager, actions, base_url):
     base = base_url.rstrip("/")
     return templated_email("boards/emails/no_one_to_remind.txt", {
         "round": round_,
@@ -158,31 +175,53 @@ def notify_about_note(note, *, base_url, send) -> str:
     sentence saying who was told."""
     action = Action.objects.prefetch_related("lead_posts__holders").select_related("plan").get(pk=note.action_id)
     base = base_url.rstrip("/")
-    kind = note.get_kind_display().lower()
     link = f"{base}{reverse('boards:note_detail', args=[note.pk])}"
     holders = action.lead_holders()
     leads = [user for user in holders if user.email]
     if leads:
-        send(templated_email("boards/emails/note_to_leads.txt",
-                             {"note": note, "action": action, "kind": kind, "link": link},
-                             [user.email for user in leads]))
+        # One email per language, each in its recipients' own.
+        for language, group in _by_language(leads).items():
+            with translation.override(language):
+                send(templated_email("boards/emails/note_to_leads.txt",
+                                     {"note": note, "action": action, "kind": note.get_kind_display().lower(),
+                                      "link": link},
+                                     [user.email for user in group]))
         no_email = [user for user in holders if not user.email]
-        return (f"Told by email: {names_of(leads)}."
-                + (f" Not told (no email address recorded): {names_of(no_email)}." if no_email else ""))
+        return (_("Told by email: %(names)s.") % {"names": names_of(leads)}
+                + (" " + _("Not told (no email address recorded): %(names)s.") % {"names": names_of(no_email)}
+                   if no_email else ""))
     if holders:
-        return f"No one was told: the action’s leads have no email address recorded ({names_of(holders)})."
+        return (_("No one was told: the action’s leads have no email address recorded (%(names)s).")
+                % {"names": names_of(holders)})
     posts = action.unheld_lead_posts()
-    why = (f"no one holds the action’s lead posts ({', '.join(f'“{post}”' for post in posts)})" if posts
-           else "the action has no lead post")
+
+    def why():
+        if posts:
+            return (_("no one holds the action’s lead posts (%(posts)s)")
+                    % {"posts": ", ".join(f"“{post}”" for post in posts)})
+        return _("the action has no lead post")
+
     managers = [user for user in action.plan.managers() if user.email]
     if not managers:
-        return f"No lead was told: {why}, and the plan has no manager with an email address to tell."
-    send(templated_email("boards/emails/note_to_managers.txt", {
-        "note": note, "action": action, "kind": kind, "link": link, "why": why,
-        "unheld_posts": [(post, f"{base}{holder_url(action, post)}") for post in posts],
-        "choose_url": f"{base}{holder_url(action)}",
-    }, [user.email for user in managers]))
-    return f"No lead was told: {why}; the plan’s managers were told instead: {names_of(managers)}."
+        return (_("No lead was told: %(why)s, and the plan has no manager with an email address to tell.")
+                % {"why": why()})
+    for language, group in _by_language(managers).items():
+        with translation.override(language):
+            send(templated_email("boards/emails/note_to_managers.txt", {
+                "note": note, "action": action, "kind": note.get_kind_display().lower(), "link": link, "why": why(),
+                "unheld_posts": [(post, f"{base}{holder_url(action, post)}") for post in posts],
+                "choose_url": f"{base}{holder_url(action)}",
+            }, [user.email for user in group]))
+    return (_("No lead was told: %(why)s; the plan’s managers were told instead: %(names)s.")
+            % {"why": why(), "names": names_of(managers)})
+
+
+def _by_language(users) -> dict:
+    """The users grouped by the language their emails are written in, in the order first met."""
+    groups: dict = {}
+    for user in users:
+        groups.setdefault(language_of(user), []).append(user)
+    return groups
 
 
 def names_of(users) -> str:

@@ -4,6 +4,7 @@ the core's long lists (it says why): the same markup the template had, cell for 
 from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 
 from improvement.rows import esc, joined, truncate, url_by_id
 
@@ -17,7 +18,8 @@ def submission_rows(submissions) -> SafeString:
     action_url = url_by_id("improvement:action_detail")
 
     def leads(action):
-        posts = [f"{esc(post)}{'' if post.holders.all() else ' (vacant)'}" for post in action.lead_posts.all()]
+        vacant = " " + _("(vacant)")
+        posts = [f"{esc(post)}{'' if post.holders.all() else esc(vacant)}" for post in action.lead_posts.all()]
         return "; ".join(posts) or "–"
 
     def row(submission):

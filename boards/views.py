@@ -5,6 +5,9 @@ from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from improvement import access as core_access
@@ -72,7 +75,7 @@ def round_list(request, plan_id):
     can_manage = access.can_manage_rounds(request.user, plan)
     form = RoundForm(request.POST or None, plan=plan)
     if request.method == "POST":
-        access.require(can_manage, "Only the plan's managers open update rounds.")
+        access.require(can_manage, _("Only the plan's managers open update rounds."))
         if form.is_valid():
             try:
                 round_ = UpdateRound.open_round(plan=plan, period=form.cleaned_data["period"],
@@ -80,8 +83,8 @@ def round_list(request, plan_id):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, f"Round opened for {round_.period_label}: updates are due by "
-                                          f"{round_.deadline:%-d %B %Y}.")
+                messages.success(request, _("Round opened for %(period)s: updates are due by %(date)s.") % {
+                    "period": round_.period_label, "date": date_format(round_.deadline, "j F Y")})
                 return redirect(round_)
     context = {"plan": plan, "rounds": plan.rounds.order_by("-period"), "form": form,
                "can_manage": can_manage, "has_open": plan.rounds.open().exists()}
@@ -116,46 +119,54 @@ def round_detail(request, round_id):
 @require_POST
 def round_send_reminders(request, round_id):
     round_ = access.get_round_or_404(request.user, round_id)
-    access.require(access.can_manage_rounds(request.user, round_.plan), "Only the plan's managers send reminders.")
+    access.require(access.can_manage_rounds(request.user, round_.plan), _("Only the plan's managers send reminders."))
     if not round_.is_open:
-        messages.error(request, "This round is closed: there is no one to remind.")
+        messages.error(request, _("This round is closed: there is no one to remind."))
         return redirect(round_)
     result = send_round_reminders(round_, as_of=today(), manual=True, base_url=request.build_absolute_uri("/"))
     if result.failed:
-        messages.error(request, f"{_count(result.failed, 'email')} could not be sent; they will be retried on "
-                                "the next run (see “Reminders sent” below).")
+        messages.error(request, ngettext(
+            "%(count)s email could not be sent; they will be retried on the next run (see “Reminders sent” below).",
+            "%(count)s emails could not be sent; they will be retried on the next run (see “Reminders sent” below).",
+            result.failed) % {"count": result.failed})
     if result.no_one_to_remind:
         numbers = ", ".join(action.number for action in result.no_one_to_remind)
-        told = (f" The plan’s managers have been told by email: {names_of(result.managers_told)}."
+        told = (" " + _("The plan’s managers have been told by email: %(names)s.")
+                % {"names": names_of(result.managers_told)}
                 if result.managers_told else
-                f" The plan’s managers were told earlier: {names_of(result.managers_told_before)}."
+                " " + _("The plan’s managers were told earlier: %(names)s.")
+                % {"names": names_of(result.managers_told_before)}
                 if result.managers_told_before else "")
-        messages.warning(request, f"No one to remind about {_count(len(result.no_one_to_remind), 'action')} "
-                                  f"({numbers}): no one holds their lead posts.{told} Give each post a holder: "
-                                  "see “No one to remind” below.")
+        count = len(result.no_one_to_remind)
+        messages.warning(request, ngettext(
+            "No one to remind about %(count)s action (%(numbers)s): no one holds their lead posts.",
+            "No one to remind about %(count)s actions (%(numbers)s): no one holds their lead posts.",
+            count) % {"count": count, "numbers": numbers}
+            + told + " " + _("Give each post a holder: see “No one to remind” below."))
     done = []
     if result.reminded:
-        done.append(f"Reminders sent to {_count(len(result.reminded), 'lead')}: {names_of(result.reminded)}.")
+        done.append(ngettext("Reminders sent to %(count)s lead: %(names)s.",
+                             "Reminders sent to %(count)s leads: %(names)s.", len(result.reminded))
+                    % {"count": len(result.reminded), "names": names_of(result.reminded)})
     if result.already_reminded:
-        done.append(f"Already reminded for this round, so not sent again: {names_of(result.already_reminded)}.")
+        done.append(_("Already reminded for this round, so not sent again: %(names)s.")
+                    % {"names": names_of(result.already_reminded)})
     if not (result.reminded or result.already_reminded or result.no_one_to_remind or result.failed):
-        done.append(f"No one to remind: every open action has its update for {round_.period_label}.")
+        done.append(_("No one to remind: every open action has its update for %(period)s.")
+                    % {"period": round_.period_label})
     if done:
         messages.success(request, " ".join(done))
     return redirect(round_)
-
-
-def _count(number, noun):
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 @require_http_methods(["GET", "POST"])
 def round_close(request, round_id):
     """Closing cannot be undone: GET says what it will fix, POST closes."""
     round_ = access.get_round_or_404(request.user, round_id)
-    access.require(access.can_manage_rounds(request.user, round_.plan), "Only the plan's managers close rounds.")
+    access.require(access.can_manage_rounds(request.user, round_.plan), _("Only the plan's managers close rounds."))
     if not round_.is_open:
-        messages.error(request, f"This round was already closed on {round_.closed_at:%-d %B %Y}.")
+        messages.error(request, _("This round was already closed on %(date)s.")
+                       % {"date": date_format(round_.closed_at, "j F Y")})
         return redirect(round_)
     if request.method == "POST":
         try:
@@ -163,8 +174,8 @@ def round_close(request, round_id):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Round closed: the updates recorded for {round_.period_label} are now fixed "
-                                      "for reporting.")
+            messages.success(request, _("Round closed: the updates recorded for %(period)s are now fixed "
+                                        "for reporting.") % {"period": round_.period_label})
         return redirect(round_)
     submissions = round_.submissions(today())
     outstanding = [submission for submission in submissions if submission.is_outstanding]
@@ -179,11 +190,11 @@ def round_close(request, round_id):
 def meeting_create(request, board_id):
     board = access.get_board_or_404(request.user, board_id)
     access.require(access.can_manage_meetings(request.user, board),
-                   "Only the board's officers and chair arrange meetings.")
+                   _("Only the board's officers and chair arrange meetings."))
     form = MeetingForm(request.POST or None, board=board)
     if request.method == "POST" and form.is_valid():
         meeting = form.save()
-        messages.success(request, f"Meeting arranged for {meeting.date:%-d %B %Y}.")
+        messages.success(request, _("Meeting arranged for %(date)s.") % {"date": date_format(meeting.date, "j F Y")})
         return redirect(meeting)
     return render(request, "boards/meeting_form.html", {"board": board, "form": form},
                   status=400 if form.errors else 200)
@@ -273,14 +284,14 @@ def note_create(request, meeting_id):
         signals.review_note_posted.send(sender=ReviewNote, note=note)
         told = notify_about_note(note, base_url=request.build_absolute_uri("/"),
                                  send=lambda message: transaction.on_commit(lambda: _send_quietly(message)))
-        return f"Review note posted. {told}"
+        return _("Review note posted.") + " " + told
 
     return _meeting_question(
         request, meeting_id, form_class=ReviewNoteForm, allowed=access.can_post_review_note,
-        denied="Only the board's chair, members and officers post review notes.", save=save,
-        done="Review note posted.", section="notes",
+        denied=_("Only the board's chair, members and officers post review notes."), save=save,
+        done=_("Review note posted."), section="notes",
         initial={"action": request.GET.get("action")},
-        page={"heading": "Post a review note", "button": "Post the note"})
+        page={"heading": _("Post a review note"), "button": _("Post the note")})
 
 
 @require_http_methods(["GET", "POST"])
@@ -292,9 +303,9 @@ def attention_add(request, meeting_id):
 
     return _meeting_question(
         request, meeting_id, form_class=AttentionItemForm, allowed=access.can_add_to_attention_list,
-        denied="Only the board's chair, members and officers add to the list.", save=save,
-        done="Added to the list for the board's attention.", section="attention",
-        page={"heading": "Add an action to the board’s attention list", "button": "Add to the list"})
+        denied=_("Only the board's chair, members and officers add to the list."), save=save,
+        done=_("Added to the list for the board's attention."), section="attention",
+        page={"heading": _("Add an action to the board’s attention list"), "button": _("Add to the list")})
 
 
 @require_http_methods(["GET", "POST"])
@@ -307,8 +318,8 @@ def decision_create(request, meeting_id):
     return _meeting_question(
         request, meeting_id, form_class=DecisionForm,
         allowed=lambda user, meeting: access.can_manage_meetings(user, meeting.board),
-        denied="Only the board's officers and chair record decisions.", save=save, done="Decision recorded.",
-        section="decisions", page={"heading": "Record a decision", "button": "Record the decision"})
+        denied=_("Only the board's officers and chair record decisions."), save=save, done=_("Decision recorded."),
+        section="decisions", page={"heading": _("Record a decision"), "button": _("Record the decision")})
 
 
 @require_http_methods(["GET", "POST"])
@@ -321,17 +332,17 @@ def follow_up_create(request, meeting_id):
     return _meeting_question(
         request, meeting_id, form_class=FollowUpForm,
         allowed=lambda user, meeting: access.can_manage_meetings(user, meeting.board),
-        denied="Only the board's officers and chair record follow-ups.", save=save, done="Follow-up recorded.",
-        section="follow-ups", page={"heading": "Record a follow-up action", "button": "Record the follow-up"})
+        denied=_("Only the board's officers and chair record follow-ups."), save=save, done=_("Follow-up recorded."),
+        section="follow-ups", page={"heading": _("Record a follow-up action"), "button": _("Record the follow-up")})
 
 
 @require_POST
 def follow_up_done(request, follow_up_id):
     follow_up = access.get_follow_up_or_404(request.user, follow_up_id)
     access.require(access.can_mark_follow_up_done(request.user, follow_up),
-                   "Only its owner or the board's officers mark a follow-up done.")
+                   _("Only its owner or the board's officers mark a follow-up done."))
     FollowUp.objects.filter(pk=follow_up.pk).update(done=True, done_at=timezone.now())
-    messages.success(request, "Follow-up marked done.")
+    messages.success(request, _("Follow-up marked done."))
     return redirect(follow_up.meeting)
 
 
@@ -369,14 +380,14 @@ def note_detail(request, note_id):
 @require_POST
 def note_respond(request, note_id):
     note = access.get_note_or_404(request.user, note_id)
-    access.require(access.can_answer_note(request.user, note), "Only the action's leads answer on its notes.")
+    access.require(access.can_answer_note(request.user, note), _("Only the action's leads answer on its notes."))
     form = ResponseForm(request.POST)
     if not form.is_valid():
         return _bad_request(request, "boards/note_detail.html", _note_context(request, note, form))
     with transaction.atomic():
         response = ReviewResponse.objects.create(note=note, author=request.user, text=form.cleaned_data["text"])
         signals.review_note_answered.send(sender=ReviewResponse, note=note, response=response)
-    messages.success(request, "Answer posted.")
+    messages.success(request, _("Answer posted."))
     return redirect("boards:note_detail", note.pk)
 
 
@@ -385,18 +396,18 @@ def note_close(request, note_id):
     """Carry a note forward or reopen it. Resolving has a page of its own (note_resolve)."""
     note = access.get_note_or_404(request.user, note_id)
     access.require(access.can_close_note(request.user, note),
-                   "Only the note's author or the board's officers and chair can do that.")
+                   _("Only the note's author or the board's officers and chair can do that."))
     status = request.POST.get("status")
     if status == ReviewNote.Status.RESOLVED:
         return redirect("boards:note_resolve", note.pk)
     if status == ReviewNote.Status.CARRIED_FORWARD:
         note.carry_forward(by=request.user)
-        messages.success(request, "Carried forward to the next meeting.")
+        messages.success(request, _("Carried forward to the next meeting."))
     elif status == ReviewNote.Status.OPEN:
         note.reopen()
-        messages.success(request, "Reopened.")
+        messages.success(request, _("Reopened."))
     else:
-        messages.error(request, "Choose whether the note is resolved, carried forward or reopened.")
+        messages.error(request, _("Choose whether the note is resolved, carried forward or reopened."))
     return redirect("boards:note_detail", note.pk)
 
 
@@ -405,14 +416,14 @@ def note_resolve(request, note_id):
     """Resolving closes the thread: GET asks why (the reason is shown on the thread), POST does it."""
     note = access.get_note_or_404(request.user, note_id)
     access.require(access.can_close_note(request.user, note),
-                   "Only the note's author or the board's officers and chair resolve it.")
+                   _("Only the note's author or the board's officers and chair resolve it."))
     if note.status == ReviewNote.Status.RESOLVED:
-        messages.error(request, "This note is already resolved.")
+        messages.error(request, _("This note is already resolved."))
         return redirect("boards:note_detail", note.pk)
     form = ResolveForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         note.resolve(by=request.user, reason=form.cleaned_data["resolution"])
-        messages.success(request, "Marked resolved.")
+        messages.success(request, _("Marked resolved."))
         return redirect("boards:note_detail", note.pk)
     context = {"note": note, "meeting": note.meeting, "action": note.action, "plan": note.meeting.plan,
                "form": form, "answers": note.responses.count()}
@@ -424,11 +435,11 @@ def note_resolve(request, note_id):
 @require_http_methods(["GET", "POST"])
 def review_create(request, plan_id):
     plan = core_access.get_plan_or_404(request.user, plan_id)
-    access.require(access.can_start_review(request.user, plan), "Only scrutiny officers start reviews.")
+    access.require(access.can_start_review(request.user, plan), _("Only scrutiny officers start reviews."))
     form = ScrutinyReviewForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         review = form.save()
-        messages.success(request, "Review created. Record a conclusion for each item in its scope.")
+        messages.success(request, _("Review created. Record a conclusion for each item in its scope."))
         return redirect(review)
     return render(request, "boards/review_form.html", {"plan": plan, "form": form},
                   status=400 if form.errors else 200)
@@ -478,14 +489,14 @@ def assessment_edit(request, review_id, assessment_id=None):
         instance = review.assessments.filter(pk=assessment_id).first()
         if instance is None:
             raise Http404("No such item in this review")
-    access.require(access.can_record_assessment(request.user, review), "Only scrutiny officers record conclusions.")
+    access.require(access.can_record_assessment(request.user, review), _("Only scrutiny officers record conclusions."))
     form = AssessmentForm(request.POST or None, instance=instance, review=review)
     if request.method == "POST" and form.is_valid():
         assessment = form.save(commit=False)
         assessment.assessed_by, assessment.assessed_at = request.user, timezone.now()
         assessment.save()
         form.save_m2m()
-        messages.success(request, f"Conclusion recorded for item {assessment.number}.")
+        messages.success(request, _("Conclusion recorded for item %(number)s.") % {"number": assessment.number})
         return redirect(review)
     return render(request, "boards/assessment_form.html", {"review": review, "plan": review.plan, "form": form,
                                                            "assessment": instance},

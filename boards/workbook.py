@@ -26,6 +26,9 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -42,16 +45,17 @@ SIGNING_SALT = "boards.workbook"
 SHEET_TITLE = "Updates"
 STATUS_SHEET_TITLE = "Statuses"
 
-# (key, header, what a changed cell is called in the message saying so). The grey columns.
+# (key, header, what a changed cell is called in the message saying so). The grey columns. The
+# headers stay in English whatever the language: reading a workbook back matches them exactly.
 LOCKED = (
-    ("number", "No.", "action number"),
-    ("theme", "Theme", "theme"),
-    ("description", "Action", "action text"),
-    ("leads", "Leads", "leads"),
-    ("due", "Due date", "due date"),
-    ("last_period", "Last update", "last update’s period"),
-    ("last_status", "Last status", "last status"),
-    ("last_note", "Last review note", "last review note"),
+    ("number", "No.", gettext_lazy("action number")),
+    ("theme", "Theme", gettext_lazy("theme")),
+    ("description", "Action", gettext_lazy("action text")),
+    ("leads", "Leads", gettext_lazy("leads")),
+    ("due", "Due date", gettext_lazy("due date")),
+    ("last_period", "Last update", gettext_lazy("last update’s period")),
+    ("last_status", "Last status", gettext_lazy("last status")),
+    ("last_note", "Last review note", gettext_lazy("last review note")),
 )
 FILLED = (
     ("status", "Status for this round"),
@@ -212,15 +216,15 @@ def build_xlsx(round_: UpdateRound, rows: list[WorkbookRow]) -> bytes:
     status_column = get_column_letter(COLUMN["status"] + 1)
     validation = DataValidation(
         type="list", formula1=f"'{STATUS_SHEET_TITLE}'!$B$2:$B${len(statuses) + 1}", allow_blank=True,
-        showErrorMessage=True, errorTitle="Not a status of this plan",
-        error="Choose a status from the list (see the Statuses sheet for what each means).",
-        showInputMessage=True, promptTitle="Status"[:PROMPT_TITLE_MAX], prompt=status_prompt(statuses))
+        showErrorMessage=True, errorTitle=_("Not a status of this plan"),
+        error=_("Choose a status from the list (see the Statuses sheet for what each means)."),
+        showInputMessage=True, promptTitle=_("Status")[:PROMPT_TITLE_MAX], prompt=status_prompt(statuses))
     validation.add(f"{status_column}2:{status_column}{last_row}")
     sheet.add_data_validation(validation)
     date_column = get_column_letter(COLUMN["revised_date"] + 1)
     dates = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True,
-                           showErrorMessage=True, errorTitle="Not a date",
-                           error="Enter the revised due date as a date, for example 31/03/2013.")
+                           showErrorMessage=True, errorTitle=_("Not a date"),
+                           error=_("Enter the revised due date as a date, for example 31/03/2013."))
     dates.add(f"{date_column}2:{date_column}{last_row}")
     sheet.add_data_validation(dates)
     sheet.freeze_panes = "C2"
@@ -230,16 +234,16 @@ def build_xlsx(round_: UpdateRound, rows: list[WorkbookRow]) -> bytes:
     sheet.protection.formatRows = False
 
     key = workbook.create_sheet(STATUS_SHEET_TITLE)
-    append_safe(key, ["Code", "Status", "Meaning", "Counts as complete"])
+    append_safe(key, [_("Code"), _("Status"), _("Meaning"), _("Counts as complete")])
     for status in statuses:
         append_safe(key, [status.code, status.label, status.meaning,
-                          "Yes: needs a review note" if status.is_complete else "No"])
+                          _("Yes: needs a review note") if status.is_complete else _("No")])
     for letter, width in zip("ABCD", (8, 20, 60, 24), strict=True):
         key.column_dimensions[letter].width = width
         key[f"{letter}1"].font = BOLD
     key.protection.sheet = True
 
-    about = workbook.create_sheet("How to fill this in")
+    about = workbook.create_sheet(_("How to fill this in"))
     for line in instructions(round_):
         append_safe(about, [line])
     about.column_dimensions["A"].width = 110
@@ -257,18 +261,19 @@ def status_prompt(statuses) -> str:
 
 def instructions(round_: UpdateRound) -> list[str]:
     return [
-        f"{round_.plan.name}: updates for {round_.period_label}, due by {round_.deadline:%-d %B %Y}.",
+        _("%(plan)s: updates for %(period)s, due by %(date)s.") % {
+            "plan": round_.plan.name, "period": round_.period_label, "date": date_format(round_.deadline, "j F Y")},
         "",
-        "On the Updates sheet, each row is one of your actions still needing this round's update.",
-        "Fill in the white columns: the status (choose from the list; the Statuses sheet says what each means), "
+        _("On the Updates sheet, each row is one of your actions still needing this round's update."),
+        _("Fill in the white columns: the status (choose from the list; the Statuses sheet says what each means), "
         "a review note for this round, and, only if the action will not be finished by its due date, a revised "
-        "due date with its reason.",
-        "A completed status needs a review note. Leave a row blank to skip that action.",
-        "Leave the grey columns as they were: a row whose grey columns were changed is not recorded.",
-        "Upload the file on the site (My actions, or the round's page): you will see what will be recorded "
-        "before anything is.",
-        "An action that has had an update on the site since this workbook was made keeps that update: "
-        "its row here is not recorded over it.",
+        "due date with its reason."),
+        _("A completed status needs a review note. Leave a row blank to skip that action."),
+        _("Leave the grey columns as they were: a row whose grey columns were changed is not recorded."),
+        _("Upload the file on the site (My actions, or the round's page): you will see what will be recorded "
+        "before anything is."),
+        _("An action that has had an update on the site since this workbook was made keeps that update: "
+        "its row here is not recorded over it."),
     ]
 
 
@@ -334,9 +339,9 @@ def read_rows(sheets) -> list[ReadRow]:
         if header == HEADER:
             return [ReadRow(line, dict(zip(KEYS, cells, strict=False)))
                     for line, cells in enumerate(sheet.rows[1:], start=2) if any(c.text.strip() for c in cells)]
-    raise WorkbookError("This file is not an offline workbook of updates: its first row does not have the "
+    raise WorkbookError(_("This file is not an offline workbook of updates: its first row does not have the "
                         "workbook's columns. Download the workbook again (from My actions or the round's page), "
-                        "fill in the white columns, and upload that file.")
+                        "fill in the white columns, and upload that file."))
 
 
 def check_round(round_: UpdateRound, rows: list[ReadRow]) -> None:
@@ -345,24 +350,27 @@ def check_round(round_: UpdateRound, rows: list[ReadRow]) -> None:
     ids = {row.text("round_id") for row in rows if row.text("round_id")}
     if not ids:
         if any(not row.is_blank for row in rows):
-            raise WorkbookError("This file has lost the workbook's identifiers (the Round id column is empty), so "
-                                "its rows cannot be checked. Download the workbook again and fill that one in.")
-        raise WorkbookError("This workbook has no rows to record: fill in the white columns first.")
+            raise WorkbookError(_("This file has lost the workbook's identifiers (the Round id column is empty), so "
+                                "its rows cannot be checked. Download the workbook again and fill that one in."))
+        raise WorkbookError(_("This workbook has no rows to record: fill in the white columns first."))
     if len(ids) > 1:
-        raise WorkbookError("This file mixes rows from workbooks of different rounds. Upload each round's "
-                            "workbook as it was downloaded.")
+        raise WorkbookError(_("This file mixes rows from workbooks of different rounds. Upload each round's "
+                            "workbook as it was downloaded."))
     (found,) = ids
     if found != str(round_.pk):
         other = UpdateRound.objects.filter(pk=found).select_related("plan").first() if found.isdigit() else None
         if other is None or other.plan_id != round_.plan_id:
-            raise WorkbookError(f"This workbook is not for {round_.plan.name}’s {round_.period_label} round. "
-                                "Download this round’s workbook and fill that one in.")
-        state = "which is closed" if not other.is_open else "not this one"
-        raise WorkbookError(f"This workbook is for the {other.period_label} round, {state}. Download the "
-                            f"workbook for the {round_.period_label} round and fill that one in.")
+            raise WorkbookError(_("This workbook is not for %(plan)s’s %(period)s round. "
+                                  "Download this round’s workbook and fill that one in.")
+                                % {"plan": round_.plan.name, "period": round_.period_label})
+        message = (_("This workbook is for the %(other)s round, which is closed. Download the workbook for the "
+                     "%(period)s round and fill that one in.") if not other.is_open else
+                   _("This workbook is for the %(other)s round, not this one. Download the workbook for the "
+                     "%(period)s round and fill that one in."))
+        raise WorkbookError(message % {"other": other.period_label, "period": round_.period_label})
     if not round_.is_open:
-        raise WorkbookError(f"The {round_.period_label} round is closed: its updates are fixed, so a workbook "
-                            "for it can no longer be recorded.")
+        raise WorkbookError(_("The %(period)s round is closed: its updates are fixed, so a workbook "
+                              "for it can no longer be recorded.") % {"period": round_.period_label})
 
 
 @dataclass
@@ -425,44 +433,48 @@ def _check_row(row, round_, statuses, actions, latest, numbers, seen, uploader, 
     values = {key: row.value(key) for key in KEYS}
     if not row.text("action_id").isdigit() or not row.text("signature"):
         if number and number not in numbers:
-            return refused(f"There is no action {number} in this plan (it may have been deleted or renumbered "
-                           "since): record its update on the action’s page.")
-        return refused("This row has no workbook identifiers (it was added to the file, or its hidden columns "
-                       "were cleared): record this update on the action’s page instead.")
+            return refused(_("There is no action %(number)s in this plan (it may have been deleted or renumbered "
+                             "since): record its update on the action’s page.") % {"number": number})
+        return refused(_("This row has no workbook identifiers (it was added to the file, or its hidden columns "
+                       "were cleared): record this update on the action’s page instead."))
     if not is_signed(values):
         return refused("CHANGED")  # explained once the whole file is checked (_explain_changed_rows)
     action = actions.get(int(row.text("action_id")))
     if action is None:
-        return refused(f"Action {number} no longer exists in this plan (it was deleted after the workbook was "
-                       "made), so there is nothing to record it against.")
+        return refused(_("Action %(number)s no longer exists in this plan (it was deleted after the workbook was "
+                         "made), so there is nothing to record it against.") % {"number": number})
     if not access.can_record_update(uploader, action):
-        return refused(f"You may not update action {action.number}: only its leads and the plan’s managers can.",
-                       action)
+        return refused(_("You may not update action %(number)s: only its leads and the plan’s managers can.")
+                       % {"number": action.number}, action)
     if recorded_for is not None and not access.leads_action(recorded_for, action):
-        return refused(f"{recorded_for} does not lead action {action.number}: upload it on behalf of its lead, or "
-                       "as your own.", action)
+        return refused(_("%(person)s does not lead action %(number)s: upload it on behalf of its lead, or "
+                         "as your own.") % {"person": recorded_for, "number": action.number}, action)
     if str(action.last_update_id or "") != row.text("update_id"):
         update = latest.get(action.last_update_id)
-        since = (f" ({update.status.label} for {update.period_label}, recorded by {update.created_by or 'the import'}"
-                 f" on {timezone.localtime(update.created_at):%-d %B %Y})") if update else ""
-        return refused(f"Action {action.number} has had an update since this workbook was made{since}: this row "
-                       "was not recorded over it. Look at the action’s page and record any change there.", action)
+        since = (" " + _("(%(status)s for %(period)s, recorded by %(person)s on %(date)s)") % {
+            "status": update.status.label, "period": update.period_label,
+            "person": update.created_by or _("the import"),
+            "date": date_format(timezone.localtime(update.created_at), "j F Y")}) if update else ""
+        return refused(_("Action %(number)s has had an update since this workbook was made%(since)s: this row "
+                         "was not recorded over it. Look at the action’s page and record any change there.")
+                       % {"number": action.number, "since": since}, action)
     if action.pk in seen:
-        return refused(f"Action {action.number} is already on row {seen[action.pk]} of this file: only that row "
-                       "is recorded.", action)
+        return refused(_("Action %(number)s is already on row %(row)s of this file: only that row "
+                         "is recorded.") % {"number": action.number, "row": seen[action.pk]}, action)
     status_text = row.text("status")
     if not status_text:
-        return refused("Choose a status for this round: the row has a note or date but no status.", action)
+        return refused(_("Choose a status for this round: the row has a note or date but no status."), action)
     status = parse_status(status_text, statuses)
     if status.status is None:
-        return refused(f"{status.problem or 'Choose a status from the list'}: choose one from the list.", action)
+        return refused(_("%(problem)s: choose one from the list.")
+                       % {"problem": status.problem or _("Choose a status from the list")}, action)
     revised = None
     revised_value = row.value("revised_date")
     if row.text("revised_date"):
         parsed = parse_date(revised_value)
         if parsed.date is None:
-            return refused(f"“{row.text('revised_date')}” is not a date: write the revised due date as a date, for "
-                           "example 31/03/2013.", action)
+            return refused(_("“%(text)s” is not a date: write the revised due date as a date, for "
+                             "example 31/03/2013.") % {"text": row.text("revised_date")}, action)
         revised = parsed.date
     note = normalise_text(row.text("note"))
     reason = normalise_text(row.text("revised_reason"))
@@ -494,12 +506,16 @@ def _explain_changed_rows(results, rows, actions) -> None:
                      if _as_written(expected[key]) != _as_read(row.value(key))]
             result.action = action
         if names:
-            what = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-            verb = "were" if len(names) > 1 else "was"
-            result.reason = f"The {what} {verb} changed: leave the grey columns as they were."
+            names = [str(name) for name in names]
+            if len(names) > 1:
+                result.reason = _("The %(names)s and %(last)s were changed: leave the grey columns as they were.") % {
+                    "names": ", ".join(names[:-1]), "last": names[-1]}
+            else:
+                result.reason = _("The %(name)s was changed: leave the grey columns as they were.") % {
+                    "name": names[0]}
         else:
-            result.reason = ("The grey columns or the workbook’s hidden identifiers were changed: leave them as "
-                             "they were, or download the workbook again.")
+            result.reason = (_("The grey columns or the workbook’s hidden identifiers were changed: leave them as "
+                             "they were, or download the workbook again."))
 
 
 @dataclass

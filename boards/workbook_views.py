@@ -5,7 +5,9 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from improvement import access as core_access
@@ -37,7 +39,8 @@ def round_workbook(request, round_id):
     plan = round_.plan
     is_manager = access.require_can_use_workbook(request.user, plan)
     if not round_.is_open:
-        messages.error(request, f"The {round_.period_label} round is closed: there is no workbook to fill in.")
+        messages.error(request, gettext("The %(period)s round is closed: there is no workbook to fill in.")
+                       % {"period": round_.period_label})
         return redirect(round_)
     person = post = None
     who = ""
@@ -65,14 +68,15 @@ def round_workbook(request, round_id):
 
 class WorkbookUploadForm(forms.Form):
     file = forms.FileField(
-        label="Filled-in workbook",
-        help_text=f"The XLSX or CSV file downloaded for this round, up to {MAX_BYTES // 1024 // 1024} MB.",
-        error_messages={"required": "Choose the filled-in workbook"})
+        label=_("Filled-in workbook"),
+        help_text=format_lazy(_("The XLSX or CSV file downloaded for this round, up to {size} MB."),
+                              size=MAX_BYTES // 1024 // 1024),
+        error_messages={"required": _("Choose the filled-in workbook")})
     recorded_for = forms.ModelChoiceField(
-        label="Whose answers are these?", queryset=User.objects.none(), required=False,
-        empty_label="My own (recorded as mine)",
-        help_text="When a lead has sent you their workbook, choose them: each update is recorded as made by you "
-                  "on their behalf.")
+        label=_("Whose answers are these?"), queryset=User.objects.none(), required=False,
+        empty_label=_("My own (recorded as mine)"),
+        help_text=_("When a lead has sent you their workbook, choose them: each update is recorded as made by you "
+                  "on their behalf."))
 
     def __init__(self, *args, round_, is_manager, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,7 +90,8 @@ class WorkbookUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
-            raise forms.ValidationError(f"The file must be smaller than {MAX_BYTES // 1024 // 1024} MB")
+            raise forms.ValidationError(gettext("The file must be smaller than %(size)s MB")
+                                        % {"size": MAX_BYTES // 1024 // 1024})
         try:
             sheets = read_upload(upload.name, upload.read())
             workbook.check_round(self.round, workbook.read_rows(sheets))
@@ -101,7 +106,8 @@ def workbook_upload(request, round_id):
     round_ = access.get_round_or_404(request.user, round_id)
     is_manager = access.require_can_use_workbook(request.user, round_.plan)
     if not round_.is_open:
-        messages.error(request, f"The {round_.period_label} round is closed: its updates are fixed.")
+        messages.error(request, gettext("The %(period)s round is closed: its updates are fixed.")
+                       % {"period": round_.period_label})
         return redirect(round_)
     form = WorkbookUploadForm(request.POST or None, request.FILES or None, round_=round_, is_manager=is_manager)
     if request.method == "POST" and form.is_valid():
@@ -142,12 +148,14 @@ def workbook_upload_confirm(request, upload_id):
     try:
         result = workbook.record_upload(upload)
     except workbook.WorkbookError as error:
-        messages.error(request, f"Nothing was recorded. {error}")
+        messages.error(request, gettext("Nothing was recorded.") + f" {error}")
         return redirect(upload)
     if result["already"]:
-        messages.info(request, "This workbook was already recorded: nothing was recorded twice.")
+        messages.info(request, _("This workbook was already recorded: nothing was recorded twice."))
     else:
-        recorded = f"{result['recorded']} update{pluralize(result['recorded'])}"
-        refused = f"; {result['refused']} row{pluralize(result['refused'])} refused" if result["refused"] else ""
-        messages.success(request, f"{recorded} recorded for {upload.round.period_label}{refused}.")
+        recorded = ngettext("%(count)s update recorded for %(period)s", "%(count)s updates recorded for %(period)s",
+                            result["recorded"]) % {"count": result["recorded"], "period": upload.round.period_label}
+        refused = ("; " + ngettext("%(count)s row refused", "%(count)s rows refused", result["refused"])
+                   % {"count": result["refused"]}) if result["refused"] else ""
+        messages.success(request, f"{recorded}{refused}.")
     return redirect(upload)

@@ -135,7 +135,7 @@ def test_an_error_shows_that_forms_own_page_again_not_the_meeting(meeting, offic
     page = response.content.decode()
     assert "<title>Error: " in page and error in page
     assert "For the board’s attention" not in page
-    assert page.count("<form") == 2  # sign out, and this form
+    assert page.count("<form") == 3  # sign out, the language switch, and this form
     assert f'href="{meeting.get_absolute_url()}#{section}" class="govuk-back-link"' in page
 
 
