@@ -64,7 +64,7 @@ def test_the_update_form_and_its_error_are_in_welsh_for_the_lead(action, lead):
 
     response = client_for(lead).post(url, {"note": "Nothing chosen"}, headers=WELSH)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = html.unescape(response.content.decode())
     assert '<html lang="cy"' in page
     assert f"<title>Gwall: Cofnodi diweddariad ar gyfer cam gweithredu {action.number}" in page
