@@ -17,6 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_lead_switches_to_welsh_and_records_an_update_in_welsh(page, sign_in, assert_page_ok):
     action = Action.objects.get(plan__slug="walsall-sip-2012", number="3.15")
     amber = action.plan.rag_scheme.statuses.get(code="A")
+    updates_before = action.updates.count()
     sign_in("lead")
     assert page.locator("html").get_attribute("lang") == "en-gb"
 
@@ -42,7 +43,7 @@ def test_lead_switches_to_welsh_and_records_an_update_in_welsh(page, sign_in, as
     assert re.match(r"Gwall: Cofnodi diweddariad ar gyfer cam gweithredu 3\.15", page.title())
     assert page.locator("html").get_attribute("lang") == "cy"
     assert_page_ok(page)
-    assert not action.updates.exists()
+    assert action.updates.count() == updates_before
 
     page.locator(f"input[name='status'][value='{amber.pk}']").check()
     page.locator("textarea[name='note']").fill(
@@ -56,3 +57,4 @@ def test_lead_switches_to_welsh_and_records_an_update_in_welsh(page, sign_in, as
     assert_page_ok(page)
     action.refresh_from_db()
     assert action.current_status.code == "A"
+    assert action.updates.count() == updates_before + 1
