@@ -98,3 +98,26 @@ def test_the_same_pages_stay_in_english_by_default(action, lead):
 
     assert "RAG history" in page
     assert "Hanes RAG" not in page
+
+
+def test_managing_the_plan_is_in_welsh_for_the_manager(plan, theme, manager):
+    page = welsh_page(manager, reverse("improvement:plan_manage", args=[plan.pk]))
+
+    assert '<html lang="cy"' in page
+    for welsh in ("Rheoli'r cynllun hwn", "Themâu ac amcanion", "Swyddi a deiliaid", "Pobl a rolau"):
+        assert welsh in page
+    assert "Themes and objectives" not in page
+    page = welsh_page(manager, reverse("improvement:theme_list", args=[plan.pk]))
+    assert "Ychwanegu thema" in page
+    assert "Add a theme" not in page
+
+
+def test_the_site_pages_are_in_welsh(lead):
+    for name, welsh, english in (
+            ("improvement:accessibility", "Datganiad hygyrchedd ar gyfer Cynlluniau gwella", "How we tested this service"),
+            ("improvement:cookies", "Cwcis hanfodol", "Essential cookies"),
+            ("improvement:privacy", "Beth rydym yn ei gadw ac am ba hyd", "What we keep and for how long")):
+        page = welsh_page(lead, reverse(name))
+        assert '<html lang="cy"' in page
+        assert welsh in page
+        assert english not in page
