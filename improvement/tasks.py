@@ -86,8 +86,7 @@ def _read_report(record) -> str:
         ReportImport.objects.filter(pk=record.pk).update(status=ReportImport.Status.FAILED,
                                                          finished_at=timezone.now(), error=message)
         return "refused" if refused else "failed"
-    title = record.title or reading.title or gettext("%(kind)s report (%(filename)s)") % {
-        "kind": Source.Kind(record.kind).label, "filename": record.filename}
+    title = record.title or reading.title or f"{Source.Kind(record.kind).label} report ({record.filename})"
     ReportImport.objects.filter(pk=record.pk).update(
         lines=report.lines_to_json(lines), key=record.key or report.default_key(record.kind, reading, today()),
         title=title[:300], published=reading.published, status=ReportImport.Status.READY,
