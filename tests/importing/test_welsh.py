@@ -130,3 +130,19 @@ def test_the_measure_import_page_is_in_welsh(plan, manager):
     assert '<html lang="cy"' in text
     assert "Mewnforio gwerthoedd mesurau" in text and "Beth sydd yn y ffeil" in text
     assert "Import measure values" not in text
+
+
+def test_the_blank_template_explains_its_columns_in_welsh_and_keeps_the_headings_the_import_reads():
+    import io
+
+    import openpyxl
+
+    from improvement.importing.export import template_xlsx
+
+    with translation.override("cy"):
+        workbook = openpyxl.load_workbook(io.BytesIO(template_xlsx()))
+    header = [c.value for c in next(workbook["Plan"].iter_rows())]
+    notes = [[c.value for c in row] for row in workbook["Notes"].iter_rows()]
+    assert "Action No." in header and "RAG" in header
+    assert notes[0] == ["Colofn", "Beth i’w roi ynddi"]
+    assert ["Action", "Beth fydd yn cael ei wneud. Gofynnol."] in notes
