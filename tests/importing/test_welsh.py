@@ -2,6 +2,7 @@
 the report import (its upload page, and what the task worker says, in the uploader's language) and
 the measure import, for a person who reads the site in Cymraeg."""
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
@@ -14,6 +15,14 @@ from tests.conftest import client_for
 from tests.importing import builders, reports
 
 WELSH = {"accept-language": "cy"}
+
+
+@pytest.fixture(autouse=True)
+def _the_default_language_afterwards():
+    """A request's language stays active in the thread after it (LocaleMiddleware activates it and
+    nothing deactivates it): later tests must not run in Welsh."""
+    yield
+    translation.deactivate()
 
 
 def welsh(user):
