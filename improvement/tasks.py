@@ -62,7 +62,7 @@ def read_report_import(import_id: int, language: str = "") -> str:
     record = ReportImport.objects.filter(pk=import_id).select_related("uploaded_by").first()
     if record is None or not record.claim():
         return f"report import {import_id} was already taken or has gone"
-    # What the reading says (a refusal, the default title) is in the uploader's language.
+    # What the reading says (why a report was refused, its default title) is in the uploader's language.
     with translation.override(language or record.uploaded_by.language or settings.LANGUAGE_CODE):
         return _read_report(record)
 
@@ -86,7 +86,9 @@ def _read_report(record) -> str:
         ReportImport.objects.filter(pk=record.pk).update(status=ReportImport.Status.FAILED,
                                                          finished_at=timezone.now(), error=message)
         return "refused" if refused else "failed"
-    title = record.title or reading.title or f"{Source.Kind(record.kind).label} report ({record.filename})"
+    # A report without a title of its own is named in the uploader's language, kind and all.
+    title = record.title or reading.title or gettext("%(kind)s report (%(filename)s)") % {
+        "kind": Source.Kind(record.kind).label, "filename": record.filename}
     ReportImport.objects.filter(pk=record.pk).update(
         lines=report.lines_to_json(lines), key=record.key or report.default_key(record.kind, reading, today()),
         title=title[:300], published=reading.published, status=ReportImport.Status.READY,
