@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import access
@@ -22,20 +24,24 @@ from .models import Organisation, PlanImport, PlanRole, RagScheme
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="Plan file", help_text=f"XLSX, CSV or DOCX, up to {MAX_BYTES // 1024 // 1024} MB.",
-                           error_messages={"required": "Choose the file that holds the plan"})
+    file = forms.FileField(label=gettext_lazy("Plan file"),
+                           help_text=format_lazy(gettext_lazy("XLSX, CSV or DOCX, up to {megabytes} MB."),
+                                                 megabytes=MAX_BYTES // 1024 // 1024),
+                           error_messages={"required": gettext_lazy("Choose the file that holds the plan")})
 
 
 class NewPlanUploadForm(UploadForm):
-    name = forms.CharField(label="Name of the new plan", max_length=200,
-                           error_messages={"required": "Enter the name of the new plan"})
+    name = forms.CharField(label=gettext_lazy("Name of the new plan"), max_length=200,
+                           error_messages={"required": gettext_lazy("Enter the name of the new plan")})
     organisation = forms.ModelChoiceField(
-        label="Organisation", queryset=Organisation.objects.none(), empty_label="Choose the organisation",
-        help_text="The council or agency whose plan this is: its posts lead the actions.",
-        error_messages={"required": "Choose the organisation whose plan this is",
-                        "invalid_choice": "Choose one of the organisations listed"})
-    scheme = forms.ModelChoiceField(label="RAG scheme", queryset=RagScheme.objects.order_by("name"),
-                                    empty_label=None, error_messages={"required": "Choose a RAG scheme"})
+        label=gettext_lazy("Organisation"), queryset=Organisation.objects.none(),
+        empty_label=gettext_lazy("Choose the organisation"),
+        help_text=gettext_lazy("The council or agency whose plan this is: its posts lead the actions."),
+        error_messages={"required": gettext_lazy("Choose the organisation whose plan this is"),
+                        "invalid_choice": gettext_lazy("Choose one of the organisations listed")})
+    scheme = forms.ModelChoiceField(label=gettext_lazy("RAG scheme"), queryset=RagScheme.objects.order_by("name"),
+                                    empty_label=None,
+                                    error_messages={"required": gettext_lazy("Choose a RAG scheme")})
     field_order = ["name", "organisation", "scheme", "file"]
 
     def __init__(self, *args, user, **kwargs):
@@ -50,7 +56,8 @@ def _read_file(form, upload):
     """(bytes, sheets) of the uploaded file, read once here; None with the reason on the form when
     it cannot be read."""
     if upload.size > MAX_BYTES:
-        form.add_error("file", f"The file must be smaller than {MAX_BYTES // 1024 // 1024} MB")
+        form.add_error("file", _("The file must be smaller than %(megabytes)s MB")
+                       % {"megabytes": MAX_BYTES // 1024 // 1024})
         return None
     data = upload.read()
     try:
@@ -69,7 +76,7 @@ def import_start(request, plan_id=None):
         form_class = UploadForm
     else:
         if not access.can_create_plan(request.user):
-            raise PermissionDenied("Only plan managers and administrators start new plans.")
+            raise PermissionDenied(_("Only plan managers and administrators start new plans."))
         form_class = partial(NewPlanUploadForm, user=request.user)
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -93,8 +100,8 @@ def _target(record, user):
         return record.plan
     organisation = record.new_plan_organisation
     if organisation is None or not access.new_plan_organisations(user).filter(pk=organisation.pk).exists():
-        raise PermissionDenied("You may not start a plan for that organisation: upload the file again and choose "
-                               "one of yours.")
+        raise PermissionDenied(_("You may not start a plan for that organisation: upload the file again and choose "
+                                 "one of yours."))
     return new_plan(record.new_plan_name, organisation=organisation, scheme=record.new_plan_scheme)
 
 
@@ -124,7 +131,7 @@ def import_mapping(request, import_id):
             chosen[key.removeprefix("column:")] = value
     record.mapping = chosen
     record.save(update_fields=["mapping"])
-    messages.success(request, "Column choices saved: the preview below uses them.")
+    messages.success(request, _("Column choices saved: the preview below uses them."))
     return redirect(record)
 
 
@@ -141,8 +148,8 @@ def import_confirm(request, import_id):
     try:
         expected = {int(pk): state for pk, state in json.loads(request.POST.get("read_versions", "")).items()}
     except (ValueError, TypeError, AttributeError):
-        messages.error(request, "Nothing was imported: the page was out of date. Check the preview below and "
-                                "confirm again.")
+        messages.error(request, _("Nothing was imported: the page was out of date. Check the preview below and "
+                                  "confirm again."))
         return redirect(record)
     try:
         _mapping, result, counts = run_sheets(record.read_sheets(), plan, record.mapping, by=request.user,
@@ -151,7 +158,7 @@ def import_confirm(request, import_id):
         messages.error(request, str(error))
         return redirect(record)
     if result.blocking:
-        messages.error(request, "Nothing was imported: fix the problems marked “must fix” first.")
+        messages.error(request, _("Nothing was imported: fix the problems marked “must fix” first."))
         return redirect(record)
     if record.plan is None:
         PlanRole.objects.get_or_create(plan=plan, user=request.user, role=PlanRole.Role.MANAGER)
@@ -159,7 +166,7 @@ def import_confirm(request, import_id):
     record.applied_plan = plan
     record.result = counts
     record.save(update_fields=["applied_at", "applied_plan", "result"])
-    messages.success(request, "Imported: " + engine.done_message(counts))
+    messages.success(request, _("Imported: %(done)s") % {"done": engine.done_message(counts)})
     return redirect(plan)
 
 

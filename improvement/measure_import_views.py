@@ -8,6 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import access
@@ -18,16 +21,21 @@ from .models import Measure, MeasureImport
 
 
 class MeasureImportForm(forms.Form):
-    kind = forms.ChoiceField(label="What the file holds", choices=MeasureImport.Kind.choices,
+    kind = forms.ChoiceField(label=gettext_lazy("What the file holds"), choices=MeasureImport.Kind.choices,
                              widget=forms.RadioSelect, initial=MeasureImport.Kind.SCORECARD,
-                             error_messages={"required": "Choose what the file holds"})
-    file = forms.FileField(label="File", help_text=f"XLSX or CSV, up to {MAX_BYTES // 1024 // 1024} MB. A scorecard "
-                           "has a row per measure and a column per month, or columns measure, period and value.",
-                           error_messages={"required": "Choose the file to import"})
-    measure = forms.ModelChoiceField(label="Measure (benchmarks only)", queryset=Measure.objects.none(),
-                                     required=False, help_text="The measure the published figures are for.")
-    la_code = forms.CharField(label="The council's LA code (benchmarks only)", max_length=20, required=False,
-                              help_text="As in the file's new_la_code column, e.g. E08000030.")
+                             error_messages={"required": gettext_lazy("Choose what the file holds")})
+    file = forms.FileField(label=gettext_lazy("File"),
+                           help_text=format_lazy(gettext_lazy("XLSX or CSV, up to {megabytes} MB. A scorecard has a "
+                                                              "row per measure and a column per month, or columns "
+                                                              "measure, period and value."),
+                                                 megabytes=MAX_BYTES // 1024 // 1024),
+                           error_messages={"required": gettext_lazy("Choose the file to import")})
+    measure = forms.ModelChoiceField(label=gettext_lazy("Measure (benchmarks only)"), queryset=Measure.objects.none(),
+                                     required=False,
+                                     help_text=gettext_lazy("The measure the published figures are for."))
+    la_code = forms.CharField(label=gettext_lazy("The council's LA code (benchmarks only)"), max_length=20,
+                              required=False,
+                              help_text=gettext_lazy("As in the file's new_la_code column, e.g. E08000030."))
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,24 +45,25 @@ class MeasureImportForm(forms.Form):
         data = super().clean()
         if data.get("kind") == MeasureImport.Kind.BENCHMARK:
             if not data.get("measure"):
-                self.add_error("measure", "Choose the measure the benchmarks are for")
+                self.add_error("measure", _("Choose the measure the benchmarks are for"))
             if not (data.get("la_code") or "").strip():
-                self.add_error("la_code", "Enter the council's LA code, as in the file's new_la_code column")
+                self.add_error("la_code", _("Enter the council's LA code, as in the file's new_la_code column"))
         return data
 
 
 def _read(form, upload):
     """The sheets of the upload, or None with the reason on the form."""
     if upload.size > MAX_BYTES:
-        form.add_error("file", f"The file must be smaller than {MAX_BYTES // 1024 // 1024} MB")
+        form.add_error("file", _("The file must be smaller than %(megabytes)s MB")
+                       % {"megabytes": MAX_BYTES // 1024 // 1024})
         return None
     try:
         kind = check_upload(upload, upload.name)
     except ValueError as error:
-        form.add_error("file", f"{error}. Upload the scorecard as XLSX or CSV")
+        form.add_error("file", _("%(problem)s. Upload the scorecard as XLSX or CSV") % {"problem": error})
         return None
     if kind not in (XLSX, TEXT) or not upload.name.lower().endswith((".xlsx", ".csv")):
-        form.add_error("file", "The file must be an Excel workbook (.xlsx) or a CSV file")
+        form.add_error("file", _("The file must be an Excel workbook (.xlsx) or a CSV file"))
         return None
     try:
         return read_upload(upload.name, upload.read())
@@ -73,8 +82,8 @@ def measure_import(request, plan_id):
         if sheets is not None:
             benchmark = form.cleaned_data["kind"] == MeasureImport.Kind.BENCHMARK
             if benchmark and not scorecard.benchmark_columns(sheets[0]):
-                form.add_error("file", "The file is not in the layout of Explore Education Statistics open data: "
-                                       "it needs columns time_period, time_identifier and geographic_level")
+                form.add_error("file", _("The file is not in the layout of Explore Education Statistics open data: "
+                                         "it needs columns time_period, time_identifier and geographic_level"))
             else:
                 record = MeasureImport.objects.create(
                     plan=plan, uploaded_by=request.user, filename=form.cleaned_data["file"].name[:200],
@@ -108,7 +117,7 @@ def measure_import_indicator(request, import_id):
             record.indicator = request.POST["indicator"]
             record.save(update_fields=["indicator"])
         else:
-            messages.error(request, "Choose the column that holds the measure's figures.")
+            messages.error(request, _("Choose the column that holds the measure's figures."))
     return redirect(record)
 
 
@@ -122,7 +131,7 @@ def measure_import_confirm(request, import_id):
             # Read again against the plan as it is now: values recorded since the preview count.
             preview = scorecard.preview_import(record)
             if preview.problems:
-                raise ValidationError("Nothing was imported: fix the problems listed and upload the file again.")
+                raise ValidationError(_("Nothing was imported: fix the problems listed and upload the file again."))
             counts = scorecard.apply(preview, by=request.user)
             record.applied_at = timezone.now()
             record.result = counts
@@ -130,6 +139,6 @@ def measure_import_confirm(request, import_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(record)
-    messages.success(request, f"Imported: {counts['new']} new values, {counts['superseding']} superseding values, "
-                              f"{counts['comparators']} comparator figures; {counts['unchanged']} unchanged.")
+    messages.success(request, _("Imported: %(new)s new values, %(superseding)s superseding values, %(comparators)s "
+                                "comparator figures; %(unchanged)s unchanged.") % counts)
     return redirect(record)

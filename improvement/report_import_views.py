@@ -10,6 +10,9 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import access
@@ -21,26 +24,30 @@ from .views import job_page_template
 
 
 class ReportUploadForm(forms.Form):
-    file = forms.FileField(label="Inspection report",
-                           help_text=f"The report as a PDF or a Word document (.docx), up to "
-                                     f"{MAX_BYTES // 1024 // 1024} MB and {settings.IMPORT_MAX_PDF_PAGES} pages.",
-                           error_messages={"required": "Choose the inspection report"})
-    kind = forms.ChoiceField(label="Kind of report", choices=Source.Kind.choices, widget=forms.RadioSelect,
-                             initial=Source.Kind.OFSTED_INSPECTION,
-                             error_messages={"required": "Select the kind of report"})
-    key = forms.CharField(label="Key (optional)", max_length=40, required=False,
-                          help_text="How the plan cites the report, for example Ofsted 2026. Leave it empty for the "
-                                    "kind's short name and the report's year. If the plan already has a source "
-                                    "with this key, its recommendations are updated from the report.")
-    title = forms.CharField(label="Title (optional)", max_length=300, required=False,
-                            help_text="Leave it empty to use the report's own title.")
+    file = forms.FileField(label=gettext_lazy("Inspection report"),
+                           help_text=format_lazy(gettext_lazy("The report as a PDF or a Word document (.docx), up to "
+                                                              "{megabytes} MB and {pages} pages."),
+                                                 megabytes=MAX_BYTES // 1024 // 1024,
+                                                 pages=settings.IMPORT_MAX_PDF_PAGES),
+                           error_messages={"required": gettext_lazy("Choose the inspection report")})
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of report"), choices=Source.Kind.choices,
+                             widget=forms.RadioSelect, initial=Source.Kind.OFSTED_INSPECTION,
+                             error_messages={"required": gettext_lazy("Select the kind of report")})
+    key = forms.CharField(label=gettext_lazy("Key (optional)"), max_length=40, required=False,
+                          help_text=gettext_lazy("How the plan cites the report, for example Ofsted 2026. Leave it "
+                                                 "empty for the kind's short name and the report's year. If the plan "
+                                                 "already has a source with this key, its recommendations are updated "
+                                                 "from the report."))
+    title = forms.CharField(label=gettext_lazy("Title (optional)"), max_length=300, required=False,
+                            help_text=gettext_lazy("Leave it empty to use the report's own title."))
 
 
 def _checked_data(form, upload) -> bytes | None:
     """The upload's bytes, once the checks that need no page read pass; else None with the reason
     on the form. Its pages are read by the task worker (``tasks.read_report_import``)."""
     if upload.size > MAX_BYTES:
-        form.add_error("file", f"The file must be smaller than {MAX_BYTES // 1024 // 1024} MB")
+        form.add_error("file", _("The file must be smaller than %(megabytes)s MB")
+                       % {"megabytes": MAX_BYTES // 1024 // 1024})
         return None
     data = upload.read()
     try:
@@ -64,7 +71,7 @@ def report_import_start(request, plan_id):
                 plan=plan, uploaded_by=request.user, filename=upload.name[:200], data=data,
                 key=form.cleaned_data["key"].strip(), kind=form.cleaned_data["kind"],
                 title=form.cleaned_data["title"].strip()[:300])
-            request_report_reading(record)
+            request_report_reading(record, language=get_language())
             return redirect(record)
     return render(request, "improvement/report_import_start.html", {"plan": plan, "form": form},
                   status=400 if form.errors else 200)
@@ -110,9 +117,9 @@ def report_import_confirm(request, import_id):
         messages.error(request, str(error))
         return redirect("improvement:report_import_start", record.plan_id)
     except IntegrityError:
-        messages.error(request, "Nothing was imported: the source changed while you were checking it. "
-                                "Check the preview again.")
+        messages.error(request, _("Nothing was imported: the source changed while you were checking it. "
+                                  "Check the preview again."))
         return redirect(record)
-    messages.success(request, f"Imported into {record.key}: {counts['created']} recommendations added, "
-                              f"{counts['updated']} updated, {counts['unchanged']} unchanged.")
+    messages.success(request, _("Imported into %(key)s: %(created)s recommendations added, %(updated)s updated, "
+                                "%(unchanged)s unchanged.") % {"key": record.key, **counts})
     return redirect(record)

@@ -3,9 +3,11 @@ inspection reports, read."""
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from .exports import export_filename, write_export
 from .models import Export
@@ -43,39 +45,50 @@ def build_export(export_id: int) -> str:
     return "ready"
 
 
-def request_report_reading(record) -> None:
+def request_report_reading(record, language: str = "") -> None:
     """Read an uploaded report's pages in the background once the upload's transaction commits
-    (a long PDF takes seconds, more than a request should)."""
-    transaction.on_commit(lambda: read_report_import.enqueue(record.pk))
+    (a long PDF takes seconds, more than a request should); its messages are in ``language``, the
+    uploader's."""
+    transaction.on_commit(lambda: read_report_import.enqueue(record.pk, language))
 
 
 @task
-def read_report_import(import_id: int) -> str:
+def read_report_import(import_id: int, language: str = "") -> str:
     """Read one uploaded report's text and find its recommendations, exactly once however many
     workers pick it up. A report that cannot be read fails with the reason, in words for the
     manager; nothing is written to the plan either way."""
+    from .models import ReportImport
+
+    record = ReportImport.objects.filter(pk=import_id).select_related("uploaded_by").first()
+    if record is None or not record.claim():
+        return f"report import {import_id} was already taken or has gone"
+    # What the reading says (why a report was refused, its default title) is in the uploader's language.
+    with translation.override(language or record.uploaded_by.language or settings.LANGUAGE_CODE):
+        return _read_report(record)
+
+
+def _read_report(record) -> str:
     from .clock import today
     from .importing import report
     from .importing.readers import ReadError
     from .models import ReportImport, Source
 
-    record = ReportImport.objects.filter(pk=import_id).first()
-    if record is None or not record.claim():
-        return f"report import {import_id} was already taken or has gone"
     try:
         lines = report.read_report(record.filename, bytes(record.data))
         reading = report.find_recommendations(lines)
     except Exception as error:
         refused = isinstance(error, ReadError)  # what is wrong with the file, in words for the manager
         if not refused:
-            logger.exception("Reading report import %s failed", import_id)
-        message = str(error) if refused else (
+            logger.exception("Reading report import %s failed", record.pk)
+        message = str(error) if refused else gettext(
             "The report could not be read because of a fault on our side, which has been logged. Upload it "
             "again; if the same happens, tell your administrator.")
         ReportImport.objects.filter(pk=record.pk).update(status=ReportImport.Status.FAILED,
                                                          finished_at=timezone.now(), error=message)
         return "refused" if refused else "failed"
-    title = record.title or reading.title or f"{Source.Kind(record.kind).label} report ({record.filename})"
+    # A report without a title of its own is named in the uploader's language, kind and all.
+    title = record.title or reading.title or gettext("%(kind)s report (%(filename)s)") % {
+        "kind": Source.Kind(record.kind).label, "filename": record.filename}
     ReportImport.objects.filter(pk=record.pk).update(
         lines=report.lines_to_json(lines), key=record.key or report.default_key(record.kind, reading, today()),
         title=title[:300], published=reading.published, status=ReportImport.Status.READY,

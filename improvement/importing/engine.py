@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.utils import bulk_create_with_history
 
 from ..models import (
@@ -34,29 +37,29 @@ from .readers import HEADER_AREA_ROWS, Sheet
 
 # What a column can hold, with the label shown on the mapping page.
 FIELDS = {
-    "number": "Action number",
-    "description": "Action",
-    "recommendation": "Recommendation (area for development)",
-    "recommendation_action": "Recommendation, which is also the action",
-    "references": "References (recommendations answered)",
-    "theme": "Theme",
-    "theme_code": "Theme code",
-    "objective": "Objective",
-    "objective_code": "Objective code",
-    "leads": "Lead person(s) or post(s)",
-    "lead_agency": "Lead agency",
-    "timescale": "Timescale",
-    "measures": "Measures of success",
-    "cost": "Cost",
-    "note": "Review note for this period",
-    "status": "RAG status",
-    "achieved": "Achieved (tick or yes): the plan's complete status",
-    "on_target": "On target to achieve (tick or yes): the plan's on-target status",
-    "not_on_target": "Not on target (tick or yes): the plan's not-on-target status",
-    "revised_date": "Expected new achievement date",
-    "revised_date_reason": "Reason for the new date",
-    "ofsted": "Ofsted (yes or no)",
-    "ignore": "Do not import",
+    "number": gettext_lazy("Action number"),
+    "description": gettext_lazy("Action"),
+    "recommendation": gettext_lazy("Recommendation (area for development)"),
+    "recommendation_action": gettext_lazy("Recommendation, which is also the action"),
+    "references": gettext_lazy("References (recommendations answered)"),
+    "theme": gettext_lazy("Theme"),
+    "theme_code": gettext_lazy("Theme code"),
+    "objective": gettext_lazy("Objective"),
+    "objective_code": gettext_lazy("Objective code"),
+    "leads": gettext_lazy("Lead person(s) or post(s)"),
+    "lead_agency": gettext_lazy("Lead agency"),
+    "timescale": gettext_lazy("Timescale"),
+    "measures": gettext_lazy("Measures of success"),
+    "cost": gettext_lazy("Cost"),
+    "note": gettext_lazy("Review note for this period"),
+    "status": gettext_lazy("RAG status"),
+    "achieved": gettext_lazy("Achieved (tick or yes): the plan's complete status"),
+    "on_target": gettext_lazy("On target to achieve (tick or yes): the plan's on-target status"),
+    "not_on_target": gettext_lazy("Not on target (tick or yes): the plan's not-on-target status"),
+    "revised_date": gettext_lazy("Expected new achievement date"),
+    "revised_date_reason": gettext_lazy("Reason for the new date"),
+    "ofsted": gettext_lazy("Ofsted (yes or no)"),
+    "ignore": gettext_lazy("Do not import"),
 }
 
 # Columns that each say one status by a tick, a cross or "Yes" (Southampton's "Achieved (tick)").
@@ -158,12 +161,12 @@ class Problem:
     blocking: bool = False
 
     def __str__(self):
-        where = [f"sheet “{self.sheet}”"]
+        where = [_("sheet “%(sheet)s”") % {"sheet": self.sheet}]
         if self.row:
-            where.append(f"row {self.row}")
+            where.append(_("row %(row)s") % {"row": self.row})
         if self.column:
-            where.append(f"column “{self.column}”")
-        return f"{', '.join(where)}: {self.message}"
+            where.append(_("column “%(column)s”") % {"column": self.column})
+        return _("%(where)s: %(message)s") % {"where": ", ".join(where), "message": self.message}
 
 
 @dataclass
@@ -205,8 +208,10 @@ class Change:
         return [(CHANGED_LABELS.get(name, name), old, new) for name, (old, new) in self.changed.items()]
 
 
-CHANGED_LABELS = {"description": "Action", "measures": "Measures", "cost": "Cost", "lead_agency": "Lead agency",
-                  "timescale": "Timescale", "due_date": "Due date", "leads": "Leads"}
+CHANGED_LABELS = {"description": gettext_lazy("Action"), "measures": gettext_lazy("Measures"),
+                  "cost": gettext_lazy("Cost"), "lead_agency": gettext_lazy("Lead agency"),
+                  "timescale": gettext_lazy("Timescale"), "due_date": gettext_lazy("Due date"),
+                  "leads": gettext_lazy("Leads")}
 
 
 @dataclass
@@ -258,32 +263,51 @@ class Result:
         return {c.action.pk: c.read for c in self.changes if c.action is not None}
 
 
-def _counted(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else many or one + 's'}"
+def _counted(text: str, n: int) -> str:
+    """``text`` (an ngettext of n) with its count filled in."""
+    return text % {"count": n}
+
+
+def _new_things(key: str, n: int) -> str:
+    """"2 new themes", "1 new recommendation", "3 new posts"."""
+    if key == "themes":
+        return _counted(ngettext("%(count)s new theme", "%(count)s new themes", n), n)
+    if key == "recommendations":
+        return _counted(ngettext("%(count)s new recommendation", "%(count)s new recommendations", n), n)
+    return _counted(ngettext("%(count)s new post", "%(count)s new posts", n), n)
 
 
 def confirm_label(counts: dict) -> str:
     """"Import: create 3 actions, change 1, record 2 status updates" (what confirming does)."""
     parts = []
-    if counts.get("created"):
-        parts.append("create " + _counted(counts["created"], "action"))
-    if counts.get("updated"):
-        parts.append(f"change {counts['updated']}" if parts else "change " + _counted(counts["updated"], "action"))
-    if counts.get("updates"):
-        parts.append("record " + _counted(counts["updates"], "status update"))
-    for key, one in (("themes", "theme"), ("recommendations", "recommendation"), ("posts", "post")):
-        if counts.get(key) and not parts:
-            parts.append("add " + _counted(counts[key], "new " + one))
-    return "Import: " + ", ".join(parts) if parts else ""
+    if created := counts.get("created"):
+        parts.append(_counted(ngettext("create %(count)s action", "create %(count)s actions", created), created))
+    if updated := counts.get("updated"):
+        parts.append(_("change %(count)s") % {"count": updated} if parts else
+                     _counted(ngettext("change %(count)s action", "change %(count)s actions", updated), updated))
+    if updates := counts.get("updates"):
+        parts.append(_counted(ngettext("record %(count)s status update", "record %(count)s status updates", updates),
+                              updates))
+    if not parts:
+        if n := counts.get("themes"):
+            parts.append(_counted(ngettext("add %(count)s new theme", "add %(count)s new themes", n), n))
+        elif n := counts.get("recommendations"):
+            parts.append(_counted(ngettext("add %(count)s new recommendation", "add %(count)s new recommendations",
+                                           n), n))
+        elif n := counts.get("posts"):
+            parts.append(_counted(ngettext("add %(count)s new post", "add %(count)s new posts", n), n))
+    return _("Import: %(what)s") % {"what": ", ".join(parts)} if parts else ""
 
 
 def done_message(counts: dict) -> str:
     """The result of a confirmed import, with the same counts the preview and its button showed."""
-    text = (f"{_counted(counts.get('created', 0), 'action')} created, {counts.get('updated', 0)} changed, "
-            f"{counts.get('unchanged', 0)} unchanged, "
-            f"{_counted(counts.get('updates', 0), 'status update')} recorded")
-    extra = [_counted(counts[key], "new " + one) for key, one in
-             (("themes", "theme"), ("recommendations", "recommendation"), ("posts", "post")) if counts.get(key)]
+    created, updates = counts.get("created", 0), counts.get("updates", 0)
+    text = _("%(created)s, %(updated)s changed, %(unchanged)s unchanged, %(updates)s") % {
+        "created": _counted(ngettext("%(count)s action created", "%(count)s actions created", created), created),
+        "updated": counts.get("updated", 0), "unchanged": counts.get("unchanged", 0),
+        "updates": _counted(ngettext("%(count)s status update recorded", "%(count)s status updates recorded", updates),
+                            updates)}
+    extra = [_new_things(key, counts[key]) for key in ("themes", "recommendations", "posts") if counts.get(key)]
     return text + ("; " + ", ".join(extra) if extra else "") + "."
 
 
@@ -584,10 +608,10 @@ def status_columns(headers: dict, mapping: dict, statuses) -> list[tuple[str, st
             name = wanted.get(normalise(text))
             if name in TICK_FIELDS:
                 status = meaning[name]
-                result.append((text, f"a tick means {status.label}" if status else
-                               "a tick names no status of this plan’s scheme"))
+                result.append((text, _("a tick means %(status)s") % {"status": status.label} if status else
+                               _("a tick names no status of this plan’s scheme")))
             elif name == "status":
-                result.append((text, "the status written, or the cell’s fill colour when it has no text"))
+                result.append((text, _("the status written, or the cell’s fill colour when it has no text")))
     return list(dict.fromkeys(result))
 
 
@@ -646,15 +670,15 @@ def read_rows(sheets: list[Sheet], plan, mapping: dict) -> tuple[list[Row], list
         if found is None:
             if any(any(c.text.strip() for c in row) for row in sheet.rows):
                 problems.append(Problem(sheet.name, None, None,
-                                        "no header row found (a row naming columns such as “Action” or “Timescale”); "
-                                        "the sheet was not read"))
+                                        _("no header row found (a row naming columns such as “Action” or "
+                                          "“Timescale”); the sheet was not read")))
             continue
         header_index, header = found.first, found.texts
         headers[sheet.name] = header
         columns = {i: wanted.get(normalise(h), "ignore") for i, h in enumerate(header) if h}
         if not {"description", "recommendation_action"} & set(columns.values()):
             problems.append(Problem(sheet.name, header_index + 1, None,
-                                    "no column is mapped to “Action”: choose which column holds the actions",
+                                    _("no column is mapped to “Action”: choose which column holds the actions"),
                                     blocking=True))
             continue
         is_table = bool(_DOCX_TABLE.fullmatch(sheet.name))
@@ -691,8 +715,8 @@ def read_rows(sheets: list[Sheet], plan, mapping: dict) -> tuple[list[Row], list
                     _continue(previous, labels, known_posts)
                 else:
                     problems.append(Problem(sheet.name, number_in_sheet, None,
-                                            "the row holds only labels and there is no action above it to "
-                                            "attach them to, so it was skipped"))
+                                            _("the row holds only labels and there is no action above it to "
+                                              "attach them to, so it was skipped")))
                 continue
             filled = [i for i, text in enumerate(texts) if text]
             if previous is not None and len(filled) == 1 and filled[0] > 0 \
@@ -718,8 +742,9 @@ def read_rows(sheets: list[Sheet], plan, mapping: dict) -> tuple[list[Row], list
                     continue
                 if cells[i].is_formula:
                     problems.append(Problem(sheet.name, number_in_sheet, header[i],
-                                            "the cell holds a formula with no saved value; the importer never "
-                                            "calculates formulas: type the value instead (the cell was left empty)"))
+                                            _("the cell holds a formula with no saved value; the importer never "
+                                              "calculates formulas: type the value instead (the cell was left "
+                                              "empty)")))
                     continue
                 value = cells[i].value if cells[i].value is not None and name in ("timescale", "revised_date") \
                     else texts[i]
@@ -769,7 +794,7 @@ def read_rows(sheets: list[Sheet], plan, mapping: dict) -> tuple[list[Row], list
                     _continue(previous, rest, known_posts)
                 elif values:
                     problems.append(Problem(sheet.name, number_in_sheet, None,
-                                            "the row has no action text, so it was skipped"))
+                                            _("the row has no action text, so it was skipped")))
                 continue
             if not number:
                 if "recommendation_action" in values and recommendation:
@@ -798,8 +823,9 @@ def read_rows(sheets: list[Sheet], plan, mapping: dict) -> tuple[list[Row], list
                 row.revised_date = parsed.date
                 if parsed.problem or not parsed.date:
                     problems.append(Problem(sheet.name, number_in_sheet, _column(header, columns, "revised_date"),
-                                            (parsed.problem or f"“{clean_text(values['revised_date'])}” is not a date")
-                                            + ": no new date is recorded"))
+                                            _("%(problem)s: no new date is recorded") % {
+                                                "problem": parsed.problem or _("“%(written)s” is not a date") % {
+                                                    "written": clean_text(values["revised_date"])}}))
             rows.append(row)
             previous = row
         if is_table:
@@ -809,12 +835,13 @@ def read_rows(sheets: list[Sheet], plan, mapping: dict) -> tuple[list[Row], list
         if row.number in seen:
             first = seen[row.number]
             problems.append(Problem(row.sheet, row.row, _column(headers.get(row.sheet, []), {}, "number"),
-                                    f"action number {row.number} is used twice in the file (also {first.sheet} row "
-                                    f"{first.row}): give each action its own number", blocking=True))
+                                    _("action number %(number)s is used twice in the file (also %(sheet)s row "
+                                      "%(row)s): give each action its own number")
+                                    % {"number": row.number, "sheet": first.sheet, "row": first.row}, blocking=True))
         else:
             seen[row.number] = row
     if not rows and not any(p.blocking for p in problems):
-        problems.append(Problem("file", None, None, "no actions were found in the file", blocking=True))
+        problems.append(Problem(_("file"), None, None, _("no actions were found in the file"), blocking=True))
     return rows, problems, headers
 
 
@@ -829,7 +856,8 @@ def _read_timescale(row: Row, timescale, problems: list, column: str | None) -> 
     row.fields["due_date"] = reading.due_date
     row.timescale_reading = reading.reading
     if reading.problem:
-        problems.append(Problem(row.sheet, row.row, column, reading.problem + "; kept as written with no due date"))
+        problems.append(Problem(row.sheet, row.row, column,
+                                _("%(problem)s; kept as written with no due date") % {"problem": reading.problem}))
     if len(reading.steps) > 1:
         row.milestones = [(f"Step {n}", day) for n, day in enumerate(reading.steps, start=1)]
 
@@ -846,14 +874,16 @@ def _row_status(values: dict, sources: dict, statuses: list, ticks: dict, proble
         parsed = parse_status(str(values["status"]), statuses)
         if parsed.problem:
             problem(parsed.problem, sources["status"])
-        return parsed.status, f"column “{sources['status']}”" if parsed.status else ""
+        return parsed.status, _("column “%(column)s”") % {"column": sources["status"]} if parsed.status else ""
     if values.get("status_fill"):
         colour = values["status_fill"]
         parsed = parse_status(colour, statuses)
         if parsed.status is None:
-            problem(f"the cell is filled {colour}, which is no status of this plan’s scheme", sources["status"])
+            problem(_("the cell is filled %(colour)s, which is no status of this plan’s scheme")
+                    % {"colour": _colour_name(colour)}, sources["status"])
             return None, ""
-        return parsed.status, f"fill colour of “{sources['status']}” ({colour})"
+        return parsed.status, _("fill colour of “%(column)s” (%(colour)s)") % {"column": sources["status"],
+                                                                                "colour": _colour_name(colour)}
     ticked, answered_no = [], []
     for name, column, text in values.get("ticks", []):
         answer = _tick(text)
@@ -862,28 +892,30 @@ def _row_status(values: dict, sources: dict, statuses: list, ticks: dict, proble
         elif answer is False:
             answered_no.append((name, column))
         else:
-            problem(f"“{text[:60]}” is not a tick: tick the column (✓, x or Yes) or leave it empty", column)
+            problem(_("“%(text)s” is not a tick: tick the column (✓, x or Yes) or leave it empty")
+                    % {"text": text[:60]}, column)
     if len(ticked) > 1:
-        problem("more than one status column is ticked (" + ", ".join(f"“{c}”" for _n, c in ticked)
-                + "): tick one, so the status is not a guess; no status was taken")
+        problem(_("more than one status column is ticked (%(columns)s): tick one, so the status is not a guess; "
+                  "no status was taken") % {"columns": ", ".join(f"“{c}”" for _n, c in ticked)})
         return None, ""
     if ticked:
         name, column = ticked[0]
         if ticks[name] is None:
-            problem(f"a tick in “{column}” names no status of this plan’s scheme: choose a scheme with one", column)
+            problem(_("a tick in “%(column)s” names no status of this plan’s scheme: choose a scheme with one")
+                    % {"column": column}, column)
             return None, ""
-        return ticks[name], f"column “{column}” (ticked)"
+        return ticks[name], _("column “%(column)s” (ticked)") % {"column": column}
     for name, column in answered_no:
         if name == "on_target" and ticks["not_on_target"] is not None:
-            return ticks["not_on_target"], f"column “{column}” (answered no)"
+            return ticks["not_on_target"], _("column “%(column)s” (answered no)") % {"column": column}
     tick_columns = values.get("tick_columns", [])
     columns = [column for _name, column in tick_columns]
     if not values.get("ticks") and values.get("revised_date") and ticks.get("not_on_target") is not None and \
             {name for name, _column in tick_columns} >= {"achieved", "on_target"}:
         # Southampton's template: neither "Achieved" nor "On target to achieve" ticked, and an
         # expected new achievement date given, is how such a plan says an action is not on target.
-        return ticks["not_on_target"], ("no tick in " + " or ".join(f"“{c}”" for c in columns)
-                                        + ", and a new achievement date given")
+        return ticks["not_on_target"], _("no tick in %(columns)s, and a new achievement date given") % {
+            "columns": _(" or ").join(f"“{c}”" for c in columns)}
     return None, ""
 
 
@@ -958,20 +990,27 @@ def _plan_update(change: Change, update, result: Result) -> None:
 
     def note(message):
         change.notes.append(message)
-        result.problems.append(Problem(row.sheet, row.row, None, f"action {row.number}: {message}"))
+        result.problems.append(Problem(row.sheet, row.row, None,
+                                       _("action %(number)s: %(message)s") % {"number": row.number,
+                                                                              "message": message}))
 
     if row.status is None:
-        if row.note or row.revised_date:
-            written = " and ".join(w for w, v in (("review note", row.note), ("new date", row.revised_date)) if v)
-            note(f"the {written} is not recorded: the row has no status, and a status update needs one")
+        if row.note and row.revised_date:
+            note(_("the review note and new date is not recorded: the row has no status, and a status update needs "
+                   "one"))
+        elif row.note:
+            note(_("the review note is not recorded: the row has no status, and a status update needs one"))
+        elif row.revised_date:
+            note(_("the new date is not recorded: the row has no status, and a status update needs one"))
         return
     differs = (update is None or update.status_id != row.status.pk or (row.note and update.note != row.note)
                or (row.revised_date and update.revised_due_date != row.revised_date))
     if not differs:
         return
     if row.status.is_complete and not row.note.strip():
-        note(f"the status “{row.status.label}” is not recorded: a completed action needs a review note and the "
-             "row has none; add the note in the file and import again, or record the update on the action’s page")
+        note(_("the status “%(status)s” is not recorded: a completed action needs a review note and the row has "
+               "none; add the note in the file and import again, or record the update on the action’s page")
+             % {"status": row.status.label})
         return
     if row.revised_date:
         if row.revised_date_reason.strip():
@@ -979,8 +1018,9 @@ def _plan_update(change: Change, update, result: Result) -> None:
         elif row.note.strip():
             change.reason = row.note
         else:
-            note(f"the new date {row.revised_date:%-d %b %Y} is not recorded: a new date needs a reason and the row "
-                 "gives none (no reason and no review note); the status is recorded without it")
+            note(_("the new date %(day)s is not recorded: a new date needs a reason and the row gives none (no "
+                   "reason and no review note); the status is recorded without it")
+                 % {"day": date_format(row.revised_date, "j M Y")})
     change.new_update = True
 
 
@@ -1119,17 +1159,31 @@ def _check_unchanged(result: Result, plan, expected: dict) -> None:
         action = now.get(str(change.action.pk), change.action)
         read = expected.get(str(action.pk))
         if read is None:
-            raise StaleImport(f"Action {action.number} was added to the plan since the preview, so nothing was "
-                              "imported: preview again to see it matched.")
+            raise StaleImport(_("Action %(number)s was added to the plan since the preview, so nothing was "
+                                "imported: preview again to see it matched.") % {"number": action.number})
         if read[0] != action.version:
             stale = StaleEdit(action)
-            when = f" at {stale.at:%H:%M on %-d %B %Y}" if stale.at else ""
-            raise StaleImport(f"Action {action.number} was changed by {stale.by}{when} since the preview, so nothing "
-                              "was imported: preview again to see their change.")
+            raise StaleImport(_("Action %(number)s was changed by %(who)s%(when)s since the preview, so nothing was "
+                                "imported: preview again to see their change.")
+                              % {"number": action.number, "who": stale.by, "when": _at(stale.at)})
         if read[1] != _read_state(action)[1]:
             update = action.updates.select_related("created_by").order_by("-created_at", "-pk").first()
-            who = update.created_by if update and update.created_by else "someone else"
-            when = f" at {timezone.localtime(update.created_at):%H:%M on %-d %B %Y}" if update else ""
-            raise StaleImport(f"Action {action.number} had a status update recorded by {who}{when} since the "
-                              "preview, so nothing was imported: preview again to see it.")
+            who = update.created_by if update and update.created_by else _("someone else")
+            raise StaleImport(_("Action %(number)s had a status update recorded by %(who)s%(when)s since the "
+                                "preview, so nothing was imported: preview again to see it.")
+                              % {"number": action.number, "who": who,
+                                 "when": _at(timezone.localtime(update.created_at) if update else None)})
         change.read = read
+
+
+def _at(moment) -> str:
+    """" at 14:05 on 3 December 2026" (with its leading space), or "" when not known."""
+    if not moment:
+        return ""
+    return _(" at %(time)s on %(day)s") % {"time": date_format(moment, "H:i"), "day": date_format(moment, "j F Y")}
+
+
+def _colour_name(colour: str) -> str:
+    """A fill colour's name (readers.FILL_COLOURS) in the reader's language."""
+    names = {"red": _("red"), "amber": _("amber"), "green": _("green"), "blue": _("blue"), "grey": _("grey")}
+    return names.get(colour, colour)

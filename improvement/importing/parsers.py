@@ -12,6 +12,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
 from improvement.lib.text import normalise_text
 
 EARLIEST_YEAR = 1990
@@ -218,6 +221,7 @@ class _Piece:
     written: str
     range_of: str = ""  # for a range: what it is, e.g. "Q3 2013 (a calendar quarter)"
     whole_month: bool = False  # a month, quarter, year or range rather than a day
+    joined: bool = False  # a range of two dates or months ("Jan–Mar 2013", "1 Jan 2013 to 31 Mar 2013")
 
 
 def read_timescale(value: object, *, today: datetime.date | None = None) -> Timescale:
@@ -226,8 +230,8 @@ def read_timescale(value: object, *, today: datetime.date | None = None) -> Time
         day = value.date() if isinstance(value, datetime.datetime) else value
         found = _check_range(day, _show_date(day))
         if found.problem:
-            return Timescale(None, "problem", f"no due date: {found.problem}", found.problem)
-        return Timescale(day, "date", f"due {_show_date(day)}", None, (day,))
+            return Timescale(None, "problem", _no_due_date(found.problem), found.problem)
+        return Timescale(day, "date", _due(day), None, (day,))
     text = clean_text(value)
     if not text:
         return Timescale(None, "empty", "")
@@ -235,30 +239,32 @@ def read_timescale(value: object, *, today: datetime.date | None = None) -> Time
     for piece in pieces:
         # A cell with an impossible date is not trusted for the others either: the bad one may be the last step.
         if piece.problem:
-            return Timescale(None, "problem", f"no due date: {piece.problem}", piece.problem)
+            return Timescale(None, "problem", _no_due_date(piece.problem), piece.problem)
     pieces = _join_ranges(text, pieces)
     if _RECURRENCE.search(text):
         ends = [p for p in pieces if _END_BEFORE.search(text[:p.start]) or p.range_of]
         if ends:
             due = ends[-1].date
-            return Timescale(due, "recurrence", f"due {_show_date(due)}: the end of a recurring task", None, (due,))
-        return Timescale(None, "recurrence", "no due date: recurrence (kept as written)")
+            return Timescale(due, "recurrence",
+                             _("due %(day)s: the end of a recurring task") % {"day": _show_date(due)}, None, (due,))
+        return Timescale(None, "recurrence", _("no due date: recurrence (kept as written)"))
     due_pieces = [p for p in pieces if not _is_start(text, p)]
     if not due_pieces:
         if pieces:
-            return Timescale(None, "ongoing",
-                             f"no due date: work from {pieces[0].written} with no end (kept as written)")
+            return Timescale(None, "ongoing", _("no due date: work from %(start)s with no end (kept as written)")
+                             % {"start": pieces[0].written})
         if _ONGOING.search(text):
-            return Timescale(None, "ongoing", "no due date: ongoing (kept as written)")
-        return Timescale(None, "text", "no due date: no date in the text (kept as written)")
+            return Timescale(None, "ongoing", _("no due date: ongoing (kept as written)"))
+        return Timescale(None, "text", _("no due date: no date in the text (kept as written)"))
     steps = tuple(p.date for p in due_pieces)
     due = steps[-1]
     if len(due_pieces) > 1:
-        return Timescale(due, "steps",
-                         f"due {_show_date(due)}, the last of {len(steps)} dated steps (each a milestone)", None, steps)
+        return Timescale(due, "steps", _("due %(day)s, the last of %(count)s dated steps (each a milestone)")
+                         % {"day": _show_date(due), "count": len(steps)}, None, steps)
     if due_pieces[0].range_of:
-        return Timescale(due, "range", f"due {_show_date(due)}: the end of {due_pieces[0].range_of}", None, steps)
-    return Timescale(due, "date", f"due {_show_date(due)}", None, steps)
+        return Timescale(due, "range", _("due %(day)s: the end of %(range)s")
+                         % {"day": _show_date(due), "range": due_pieces[0].range_of}, None, steps)
+    return Timescale(due, "date", _due(due), None, steps)
 
 
 def _pieces(text: str, today: datetime.date | None) -> list[_Piece]:
@@ -275,7 +281,8 @@ def _pieces(text: str, today: datetime.date | None) -> list[_Piece]:
     for match in _FINANCIAL_YEAR.finditer(text):
         add(_financial_year(match))
     for match in _MONTH_RANGE.finditer(text):
-        add(_month_end_piece(match, int(match["y"]), _month_number(match["b"]), f"the range {match.group(0).strip()}"))
+        add(_month_end_piece(match, int(match["y"]), _month_number(match["b"]),
+                             _("the range %(written)s") % {"written": match.group(0).strip()}, joined=True))
     year_only = _YEAR_ONLY.fullmatch(text.rstrip(" ."))
     if year_only:
         add(_month_end_piece(year_only, int(year_only["y"]), 12, year_only["y"]))
@@ -287,16 +294,17 @@ def _pieces(text: str, today: datetime.date | None) -> list[_Piece]:
     return sorted(pieces, key=lambda p: p.start)
 
 
-def _dated_piece(match: re.Match, date: datetime.date, written: str, range_of: str) -> _Piece:
+def _dated_piece(match: re.Match, date: datetime.date, written: str, range_of: str, *, joined=False) -> _Piece:
     found = _check_range(date, written)
-    return _Piece(match.start(), match.end(), found.date, found.problem, written, range_of, True)
+    return _Piece(match.start(), match.end(), found.date, found.problem, written, range_of, True, joined)
 
 
-def _month_end_piece(match: re.Match, year: int, month: int, range_of: str) -> _Piece:
+def _month_end_piece(match: re.Match, year: int, month: int, range_of: str, *, joined=False) -> _Piece:
     written = match.group(0).strip()
     if not EARLIEST_YEAR <= year <= LATEST_YEAR:
         return _Piece(match.start(), match.end(), None, _outside_years(written), written)
-    return _dated_piece(match, datetime.date(year, month, calendar.monthrange(year, month)[1]), written, range_of)
+    return _dated_piece(match, datetime.date(year, month, calendar.monthrange(year, month)[1]), written, range_of,
+                        joined=joined)
 
 
 def _quarter(match: re.Match) -> _Piece:
@@ -306,12 +314,15 @@ def _quarter(match: re.Match) -> _Piece:
     written = match.group(0).strip()
     if match["y2"]:
         if not _next_year(year, match["y2"]):
-            return _Piece(match.start(), match.end(), None, f"“{written}” is not a financial year", written)
-        label = f"Q{quarter} of the financial year {year}/{(year + 1) % 100:02d} (April to March)"
+            return _Piece(match.start(), match.end(), None,
+                          _("“%(written)s” is not a financial year") % {"written": written}, written)
+        label = _("Q%(quarter)s of the financial year %(year)s (April to March)") % {
+            "quarter": quarter, "year": f"{year}/{(year + 1) % 100:02d}"}
         # Q1 ends in June; Q4 ends in March of the second year.
         end_year, end_month = (year, quarter * 3 + 3) if quarter < 4 else (year + 1, 3)
         return _month_end_piece(match, end_year, end_month, label)
-    return _month_end_piece(match, year, quarter * 3, f"Q{quarter} {year} (a calendar quarter)")
+    return _month_end_piece(match, year, quarter * 3,
+                            _("Q%(quarter)s %(year)s (a calendar quarter)") % {"quarter": quarter, "year": year})
 
 
 def _financial_year(match: re.Match) -> _Piece | None:
@@ -320,7 +331,8 @@ def _financial_year(match: re.Match) -> _Piece | None:
     if not _next_year(year, match["y2"]):
         return None
     written = match.group(0).strip()
-    return _month_end_piece(match, year + 1, 3, f"the financial year {written} (April to March)")
+    return _month_end_piece(match, year + 1, 3,
+                            _("the financial year %(written)s (April to March)") % {"written": written})
 
 
 def _next_year(year: int, second: str) -> bool:
@@ -337,7 +349,8 @@ def _join_ranges(text: str, pieces: list[_Piece]) -> list[_Piece]:
             between = _RANGE_AND.fullmatch(gap) and _BETWEEN_BEFORE.search(text[:first.start])
             if _RANGE_BETWEEN.fullmatch(gap) or between:
                 written = text[first.start:piece.end].strip()
-                joined[-1] = _Piece(first.start, piece.end, piece.date, None, written, f"the range {written}", True)
+                joined[-1] = _Piece(first.start, piece.end, piece.date, None, written,
+                                    _("the range %(written)s") % {"written": written}, True, True)
                 continue
         joined.append(piece)
     return joined
@@ -345,7 +358,7 @@ def _join_ranges(text: str, pieces: list[_Piece]) -> list[_Piece]:
 
 def _is_start(text: str, piece: _Piece) -> bool:
     """"from Feb 2024", "Dec 2012 onwards": when work starts, so not a due date or a step."""
-    if piece.range_of.startswith("the range"):
+    if piece.joined:
         return False
     # A day ("31 Jan 2013 and ongoing") is still due then; a month followed by "onwards" starts then.
     return bool(_START_BEFORE.search(text[:piece.start])
@@ -386,7 +399,7 @@ def _day_date(year: int, month: int, day: int, written: str) -> _Found:
     try:
         date = datetime.date(year, month, day)
     except ValueError:
-        return _Found(None, f"“{written}” is not a real date")
+        return _Found(None, _not_a_real_date(written))
     return _check_range(date, written)
 
 
@@ -399,7 +412,7 @@ def _next_day_date(today: datetime.date, month: int, day: int, written: str) -> 
             continue
         if date >= today:
             return _check_range(date, written)
-    return _Found(None, f"“{written}” is not a real date")
+    return _Found(None, _not_a_real_date(written))
 
 
 def _check_range(date: datetime.date, written: str) -> _Found:
@@ -409,11 +422,25 @@ def _check_range(date: datetime.date, written: str) -> _Found:
 
 
 def _outside_years(written: str) -> str:
-    return f"“{written}” is outside the years {EARLIEST_YEAR} to {LATEST_YEAR}"
+    return _("“%(written)s” is outside the years %(earliest)s to %(latest)s") % {
+        "written": written, "earliest": EARLIEST_YEAR, "latest": LATEST_YEAR}
+
+
+def _not_a_real_date(written: str) -> str:
+    return _("“%(written)s” is not a real date") % {"written": written}
+
+
+def _no_due_date(problem: str) -> str:
+    return _("no due date: %(problem)s") % {"problem": problem}
+
+
+def _due(day: datetime.date) -> str:
+    return _("due %(day)s") % {"day": _show_date(day)}
 
 
 def _show_date(date: datetime.date) -> str:
-    return f"{date.day} {date:%b} {date.year}"
+    """"3 Dec 2026", with the month's short name in the reader's language."""
+    return date_format(date, "j M Y")
 
 
 def _full_year(digits: str) -> int:
@@ -468,8 +495,8 @@ def parse_status(text: object, statuses: list) -> StatusResult:
     inner = _match_status(bracketed["inner"], statuses, shown)
     named = [result.status for result in (outer, inner) if result.status is not None]
     if len(named) == 2 and named[0] is not named[1]:
-        both = f"{_attribute(named[0], 'label')} and {_attribute(named[1], 'label')}"
-        return StatusResult(None, f"“{shown}” names two different statuses ({both})")
+        return StatusResult(None, _("“%(shown)s” names two different statuses (%(first)s and %(second)s)") % {
+            "shown": shown, "first": _attribute(named[0], "label"), "second": _attribute(named[1], "label")})
     if named:
         return StatusResult(named[0], None)
     return outer if outer.problem else inner
@@ -500,18 +527,20 @@ def _match_status(word: str, statuses: list, shown: str) -> StatusResult:
         for status in statuses:
             if getattr(status, "is_complete", False) is True:
                 return StatusResult(status, None)
-        return StatusResult(None, f"“{shown}” means complete, but this plan’s scheme has no complete status "
-                                  f"({_expected(statuses)})")
+        return StatusResult(None, _("“%(shown)s” means complete, but this plan’s scheme has no complete status "
+                                    "(%(expected)s)") % {"shown": shown, "expected": _expected(statuses)})
     if folded in _NO_WORDS:
-        return StatusResult(None, f"“{shown}” does not say which status: use a status of the plan’s scheme")
-    return StatusResult(None, f"“{shown}” is not a status in this plan’s scheme ({_expected(statuses)})")
+        return StatusResult(None, _("“%(shown)s” does not say which status: use a status of the plan’s scheme")
+                            % {"shown": shown})
+    return StatusResult(None, _("“%(shown)s” is not a status in this plan’s scheme (%(expected)s)")
+                        % {"shown": shown, "expected": _expected(statuses)})
 
 
 def _expected(statuses: list) -> str:
     labels = [label for label in (_attribute(status, "label") for status in statuses) if label]
     if not labels:
-        return "the scheme has no statuses"
-    return "expected one of: " + ", ".join(labels)
+        return _("the scheme has no statuses")
+    return _("expected one of: %(labels)s") % {"labels": ", ".join(labels)}
 
 
 def _attribute(status: object, name: str) -> str:

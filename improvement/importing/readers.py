@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from improvement.lib.spreadsheets import unquote_cell
 
@@ -72,12 +73,13 @@ class _Counter:
         if row_number > self.limits.rows:
             raise ReadError(_too_many_rows(self.name, sheet, self.limits))
         if width > self.limits.columns:
-            raise ReadError(_too_many_columns(where or f"The sheet “{sheet}”", width, self.limits))
+            raise ReadError(_too_many_columns(where or _("The sheet “%(sheet)s”") % {"sheet": sheet}, width,
+                                              self.limits))
         self.cells += width
         if self.cells > self.limits.cells:
-            raise ReadError(f"“{self.name}” has more than {self.limits.cells:,} cells; an import reads at most "
-                            f"{self.limits.cells:,}. Delete the rows, columns and sheets that are not part of the "
-                            "plan, or split the file, and upload it again.")
+            raise ReadError(_("“%(name)s” has more than %(limit)s cells; an import reads at most %(limit)s. Delete "
+                              "the rows, columns and sheets that are not part of the plan, or split the file, and "
+                              "upload it again.") % {"name": self.name, "limit": f"{self.limits.cells:,}"})
 
 
 @dataclass
@@ -178,27 +180,30 @@ def read_upload(name: str, data: bytes, limits: Limits | None = None) -> list[Sh
     """Sheets of the file, whatever its kind, or ReadError."""
     limits = limits or Limits.from_settings()
     if not data:
-        raise ReadError("The file is empty. Choose the file that holds the plan.")
+        raise ReadError(_("The file is empty. Choose the file that holds the plan."))
     if len(data) > MAX_BYTES:
-        raise ReadError(f"The file is {len(data) / 1024 / 1024:.1f} MB; the largest accepted is "
-                        f"{MAX_BYTES // 1024 // 1024} MB. Remove images or other sheets and try again.")
+        raise ReadError(_("The file is %(size)s MB; the largest accepted is %(limit)s MB. Remove images or other "
+                          "sheets and try again.") % {"size": f"{len(data) / 1024 / 1024:.1f}",
+                                                      "limit": MAX_BYTES // 1024 // 1024})
     extension = PurePath(name).suffix.lower()
     head = data[:512].lstrip().lower()
     if head.startswith((b"<html", b"<!doctype html", b"<?xml", b"<table")):
-        raise ReadError(f"“{name}” is a web page saved with a spreadsheet name, not a real spreadsheet. "
-                        "Open it in Excel and save it as an Excel workbook (.xlsx) or as CSV.")
+        raise ReadError(_("“%(name)s” is a web page saved with a spreadsheet name, not a real spreadsheet. "
+                          "Open it in Excel and save it as an Excel workbook (.xlsx) or as CSV.") % {"name": name})
     if data.startswith(OLE2_SIGNATURE):
         if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
-            raise ReadError(f"“{name}” is protected with a password. Open it, remove the password "
-                            "(File > Info > Protect), save it and upload it again.")
-        raise ReadError(f"“{name}” is in the old Office 97–2003 format. Save it as .xlsx or .docx and try again.")
+            raise ReadError(_("“%(name)s” is protected with a password. Open it, remove the password "
+                              "(File > Info > Protect), save it and upload it again.") % {"name": name})
+        raise ReadError(_("“%(name)s” is in the old Office 97–2003 format. Save it as .xlsx or .docx and try "
+                          "again.") % {"name": name})
     if extension == ".xlsx":
         return read_xlsx(name, data, limits)
     if extension == ".docx":
         return read_docx(name, data, limits)
     if extension == ".csv":
         return [read_csv(name, data, limits)]
-    raise ReadError(f"“{name}” is not an XLSX, CSV or DOCX file. Save the plan in one of those formats.")
+    raise ReadError(_("“%(name)s” is not an XLSX, CSV or DOCX file. Save the plan in one of those formats.")
+                    % {"name": name})
 
 
 def _zip_with(name: str, data: bytes, part: str, kind: str) -> zipfile.ZipFile:
@@ -207,11 +212,11 @@ def _zip_with(name: str, data: bytes, part: str, kind: str) -> zipfile.ZipFile:
         archive.namelist()
     except (zipfile.BadZipFile, OSError, ValueError):
         if data.startswith(b"PK"):
-            raise ReadError(f"“{name}” is damaged and cannot be opened as {kind}. Save it again and retry.") from None
-        raise ReadError(f"“{name}” is not really {kind}, whatever its name says. Save it as {kind} and retry.") \
-            from None
+            raise ReadError(_("“%(name)s” is damaged and cannot be opened as %(kind)s. Save it again and retry.")
+                            % {"name": name, "kind": _kind(kind)}) from None
+        raise ReadError(_not_really(name, kind)) from None
     if not any(item.startswith(part) for item in archive.namelist()):
-        raise ReadError(f"“{name}” is not really {kind}, whatever its name says. Save it as {kind} and retry.")
+        raise ReadError(_not_really(name, kind))
     return archive
 
 
@@ -221,8 +226,9 @@ def _unpacked(name: str, data: bytes, part: str, kind: str, limits: Limits) -> b
     archive = _zip_with(name, data, part, kind)
     members = [info for info in archive.infolist() if not info.is_dir()]
     if len(members) > MAX_PARTS:
-        raise ReadError(f"“{name}” holds {len(members):,} parts; a real {kind} has tens. "
-                        f"Open it in Office, save it as {kind} and upload it again.")
+        raise ReadError(_("“%(name)s” holds %(count)s parts; a real %(kind)s has tens. Open it in Office, save it "
+                          "as %(kind)s and upload it again.") % {"name": name, "count": f"{len(members):,}",
+                                                                  "kind": _kind(kind)})
     for info in members:  # what the zip's directory declares, before unpacking anything
         _check_part_size(name, info.filename, info.file_size, limits)
     _check_total_size(name, sum(info.file_size for info in members), limits)
@@ -233,9 +239,10 @@ def _unpacked(name: str, data: bytes, part: str, kind: str, limits: Limits) -> b
             content = _read_capped(name, archive, info, limits, already=total)
             total += len(content)
             if info.filename.lower().endswith((".xml", ".rels")) and any(mark in content for mark in _DOCTYPE):
-                raise ReadError(f"“{name}” holds XML that Excel and Word never write (a document type "
-                                f"declaration, in {info.filename}), so it was not read. Open it in Office, save "
-                                f"it as {kind} and upload it again.")
+                raise ReadError(_("“%(name)s” holds XML that Excel and Word never write (a document type "
+                                  "declaration, in %(part)s), so it was not read. Open it in Office, save it as "
+                                  "%(kind)s and upload it again.")
+                                % {"name": name, "part": info.filename, "kind": _kind(kind)})
             package.writestr(info.filename, content)
     return out.getvalue()
 
@@ -253,28 +260,41 @@ def _read_capped(name: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo, lim
     except ReadError:
         raise
     except Exception as error:  # a bad CRC, zlib.error, an encrypted or unknown compression method...
-        raise ReadError(f"“{name}” is damaged and cannot be opened ({info.filename}: {error}). "
-                        "Save it again and retry.") from None
+        raise ReadError(_("“%(name)s” is damaged and cannot be opened (%(part)s: %(error)s). Save it again and "
+                          "retry.") % {"name": name, "part": info.filename, "error": error}) from None
     return b"".join(chunks)
 
 
 def _check_part_size(name: str, part: str, size: int, limits: Limits) -> None:
     if size > limits.part_bytes:
-        raise ReadError(f"“{name}” unpacks to more than {_megabytes(limits.part_bytes)} in one part ({part[:100]}); "
-                        f"an import reads at most {_megabytes(limits.part_bytes)} of a part. A sheet usually gets this "
-                        "big from formatting or formulas copied down to the end of the sheet: delete the rows "
-                        "and columns after the plan, save it and upload it again.")
+        raise ReadError(_("“%(name)s” unpacks to more than %(limit)s in one part (%(part)s); an import reads at "
+                          "most %(limit)s of a part. A sheet usually gets this big from formatting or formulas "
+                          "copied down to the end of the sheet: delete the rows and columns after the plan, save it "
+                          "and upload it again.")
+                        % {"name": name, "limit": _megabytes(limits.part_bytes), "part": part[:100]})
 
 
 def _check_total_size(name: str, size: int, limits: Limits) -> None:
     if size > limits.unpacked_bytes:
-        raise ReadError(f"“{name}” unpacks to more than {_megabytes(limits.unpacked_bytes)}; an import reads at "
-                        f"most {_megabytes(limits.unpacked_bytes)}. Delete the sheets, images and rows that are "
-                        "not part of the plan, save it and upload it again.")
+        raise ReadError(_("“%(name)s” unpacks to more than %(limit)s; an import reads at most %(limit)s. Delete "
+                          "the sheets, images and rows that are not part of the plan, save it and upload it again.")
+                        % {"name": name, "limit": _megabytes(limits.unpacked_bytes)})
+
+
+def _kind(kind: str) -> str:
+    """A kind of file as the messages name it ("an Excel workbook (.xlsx)"), in the reader's language."""
+    return _("a Word document (.docx)") if kind.endswith("(.docx)") else _("an Excel workbook (.xlsx)")
+
+
+def _not_really(name: str, kind: str) -> str:
+    return _("“%(name)s” is not really %(kind)s, whatever its name says. Save it as %(kind)s and retry.") % {
+        "name": name, "kind": _kind(kind)}
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:,.0f} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
+    if size >= 1024 * 1024:
+        return _("%(size)s MB") % {"size": f"{size / 1024 / 1024:,.0f}"}
+    return _("%(size)s bytes") % {"size": f"{size:,}"}
 
 
 def read_xlsx(name: str, data: bytes, limits: Limits | None = None) -> list[Sheet]:
@@ -289,7 +309,8 @@ def read_xlsx(name: str, data: bytes, limits: Limits | None = None) -> list[Shee
         formulas = openpyxl.load_workbook(io.BytesIO(package), read_only=True, data_only=False) \
             if _has_formulas(package) else None
     except Exception as error:  # openpyxl raises many kinds on damaged files
-        raise ReadError(f"“{name}” is damaged and cannot be opened as an Excel workbook ({error}).") from None
+        raise ReadError(_("“%(name)s” is damaged and cannot be opened as an Excel workbook (%(error)s).")
+                        % {"name": name, "error": error}) from None
     sheets = []
     counter = _Counter(name, limits)
     try:
@@ -317,7 +338,8 @@ def read_xlsx(name: str, data: bytes, limits: Limits | None = None) -> list[Shee
     except ReadError:
         raise
     except Exception as error:
-        raise ReadError(f"“{name}” is damaged and cannot be read ({error}).") from None
+        raise ReadError(_("“%(name)s” is damaged and cannot be read (%(error)s).") % {"name": name, "error": error}) \
+            from None
     finally:
         values.close()
         if formulas:
@@ -479,18 +501,23 @@ def _text(value) -> str:
 
 
 def _too_many_rows(name, sheet, limits: Limits) -> str:
-    return (f"Sheet “{sheet}” of “{name}” has more than {limits.rows:,} rows. A plan has hundreds of actions at "
-            "most: remove the rows that are not actions, or split the file, and try again.")
+    return (_("Sheet “%(sheet)s” of “%(name)s” has more than %(limit)s rows. A plan has hundreds of actions at "
+              "most: remove the rows that are not actions, or split the file, and try again.")
+            % {"sheet": sheet, "name": name, "limit": f"{limits.rows:,}"})
 
 
 def _too_many_columns(where: str, count: int, limits: Limits) -> str:
-    return (f"{where} has {count:,} columns; an import reads at most {limits.columns:,}. "
-            "Delete the empty columns and upload it again.")
+    return (_("%(where)s has %(count)s columns; an import reads at most %(limit)s. Delete the empty columns and "
+              "upload it again.") % {"where": where, "count": f"{count:,}", "limit": f"{limits.columns:,}"})
 
 
 def _too_many_sheets(name, count: int, kind: str, limits: Limits) -> str:
-    return (f"“{name}” has {count:,} {kind}; an import reads at most {limits.sheets:,}. Delete the {kind} that "
-            "are not part of the plan, or split the file, and upload it again.")
+    values = {"name": name, "count": f"{count:,}", "limit": f"{limits.sheets:,}"}
+    if kind == "tables":
+        return _("“%(name)s” has %(count)s tables; an import reads at most %(limit)s. Delete the tables that are not "
+                 "part of the plan, or split the file, and upload it again.") % values
+    return _("“%(name)s” has %(count)s sheets; an import reads at most %(limit)s. Delete the sheets that are not "
+             "part of the plan, or split the file, and upload it again.") % values
 
 
 def decode_text(data: bytes) -> str:
@@ -509,7 +536,8 @@ def read_csv(name: str, data: bytes, limits: Limits | None = None) -> Sheet:
     limits = limits or Limits.from_settings()
     text = decode_text(data)
     if "\x00" in text:
-        raise ReadError(f"“{name}” is not a text (CSV) file, whatever its name says. Save the plan as CSV.")
+        raise ReadError(_("“%(name)s” is not a text (CSV) file, whatever its name says. Save the plan as CSV.")
+                        % {"name": name})
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -519,11 +547,12 @@ def read_csv(name: str, data: bytes, limits: Limits | None = None) -> Sheet:
     lines = _measured_lines(name, io.StringIO(text), dialect, limits)
     try:
         for row_number, row in enumerate(csv.reader(lines, dialect), start=1):
-            counter.row(sheet.name, row_number, len(row), where=f"Row {row_number:,} of “{name}”")
+            counter.row(sheet.name, row_number, len(row),
+                        where=_("Row %(number)s of “%(name)s”") % {"number": f"{row_number:,}", "name": name})
             sheet.rows.append([Cell(unquote_cell(value)) for value in row])
     except csv.Error as error:
-        raise ReadError(f"“{name}” cannot be read as CSV ({error}). Open it in Excel, save it as CSV and "
-                        "try again.") from None
+        raise ReadError(_("“%(name)s” cannot be read as CSV (%(error)s). Open it in Excel, save it as CSV and try "
+                          "again.") % {"name": name, "error": error}) from None
     return sheet
 
 
@@ -540,8 +569,9 @@ def _measured_lines(name: str, lines, dialect, limits: Limits):
             unclosed = line.count(quote) % 2
             counted = quoted.sub("", line[:line.rindex(quote)] if unclosed else line)
             if counted.count(delimiter) >= limits.columns:
-                raise ReadError(_too_many_columns(f"Line {number:,} of “{name}”", counted.count(delimiter) + 1,
-                                                  limits))
+                raise ReadError(_too_many_columns(_("Line %(number)s of “%(name)s”")
+                                                  % {"number": f"{number:,}", "name": name},
+                                                  counted.count(delimiter) + 1, limits))
         if line.count(quote) % 2:
             inside = not inside
         yield line
@@ -558,7 +588,8 @@ def read_docx(name: str, data: bytes, limits: Limits | None = None) -> list[Shee
     try:
         document = docx.Document(io.BytesIO(package))
     except Exception as error:
-        raise ReadError(f"“{name}” is damaged and cannot be opened as a Word document ({error}).") from None
+        raise ReadError(_("“%(name)s” is damaged and cannot be opened as a Word document (%(error)s).")
+                        % {"name": name, "error": error}) from None
     sheets: list[Sheet] = []
     tables = document.tables
     if len(tables) > limits.sheets:
@@ -572,7 +603,8 @@ def read_docx(name: str, data: bytes, limits: Limits | None = None) -> list[Shee
             rows_read += 1
             # Measured on the XML before python-docx makes an object of each cell.
             width = sum(tc.grid_span for tc in row._tr.tc_lst)
-            counter.row(f"Table {number}", rows_read, width, where=f"Table {number} of “{name}”")
+            counter.row(f"Table {number}", rows_read, width,
+                        where=_("Table %(number)s of “%(name)s”") % {"number": number, "name": name})
             cells, seen = [], {}
             for column, cell in enumerate(row.cells):
                 if id(cell._tc) in seen:
@@ -593,7 +625,8 @@ def read_docx(name: str, data: bytes, limits: Limits | None = None) -> list[Shee
         else:
             sheets.append(Sheet(f"Table {number}", rows, preamble=before, merged=_joined(merged)))
     if not sheets:
-        raise ReadError(f"“{name}” has no tables. The importer reads the plan from the document's tables.")
+        raise ReadError(_("“%(name)s” has no tables. The importer reads the plan from the document's tables.")
+                        % {"name": name})
     return sheets
 
 

@@ -34,6 +34,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ..models import Recommendation, Source
 from .readers import OLE2_SIGNATURE, Limits, ReadError, _unpacked
@@ -86,20 +87,20 @@ def check_report(name: str, data: bytes) -> None:
 def _kind_of(name: str, data: bytes) -> str:
     """"pdf" or "docx", or ReadError."""
     if not data:
-        raise ReadError("The file is empty. Choose the inspection report (PDF or Word).")
+        raise ReadError(_("The file is empty. Choose the inspection report (PDF or Word)."))
     extension = PurePath(name).suffix.lower()
     if data[:1024].lstrip().startswith(b"%PDF") or (extension == ".pdf" and b"%PDF" in data[:1024]):
         return "pdf"
     if data.startswith(OLE2_SIGNATURE):
-        raise ReadError(f"“{name}” is in the old Word 97–2003 format. Open it in Word, save it as a Word "
-                        "document (.docx) and upload it again.")
+        raise ReadError(_("“%(name)s” is in the old Word 97–2003 format. Open it in Word, save it as a Word "
+                          "document (.docx) and upload it again.") % {"name": name})
     if extension == ".docx" or data.startswith(b"PK"):
         return "docx"
     if extension == ".pdf":
-        raise ReadError(f"“{name}” is not really a PDF, whatever its name says. Download the report again "
-                        "from the inspectorate's website and upload that file.")
-    raise ReadError(f"“{name}” is not a PDF or a Word document (.docx). Upload the report as the "
-                    "inspectorate published it, or as a Word document.")
+        raise ReadError(_("“%(name)s” is not really a PDF, whatever its name says. Download the report again "
+                          "from the inspectorate's website and upload that file.") % {"name": name})
+    raise ReadError(_("“%(name)s” is not a PDF or a Word document (.docx). Upload the report as the "
+                      "inspectorate published it, or as a Word document.") % {"name": name})
 
 
 @contextlib.contextmanager
@@ -128,10 +129,10 @@ def read_pdf(name: str, data: bytes) -> list[Line]:
         lines, count, with_text = _pdf_lines(name, data)
     if with_text == 0:
         if damage.count:  # pypdf read around broken objects and found nothing
-            raise ReadError(f"“{name}” is damaged and its text cannot be read. Download it again and upload that "
-                            "file.")
-        raise ReadError(f"“{name}” has no text layer: it is probably a scan. Ask the inspectorate for the text "
-                        "version, or upload the Word document.")
+            raise ReadError(_("“%(name)s” is damaged and its text cannot be read. Download it again and upload "
+                              "that file.") % {"name": name})
+        raise ReadError(_("“%(name)s” has no text layer: it is probably a scan. Ask the inspectorate for the text "
+                          "version, or upload the Word document.") % {"name": name})
     return _drop_headers_and_footers(lines, count)
 
 
@@ -147,8 +148,8 @@ class _Damage(logging.Handler):
 
 
 def _locked(name: str) -> ReadError:
-    return ReadError(f"“{name}” is protected with a password, so its text cannot be read. Upload the version "
-                     "the inspectorate published, or the Word document.")
+    return ReadError(_("“%(name)s” is protected with a password, so its text cannot be read. Upload the version "
+                       "the inspectorate published, or the Word document.") % {"name": name})
 
 
 def _open_pdf(name: str, data: bytes):
@@ -173,14 +174,15 @@ def _open_pdf(name: str, data: bytes):
     except FileNotDecryptedError:
         raise _locked(name) from None
     except Exception as error:  # pypdf raises many kinds on damaged files
-        raise ReadError(f"“{name}” is damaged and cannot be opened as a PDF ({_short(error)}). Download it "
-                        "again and upload that file.") from None
+        raise ReadError(_("“%(name)s” is damaged and cannot be opened as a PDF (%(error)s). Download it again and "
+                          "upload that file.") % {"name": name, "error": _short(error)}) from None
     if count > limit:
-        raise ReadError(f"“{name}” has {count:,} pages; a report import reads at most {limit:,}. An inspection "
-                        "report has tens of pages: upload the report itself, or only the pages with its "
-                        "recommendations.")
+        raise ReadError(_("“%(name)s” has %(count)s pages; a report import reads at most %(limit)s. An inspection "
+                          "report has tens of pages: upload the report itself, or only the pages with its "
+                          "recommendations.") % {"name": name, "count": f"{count:,}", "limit": f"{limit:,}"})
     if count == 0:
-        raise ReadError(f"“{name}” has no pages. Download the report again and upload that file.")
+        raise ReadError(_("“%(name)s” has no pages. Download the report again and upload that file.")
+                        % {"name": name})
     return reader, count
 
 
@@ -207,8 +209,9 @@ def _page_text(name: str, number: int, page, *, layout: bool = False) -> str:
                 return page.extract_text(extraction_mode="layout", layout_mode_space_vertically=False)[:MAX_PAGE_CHARS]
         return page.extract_text()[:MAX_PAGE_CHARS]
     except Exception as error:
-        raise ReadError(f"Page {number} of “{name}” is damaged and cannot be read ({_short(error)}). Download the "
-                        "report again and upload that file.") from None
+        raise ReadError(_("Page %(number)s of “%(name)s” is damaged and cannot be read (%(error)s). Download the "
+                          "report again and upload that file.")
+                        % {"number": number, "name": name, "error": _short(error)}) from None
 
 
 def _short(error: Exception) -> str:
@@ -265,13 +268,14 @@ def read_docx_report(name: str, data: bytes) -> list[Line]:
     try:
         document = docx.Document(io.BytesIO(package))
     except Exception as error:
-        raise ReadError(f"“{name}” is damaged and cannot be opened as a Word document ({_short(error)}).") from None
+        raise ReadError(_("“%(name)s” is damaged and cannot be opened as a Word document (%(error)s).")
+                        % {"name": name, "error": _short(error)}) from None
     lines: list[Line] = []
 
     def add(paragraph):
         if len(lines) >= MAX_DOCX_LINES:
-            raise ReadError(f"“{name}” has more than {MAX_DOCX_LINES:,} paragraphs; an inspection report has a few "
-                            "hundred. Upload the report itself.")
+            raise ReadError(_("“%(name)s” has more than %(limit)s paragraphs; an inspection report has a few "
+                              "hundred. Upload the report itself.") % {"name": name, "limit": f"{MAX_DOCX_LINES:,}"})
         text = _clean(paragraph.text)[:MAX_PAGE_CHARS]
         lines.append(Line(text, 1, _docx_kind(paragraph, text)))
 
@@ -284,7 +288,7 @@ def read_docx_report(name: str, data: bytes) -> list[Line]:
         else:
             add(block)
     if not any(line.text for line in lines):
-        raise ReadError(f"“{name}” has no text. Upload the inspection report with its text.")
+        raise ReadError(_("“%(name)s” has no text. Upload the inspection report with its text.") % {"name": name})
     return lines
 
 
@@ -501,22 +505,25 @@ def find_recommendations(lines: list[Line]) -> Reading:
         index += 1
     items = [item for section in sections for item in section.items]
     if not items:
-        raise ReadError("No section headed “Recommendations”, “What needs to improve” or “Areas for improvement” "
-                        "was found, or it holds no numbered or bulleted list. Check that this is the inspection "
-                        "report, or add the recommendations by hand on the sources page.")
+        raise ReadError(_("No section headed “Recommendations”, “What needs to improve” or “Areas for improvement” "
+                          "was found, or it holds no numbered or bulleted list. Check that this is the inspection "
+                          "report, or add the recommendations by hand on the sources page."))
     if len(items) > MAX_RECOMMENDATIONS:
-        raise ReadError(f"The report's recommendations sections hold {len(items):,} items; an import reads at most "
-                        f"{MAX_RECOMMENDATIONS}. Check that this is the inspection report.")
+        raise ReadError(_("The report's recommendations sections hold %(count)s items; an import reads at most "
+                          "%(limit)s. Check that this is the inspection report.")
+                        % {"count": f"{len(items):,}", "limit": MAX_RECOMMENDATIONS})
     _number(items, reading)
     for item in items:
         text = item["text"].strip()
         urgency = item["urgency"] or _urgency_of(text.split(". ")[0]) or Recommendation.Urgency.OTHER
         reading.items.append(Item(item["reference"], text, urgency, item["page"]))
     if len(sections) > 1:
-        reading.notes.append(f"The report has {len(sections)} recommendations sections; all are read, in order.")
+        reading.notes.append(_("The report has %(count)s recommendations sections; all are read, in order.")
+                             % {"count": len(sections)})
     if all(item.urgency == Recommendation.Urgency.OTHER for item in reading.items):
-        reading.notes.append("The report gives no urgency (“Immediately”, “Within three months”…): the "
-                             "recommendations' urgency is “Other”.")
+        reading.notes.append(_("The report gives no urgency (“Immediately”, “Within three months”…): the "
+                               "recommendations' urgency is “%(other)s”.")
+                             % {"other": Recommendation.Urgency.OTHER.label})
     return reading
 
 
@@ -598,15 +605,15 @@ def _number(items: list[dict], reading: Reading) -> None:
     written = [item["reference"] for item in items if item["reference"]]
     if counted or len(set(written)) != len(written):
         if len(set(written)) != len(written):
-            reading.notes.append("The report numbers its recommendations from 1 again in each section: they are "
-                                 f"numbered 1 to {len(items)} in the order of the report.")
+            reading.notes.append(_("The report numbers its recommendations from 1 again in each section: they are "
+                                   "numbered 1 to %(count)s in the order of the report.") % {"count": len(items)})
         elif len(counted) == len(items):
-            reading.notes.append("The report's list is bulleted, or numbered automatically by Word (which keeps "
-                                 "the numbers out of the text): the recommendations are numbered 1 to "
-                                 f"{len(items)} in the order of the report.")
+            reading.notes.append(_("The report's list is bulleted, or numbered automatically by Word (which keeps "
+                                   "the numbers out of the text): the recommendations are numbered 1 to %(count)s "
+                                   "in the order of the report.") % {"count": len(items)})
         else:
-            reading.notes.append("Some recommendations have no number in the report: all are numbered 1 to "
-                                 f"{len(items)} in the order of the report.")
+            reading.notes.append(_("Some recommendations have no number in the report: all are numbered 1 to "
+                                   "%(count)s in the order of the report.") % {"count": len(items)})
         for position, item in enumerate(items, start=1):
             item["reference"] = str(position)
     for item in items:
@@ -687,10 +694,18 @@ class Change:
             return []
         found = []
         if self.existing.text.strip() != self.item.text:
-            found.append("text")
+            found.append(_("text"))
         if self.existing.urgency != self.item.urgency:
-            found.append(f"urgency (was {self.existing.get_urgency_display()})")
+            found.append(_("urgency (was %(urgency)s)") % {"urgency": self.existing.get_urgency_display()})
         return found
+
+    @property
+    def differences_text(self) -> str:
+        """"text and urgency (was Immediately)", as the preview says what changes."""
+        found = self.differences
+        if len(found) < 2:
+            return "".join(found)
+        return _("%(first)s and %(last)s") % {"first": ", ".join(found[:-1]), "last": found[-1]}
 
 
 @dataclass

@@ -31,6 +31,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import ComparatorValue, Measure, MeasureValue, first_of_month, period_label
 from .readers import Cell, Sheet
@@ -94,15 +97,15 @@ class Problem:
 
     @property
     def where(self) -> str:
-        parts = [f"Sheet “{self.sheet}”"]
+        parts = [_("Sheet “%(sheet)s”") % {"sheet": self.sheet}]
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(_("row %(row)s") % {"row": self.row})
         if self.column is not None:
-            parts.append(f"column {column_letter(self.column)}")
+            parts.append(_("column %(column)s") % {"column": column_letter(self.column)})
         return ", ".join(parts)
 
     def __str__(self):
-        return f"{self.where}: {self.message}"
+        return _("%(where)s: %(message)s") % {"where": self.where, "message": self.message}
 
 
 class _Shown:
@@ -165,6 +168,16 @@ class Preview:
     @property
     def has_changes(self) -> bool:
         return bool(self.entries or self.comparators)
+
+    @property
+    def button_label(self) -> str:
+        """"Record 3 values and 2 comparator figures": what confirming does."""
+        values, figures = len(self.entries), len(self.comparators)
+        text = ngettext("Record %(count)s value", "Record %(count)s values", values) % {"count": values}
+        if not figures:
+            return text
+        return ngettext("%(values)s and %(count)s comparator figure", "%(values)s and %(count)s comparator figures",
+                        figures) % {"values": text, "count": figures}
 
 
 # --- periods ---------------------------------------------------------------------------------------
@@ -254,19 +267,23 @@ def _check(plan: _Plan, measure: Measure, period: datetime.date, cell: Cell) -> 
     the same rules as ``Measure.record_value``."""
     value = measure.parse(_number_text(cell))
     if measure.baseline_date and period < first_of_month(measure.baseline_date):
-        raise ValueError(f"{period_label(period)} is before the baseline of “{measure.name}” "
-                         f"({measure.baseline_date:%B %Y}): values start from the baseline")
+        raise ValueError(_("%(period)s is before the baseline of “%(measure)s” (%(baseline)s): values start from "
+                           "the baseline") % {"period": period_label(period), "measure": measure.name,
+                                              "baseline": date_format(measure.baseline_date, "F Y")})
     if period > plan.plan.current_period:
-        raise ValueError(f"{period_label(period)} is after the plan's current period "
-                         f"({period_label(plan.plan.current_period)}): values are for periods that have started")
+        raise ValueError(_("%(period)s is after the plan's current period (%(current)s): values are for periods that "
+                           "have started") % {"period": period_label(period),
+                                              "current": period_label(plan.plan.current_period)})
     return value
 
 
 def _add(preview: Preview, plan: _Plan, seen: dict, measure, period, value, commentary, problem_at) -> None:
     key = (measure.pk, period)
     if key in seen:
-        preview.problems.append(problem_at(f"“{measure.name}” has a second value for {period_label(period)} "
-                                           f"(the first is at {seen[key]}): keep one"))
+        preview.problems.append(problem_at(_("“%(measure)s” has a second value for %(period)s (the first is at "
+                                             "%(first)s): keep one") % {"measure": measure.name,
+                                                                        "period": period_label(period),
+                                                                        "first": seen[key]}))
         return
     seen[key] = problem_at("").where
     previous = plan.counting.get(key)
@@ -294,10 +311,11 @@ def read_scorecard(sheets: list[Sheet], plan, layout: str | None = None) -> Prev
         else:
             read_any |= _read_wide(sheet, context, preview, seen)
     if not read_any:
-        name = sheets[0].name if sheets else "file"
-        preview.problems.append(Problem(name, None, None, "No measures and months were found. A scorecard has "
-                                        "either a row per measure with a column per month (“Apr 2012”, "
-                                        "“May 2012”…) or columns measure, period and value"))
+        name = sheets[0].name if sheets else _("file")
+        preview.problems.append(Problem(name, None, None, _("No measures and months were found. A scorecard has "
+                                                            "either a row per measure with a column per month (“Apr "
+                                                            "2012”, “May 2012”…) or columns measure, period and "
+                                                            "value")))
     return preview
 
 
@@ -339,8 +357,9 @@ def _read_wide(sheet: Sheet, plan: _Plan, preview: Preview, seen: dict) -> bool:
         return False
     header, periods, unread, first = found
     for column, text in unread:
-        preview.problems.append(Problem(sheet.name, header + 1, column, f"The heading “{text}” is not a month: write "
-                                        "it as “Apr 2012” or “2012-04”, or as a month under its year"))
+        preview.problems.append(Problem(sheet.name, header + 1, column,
+                                        _("The heading “%(text)s” is not a month: write it as “Apr 2012” or "
+                                          "“2012-04”, or as a month under its year") % {"text": text}))
     for index, row in enumerate(sheet.rows[header + 1:], start=header + 2):
         labels = row[:first]
         values = [(column, row[column]) for column in sorted(periods)
@@ -349,9 +368,8 @@ def _read_wide(sheet: Sheet, plan: _Plan, preview: Preview, seen: dict) -> bool:
             continue  # a blank row, or a heading such as "Early help"
         measure = plan.find(labels)
         if measure is None:
-            shown = " ".join(cell.text.strip() for cell in labels if cell.text.strip()) or "(blank)"
-            preview.problems.append(Problem(sheet.name, index, 0, f"“{shown}” is not a measure of this plan: write "
-                                            "its reference or name as on the plan's measures"))
+            shown = " ".join(cell.text.strip() for cell in labels if cell.text.strip()) or _("(blank)")
+            preview.problems.append(Problem(sheet.name, index, 0, _not_a_measure(shown)))
             continue
         for column, cell in values:
             def at(message, column=column, index=index):
@@ -359,10 +377,20 @@ def _read_wide(sheet: Sheet, plan: _Plan, preview: Preview, seen: dict) -> bool:
             try:
                 value = _check(plan, measure, periods[column], cell)
             except ValueError as error:
-                preview.problems.append(at(f"{measure.name}, {period_label(periods[column])}: {error}"))
+                preview.problems.append(at(_value_problem(measure, periods[column], error)))
                 continue
             _add(preview, plan, seen, measure, periods[column], value, "", at)
     return True
+
+
+def _not_a_measure(shown: str) -> str:
+    return _("“%(shown)s” is not a measure of this plan: write its reference or name as on the plan's measures") % {
+        "shown": shown}
+
+
+def _value_problem(measure: Measure, period: datetime.date, error) -> str:
+    return _("%(measure)s, %(period)s: %(problem)s") % {"measure": measure.name, "period": period_label(period),
+                                                        "problem": error}
 
 
 def _column(headings: list[str], names: set) -> int | None:
@@ -380,8 +408,9 @@ def _read_long(sheet: Sheet, plan: _Plan, preview: Preview, seen: dict) -> bool:
     label_columns = [i for i in (_column(headings, _REFERENCE_HEADINGS), _column(headings, _MEASURE_HEADINGS))
                      if i is not None]
     if not label_columns:
-        preview.problems.append(Problem(sheet.name, header + 1, None, "There is no measure column: add a column "
-                                        "headed “measure” with each measure's reference or name"))
+        preview.problems.append(Problem(sheet.name, header + 1, None,
+                                        _("There is no measure column: add a column headed “measure” with each "
+                                          "measure's reference or name")))
         return True
     commentary_at = _column(headings, _COMMENTARY_HEADINGS)
 
@@ -397,14 +426,13 @@ def _read_long(sheet: Sheet, plan: _Plan, preview: Preview, seen: dict) -> bool:
         measure = plan.find([cell_at(row, column) for column in label_columns])
         if measure is None:
             shown = " ".join(cell_at(row, c).text.strip() for c in label_columns if cell_at(row, c).text.strip())
-            preview.problems.append(Problem(sheet.name, index, label_columns[0], f"“{shown or '(blank)'}” is not a "
-                                            "measure of this plan: write its reference or name as on the plan's "
-                                            "measures"))
+            preview.problems.append(Problem(sheet.name, index, label_columns[0], _not_a_measure(shown or _("(blank)"))))
             continue
         period = parse_period(cell_at(row, period_at))
         if period is None:
-            preview.problems.append(Problem(sheet.name, index, period_at, f"“{cell_at(row, period_at).text}” is not "
-                                            "a month: write it as “Apr 2012” or “2012-04”"))
+            preview.problems.append(Problem(sheet.name, index, period_at,
+                                            _("“%(text)s” is not a month: write it as “Apr 2012” or “2012-04”")
+                                            % {"text": cell_at(row, period_at).text}))
             continue
 
         def at(message, column=value_at, index=index):
@@ -412,7 +440,7 @@ def _read_long(sheet: Sheet, plan: _Plan, preview: Preview, seen: dict) -> bool:
         try:
             value = _check(plan, measure, period, value_cell)
         except ValueError as error:
-            preview.problems.append(at(f"{measure.name}, {period_label(period)}: {error}"))
+            preview.problems.append(at(_value_problem(measure, period, error)))
             continue
         _add(preview, plan, seen, measure, period, value, cell_at(row, commentary_at).text.strip(), at)
     return True
@@ -444,8 +472,9 @@ def annual_period(time_period: str, time_identifier: str) -> datetime.date:
             return datetime.date(int(text[:4]) + 1, 3, 1)
         if identifier == "reporting year" and re.fullmatch(r"\d{4}", text):
             return datetime.date(int(text), 3, 1)
-    raise ValueError(f"“{time_period}” ({time_identifier or 'no time identifier'}) is not a year the importer "
-                     "reads: a calendar year such as 2012, or a financial or reporting year such as 201213")
+    raise ValueError(_("“%(period)s” (%(identifier)s) is not a year the importer reads: a calendar year such as "
+                       "2012, or a financial or reporting year such as 201213")
+                     % {"period": time_period, "identifier": time_identifier or _("no time identifier")})
 
 
 def read_benchmark(sheet: Sheet, measure: Measure, *, column: str, la_code: str, source: str = "") -> Preview:
@@ -457,12 +486,13 @@ def read_benchmark(sheet: Sheet, measure: Measure, *, column: str, la_code: str,
     name = sheet.name
     missing = [heading for heading in ("time_period", "time_identifier", "geographic_level") if heading not in headings]
     if missing:
-        preview.problems.append(Problem(name, 1, None, f"This is not an Explore Education Statistics open data file: "
-                                        f"it has no column {', '.join(missing)}"))
+        preview.problems.append(Problem(name, 1, None, _("This is not an Explore Education Statistics open data "
+                                                         "file: it has no column %(columns)s")
+                                        % {"columns": ", ".join(missing)}))
         return preview
     if _key(column) not in headings:
-        preview.problems.append(Problem(name, 1, None, f"There is no column “{column}”: choose one of "
-                                        f"{', '.join(benchmark_columns(sheet))}"))
+        preview.problems.append(Problem(name, 1, None, _("There is no column “%(column)s”: choose one of %(columns)s")
+                                        % {"column": column, "columns": ", ".join(benchmark_columns(sheet))}))
         return preview
     at = {heading: index for index, heading in reversed(list(enumerate(headings)))}
     value_at = at[_key(column)]
@@ -476,8 +506,9 @@ def read_benchmark(sheet: Sheet, measure: Measure, *, column: str, la_code: str,
     council = [(i, row) for i, row in rows if _key(text(row, "geographic_level")) == "local authority"
                and code in {_key(text(row, "new_la_code")), _key(text(row, "old_la_code"))}]
     if not council:
-        preview.problems.append(Problem(name, None, None, f"No Local authority row has the LA code “{la_code}”: "
-                                        "check the code (e.g. E08000030) against the file's new_la_code column"))
+        preview.problems.append(Problem(name, None, None, _("No Local authority row has the LA code “%(code)s”: "
+                                                            "check the code (e.g. E08000030) against the file's "
+                                                            "new_la_code column") % {"code": la_code}))
         return preview
     region = next((text(row, "region_name") for _i, row in council if text(row, "region_name")), "")
     context = _Plan(measure.plan, [measure])
@@ -507,19 +538,20 @@ def read_benchmark(sheet: Sheet, measure: Measure, *, column: str, la_code: str,
         try:
             value = measure.parse(_number_text(cell))
         except ValueError as error:
-            preview.problems.append(problem(f"{measure.name}, {period_label(period)}: {error}"))
+            preview.problems.append(problem(_value_problem(measure, period, error)))
             continue
         if comparator is None:
             try:
                 _check(context, measure, period, cell)
             except ValueError as error:  # a published series reaches back before the plan: not an error
-                preview.notes.append(problem(f"Not recorded as the council's value: {error}"))
+                preview.notes.append(problem(_("Not recorded as the council's value: %(reason)s") % {"reason": error}))
                 continue
             _add(preview, context, seen, measure, period, value, "", problem)
             continue
         kind, area = comparator
         if (period, kind) in seen:
-            preview.problems.append(problem(f"A second {area} figure for {period_label(period)}: keep one"))
+            preview.problems.append(problem(_("A second %(area)s figure for %(period)s: keep one")
+                                            % {"area": area, "period": period_label(period)}))
             continue
         seen[(period, kind)] = True
         previous = existing.get((period, kind))
@@ -549,14 +581,15 @@ def apply(preview: Preview, *, by) -> dict:
     A value ``record_value`` refuses (the plan changed since the preview) raises ValidationError
     and writes nothing."""
     if preview.problems:
-        raise ValidationError("The import has problems to fix first; nothing was recorded.")
+        raise ValidationError(_("The import has problems to fix first; nothing was recorded."))
     for entry in preview.entries:
         try:
             entry.measure.record_value(period=entry.period, value=entry.value, by=by, commentary=entry.commentary,
                                        via=MeasureValue.Via.IMPORT)
         except ValidationError as error:
             messages = "; ".join(message for messages in error.message_dict.values() for message in messages)
-            raise ValidationError(f"{entry.measure.name}, {entry.period_label}: {messages}") from None
+            raise ValidationError(_("%(measure)s, %(period)s: %(problem)s") % {
+                "measure": entry.measure.name, "period": entry.period_label, "problem": messages}) from None
     for entry in preview.comparators:
         ComparatorValue.objects.update_or_create(
             measure=entry.measure, period=entry.period, comparator=entry.comparator,

@@ -10,6 +10,9 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from improvement import clock
 from improvement.criteria import load_frameworks, set_tags
@@ -74,44 +77,46 @@ ACCOUNTS = {
 
 
 class Command(BaseCommand):
-    help = "Create the demo plans (from fixtures/) and demo accounts. Safe to run again."
+    help = gettext_lazy("Create the demo plans (from fixtures/) and demo accounts. Safe to run again.")
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--this-is-a-demo-site", action="store_true",
-            help="Run even though DEBUG is off (only for a site that exists to demonstrate).",
+            help=gettext_lazy("Run even though DEBUG is off (only for a site that exists to demonstrate)."),
         )
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["this_is_a_demo_site"]:
-            raise CommandError(
+            raise CommandError(_(
                 "DEBUG is off, so this looks like a real site: the demo would add demo accounts "
                 "with a known password. Run with --this-is-a-demo-site if it really is a demo."
-            )
+            ))
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
         with transaction.atomic():
             create_presets(RagScheme, RagStatus)  # normally there from the migration
             for path in sorted((settings.BASE_DIR / "fixtures").glob("*.json")):
                 plan, created = load_plan_file(path)
-                self.stdout.write(f"{'Loaded' if created else 'Kept'} plan: {plan.name}")
+                self.stdout.write((_("Loaded plan: %(name)s") if created else _("Kept plan: %(name)s"))
+                                  % {"name": plan.name})
             loaded = load_frameworks()
-            self.stdout.write(f"Framework versions: {len(loaded.created + loaded.updated + loaded.unchanged)}")
+            self.stdout.write(_("Framework versions: %(count)s")
+                              % {"count": len(loaded.created + loaded.updated + loaded.unchanged)})
             users, plans = self.create_accounts(password)
             self.tag_criteria(plans.get(WALSALL), users["manager"])
             for _receiver, message in demo_loaded.send(sender=self.__class__, users=users, plans=plans):
                 if message:
                     self.stdout.write(message)
         self.stdout.write("")
-        self.stdout.write(f"Demo accounts (password: {password}):")
-        for username, (_, _, title, organisation, *_rest) in ACCOUNTS.items():
+        self.stdout.write(_("Demo accounts (password: %(password)s):") % {"password": password})
+        for username, (_first, _last, title, organisation, *_rest) in ACCOUNTS.items():
             self.stdout.write(f"  {username:<9} {title}, {organisation}")
         as_at = clock.as_at()
         self.stdout.write("")
         if as_at:
-            self.stdout.write(f"Dates are shown as at {as_at:%-d %B %Y} (SITE_AS_AT).")
+            self.stdout.write(_("Dates are shown as at %(day)s (SITE_AS_AT).") % {"day": date_format(as_at, "j F Y")})
         else:
-            self.stdout.write(f"The demo plans are from 2012: set SITE_AS_AT={DEMO_AS_AT.isoformat()} (as `make run` "
-                              "does) to see them as at the time, not as long overdue.")
+            self.stdout.write(_("The demo plans are from 2012: set SITE_AS_AT=%(day)s (as `make run` does) to see them "
+                                "as at the time, not as long overdue.") % {"day": DEMO_AS_AT.isoformat()})
 
     def tag_criteria(self, walsall, manager):
         """Tag a few of Walsall's recommendations with ILACS criteria, unless they are tagged already."""
@@ -129,8 +134,8 @@ class Command(BaseCommand):
         plans = {plan.slug: plan for plan in Plan.objects.filter(slug__in=ALL_PLANS)}
         users = {}
         for username, (first, last, title, org_name, administrator, roles) in ACCOUNTS.items():
-            organisation, _ = Organisation.objects.get_or_create(name=org_name)
-            user, _ = User.objects.update_or_create(
+            organisation, _created = Organisation.objects.get_or_create(name=org_name)
+            user, _created = User.objects.update_or_create(
                 username=username,
                 defaults={"first_name": first, "last_name": last, "job_title": title,
                           "organisation": organisation, "is_staff": administrator,

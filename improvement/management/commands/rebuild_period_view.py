@@ -7,6 +7,8 @@ maintained rows are right (``--check`` reports plans whose rows differ, without 
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from improvement.models import Plan, ReportedAction
 from improvement.reporting import rebuild
@@ -20,13 +22,13 @@ def stored_rows(plan) -> set[tuple]:
 
 
 class Command(BaseCommand):
-    help = "Rebuild the period view's stored rows of every plan (or of --plan) from the RAG history."
+    help = gettext_lazy("Rebuild the period view's stored rows of every plan (or of --plan) from the RAG history.")
 
     def add_arguments(self, parser):
         parser.add_argument("--plan", action="append", default=[],
-                            help="A plan's id or slug (repeat for more); default: every plan.")
+                            help=gettext_lazy("A plan's id or slug (repeat for more); default: every plan."))
         parser.add_argument("--check", action="store_true",
-                            help="Report plans whose stored rows differ from a rebuild; write nothing.")
+                            help=gettext_lazy("Report plans whose stored rows differ from a rebuild; write nothing."))
 
     def handle(self, *args, **options):
         plans = Plan.objects.order_by("pk")
@@ -37,7 +39,7 @@ class Command(BaseCommand):
             found = {str(plan.pk) for plan in plans} | {plan.slug for plan in plans}
             missing = [value for value in wanted if value not in found]
             if missing:
-                raise CommandError(f"No plan with id or slug {', '.join(missing)}.")
+                raise CommandError(_("No plan with id or slug %(plans)s.") % {"plans": ", ".join(missing)})
         differ = []
         for plan in plans:
             if options["check"]:
@@ -48,12 +50,13 @@ class Command(BaseCommand):
                     transaction.set_rollback(True)
                 if before != after:
                     differ.append(plan)
-                    self.stdout.write(f"{plan.slug}: {len(before ^ after)} rows differ from a rebuild")
+                    self.stdout.write(_("%(plan)s: %(count)s rows differ from a rebuild")
+                                      % {"plan": plan.slug, "count": len(before ^ after)})
                 continue
             written = rebuild(plan)
-            self.stdout.write(f"{plan.slug}: {written:,} rows")
+            self.stdout.write(_("%(plan)s: %(count)s rows") % {"plan": plan.slug, "count": f"{written:,}"})
         if options["check"]:
             if differ:
-                raise CommandError(f"{len(differ)} plan(s) have rows that differ from their history; "
-                                   "run without --check to rebuild them.")
-            self.stdout.write("Every plan's stored rows match its history.")
+                raise CommandError(_("%(count)s plan(s) have rows that differ from their history; run without --check "
+                                     "to rebuild them.") % {"count": len(differ)})
+            self.stdout.write(_("Every plan's stored rows match its history."))

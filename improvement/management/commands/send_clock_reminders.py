@@ -2,6 +2,9 @@
 scheduler, beside send_reminders; running it twice sends nothing twice."""
 
 from django.core.management.base import BaseCommand
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from improvement.clock import today
 from improvement.clock_reminders import send_plan_clock_reminders
@@ -9,8 +12,8 @@ from improvement.models import Plan
 
 
 class Command(BaseCommand):
-    help = ("Email each plan manager ahead of each statutory deadline of the plan "
-            "(CLOCK_REMINDER_WORKING_DAYS working days ahead), once each.")
+    help = gettext_lazy("Email each plan manager ahead of each statutory deadline of the plan "
+                        "(CLOCK_REMINDER_WORKING_DAYS working days ahead), once each.")
 
     def handle(self, *args, **options):
         as_of = today()
@@ -19,8 +22,11 @@ class Command(BaseCommand):
             result = send_plan_clock_reminders(plan, as_of=as_of)
             failures += result.failed
             if result.sent or result.failed or result.skipped:
-                dates = "; ".join(f"{deadline.title} ({deadline.date:%-d %B %Y})" for deadline in result.dates)
-                self.stdout.write(f"{plan}: {result.sent} sent, {result.failed} failed, {result.skipped} already sent"
-                                  + (f" – {dates}" if dates else ""))
+                dates = "; ".join(f"{deadline.title} ({date_format(deadline.date, 'j F Y')})"
+                                  for deadline in result.dates)
+                self.stdout.write(_("%(plan)s: %(sent)s sent, %(failed)s failed, %(skipped)s already sent")
+                                  % {"plan": plan, "sent": result.sent, "failed": result.failed,
+                                     "skipped": result.skipped} + (f" – {dates}" if dates else ""))
         if failures:
-            self.stderr.write(f"{failures} email(s) failed; they will be retried on the next run.")
+            self.stderr.write(_("%(count)s email(s) failed; they will be retried on the next run.")
+                              % {"count": failures})
