@@ -140,7 +140,7 @@ class MeasureSection:
         rows = []
         for value in self.values:
             target = measure.target_for(value.period)
-            rows.append((value.period_label, measure.format(value.value),
+            rows.append((date_format(value.period, "F Y"), measure.format(value.value),
                          measure.format(target) if target is not None else _("No target set"), value.recorded_at))
         return rows
 
