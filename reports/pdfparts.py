@@ -373,8 +373,9 @@ class _Work:
                     then(part)
         except BrokenProcessPool as error:
             stop_workers()  # a worker died (out of memory, killed): the retry starts new ones
-            raise RuntimeError("A process rendering part of the pack stopped before it finished, perhaps for "
-                               "lack of memory. Try again; if it fails again, set PACK_RENDER_PROCESSES=1.") from error
+            message = _("A process rendering part of the pack stopped before it finished, perhaps for lack of "
+                        "memory. Try again; if it fails again, set PACK_RENDER_PROCESSES=1.")
+            raise RuntimeError(message) from error
 
 
 def _here(function, args) -> Future:

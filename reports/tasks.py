@@ -91,7 +91,9 @@ def build_evidence_pack(pack_id: int) -> str:
         with transaction.atomic():
             Plan.objects.select_for_update().filter(pk=pack.plan_id).first()
             if pack.next_version() != version:  # another pack for the date was issued meanwhile
-                raise RuntimeError("Another evidence pack for this date was issued at the same time: build again.")
+                with translation.override(pack.language):
+                    raise RuntimeError(_("Another evidence pack for this date was issued at the same time: build "
+                                         "again."))
             EvidencePack.objects.filter(pk=pack.pk).update(
                 status=EvidencePack.Status.READY, finished_at=timezone.now(), version=version, file=pack.file.name,
                 checksum=checksum, size=size, recommendations=sum(1 for s in built.contents.sections
