@@ -11,6 +11,7 @@ import zipfile
 import docx
 import openpyxl
 import pikepdf
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
@@ -207,3 +208,21 @@ def test_an_evidence_pack_asked_for_in_welsh_has_a_welsh_index(frozen_today, pla
     assert document.core_properties.title == "Hunanwerthusiad drafft: Strategic Improvement Plan"
     assert document.core_properties.language == "cy"
     assert "Sut ydych chi'n gwybod?" in [paragraph.text for paragraph in document.paragraphs]
+
+
+def test_the_board_pack_command_writes_a_welsh_pack_when_asked(pack_meeting, tmp_path):
+    output = tmp_path / "pecyn.pdf"
+    out = io.StringIO()
+    call_command("board_pack", meeting=pack_meeting.pk, output=str(output), language="cy", stdout=out)
+    assert language_of(output.read_bytes()) == "cy" and "Drafft: heb ei ryddhau" in pdf_text(output.read_bytes())
+    assert out.getvalue().startswith("Ysgrifennwyd")
+
+
+def test_the_issue_and_evidence_pack_pages_in_welsh(pack_meeting, manager):
+    client = client_for(manager)
+    issue = client.get(reverse("reports:pack_issue", args=[pack_meeting.pk]), headers=WELSH).content.decode()
+    assert "Rhyddhau fersiwn 1 o becyn y bwrdd ar gyfer 17 Rhagfyr 2012?" in issue
+    assert "Caiff y pecyn ei ryddhau yn Gymraeg" in issue and "Issue the pack" not in issue
+    packs = client.get(reverse("reports:evidence_packs", args=[pack_meeting.plan.pk]), headers=WELSH).content.decode()
+    assert "Llunio pecyn tystiolaeth" in packs and "Dyddiad y pecyn" in packs
+    assert "Build an evidence pack" not in packs and "What the pack holds" not in packs
