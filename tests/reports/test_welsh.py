@@ -203,7 +203,7 @@ def test_an_evidence_pack_asked_for_in_welsh_has_a_welsh_index(frozen_today, pla
     assert '<html lang="cy"' in index and "Cam gweithredu 1.1" in index and "20 Rhagfyr 2012" in index
     assert "Contents" not in index
     pdf = archive.read("index.pdf")
-    assert language_of(pdf) == "cy" and "Fersiwn 1" in pdf_text(pdf)
+    assert language_of(pdf) == "cy" and "Fersiwn 1" in pdf_text(pdf) and "Tudalen 1 o" in pdf_text(pdf)
     document = docx.Document(io.BytesIO(archive.read("self-evaluation-draft.docx")))
     assert document.core_properties.title == "Hunanwerthusiad drafft: Strategic Improvement Plan"
     assert document.core_properties.language == "cy"
