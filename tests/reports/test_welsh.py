@@ -36,7 +36,7 @@ def test_a_board_pack_rendered_in_welsh_has_welsh_headings_month_names_and_lang(
     with translation.override("cy"):
         pdf, _pages = render_pack_pdf(pack_meeting)
     text = pdf_text(pdf)
-    for heading in ["Cynnwys", "Crynodeb", "I sylw'r bwrdd", "Y cynllun fesul thema",
+    for heading in ["Cynnwys", "Crynodeb", "I sylw’r bwrdd", "Y cynllun fesul thema",
                     "Nodiadau adolygu, heriau a phenderfyniadau", "Allwedd a byrfoddau"]:
         assert heading in text, heading
     assert "17 Rhagfyr 2012" in text  # the meeting's date, with the month's Welsh name
@@ -95,7 +95,7 @@ def test_the_board_pack_web_page_is_in_the_readers_language(pack_meeting, viewer
     client = client_for(viewer)
     page = client.get(reverse("reports:pack_html", args=[pack_meeting.pk]), headers=WELSH).content.decode()
     assert '<html lang="cy"' in page
-    assert "I sylw'r bwrdd" in page
+    assert "I sylw’r bwrdd" in page
     assert "Drafft: heb ei ryddhau" in page and "17 Rhagfyr 2012" in page
     assert "For the board’s attention" not in page and "Skip to the board pack" not in page
     english = client.get(reverse("reports:pack_html", args=[pack_meeting.pk])).content.decode()
