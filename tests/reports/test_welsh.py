@@ -11,6 +11,8 @@ import zipfile
 import docx
 import openpyxl
 import pikepdf
+import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
@@ -25,6 +27,13 @@ from tests.conftest import TODAY, client_for, make_action, status
 from tests.reports.conftest import empty_spans, pdf_text
 
 WELSH = {"accept-language": "cy"}
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """A Welsh request leaves Welsh active in the thread: the next test starts in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def language_of(pdf: bytes) -> str:
