@@ -4,6 +4,8 @@ follows the build), and the download of the frozen ZIP."""
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from boards import access as board_access
@@ -34,13 +36,15 @@ def evidence_packs(request, plan_id):
 def evidence_pack_build(request, plan_id):
     plan = access.get_plan_or_404(request.user, plan_id)
     board_access.require(pack_access.can_build_evidence_pack(request.user, plan),
-                         "Only the plan's managers build an evidence pack.")
+                         _("Only the plan's managers build an evidence pack."))
     form = EvidencePackForm(request.POST, plan=plan)
     if not form.is_valid():
         return _page(request, plan, form, status=400)
     pack = request_evidence_pack(plan, as_at=form.cleaned_data["as_at"], contents=form.cleaned_data["contents"],
-                                 with_self_evaluation=form.cleaned_data["with_self_evaluation"], by=request.user)
-    messages.success(request, f"Evidence pack as at {pack.as_at:%-d %B %Y} asked for: it is being built.")
+                                 with_self_evaluation=form.cleaned_data["with_self_evaluation"], by=request.user,
+                                 language=request.LANGUAGE_CODE)
+    messages.success(request, _("Evidence pack as at %(date)s asked for: it is being built.")
+                     % {"date": date_format(pack.as_at, "j F Y")})
     return redirect(pack)
 
 
@@ -57,7 +61,7 @@ def evidence_pack_detail(request, pack_id):
 def evidence_pack_download(request, pack_id):
     pack = pack_access.get_evidence_pack_or_404(request.user, pack_id)
     board_access.require(pack_access.can_download_evidence_pack(request.user, pack),
-                         "A pack with a draft self-evaluation is for the plan's managers only.")
+                         _("A pack with a draft self-evaluation is for the plan's managers only."))
     if pack.status != EvidencePack.Status.READY or not pack.file:
         raise Http404("This evidence pack has not been built")
     try:

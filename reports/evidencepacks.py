@@ -35,6 +35,9 @@ from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from boards.models import Assessment, ExternalFinding
 from improvement.clock import today
@@ -46,18 +49,22 @@ from improvement.models import (
     Recommendation,
     Update,
     first_of_month,
-    period_label,
 )
 
-from .pdf import html_to_pdf
+from .pdf import html_language, html_to_pdf
 
 CHUNK = 1024 * 1024
 NO_RECOMMENDATION = "no-recommendation"
 SELF_EVALUATION_QUESTIONS = (
-    "What do you know about the quality and impact of practice?",
-    "How do you know?",
-    "What are your plans for the next 12 months?",
+    gettext_lazy("What do you know about the quality and impact of practice?"),
+    gettext_lazy("How do you know?"),
+    gettext_lazy("What are your plans for the next 12 months?"),
 )
+
+
+def day(value) -> str:
+    """A date as the pack writes it, "6 December 2012", in the active language."""
+    return date_format(value, "j F Y")
 
 # The index's styles: linked for the PDF, and written into the ZIP beside index.html.
 INDEX_STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "reports" / "evidence-index.css"
@@ -69,9 +76,10 @@ class PackTooLarge(ValueError):
 
 def too_large_message(size: int) -> str:
     limit = settings.EVIDENCE_PACK_MAX_BYTES
-    return (f"The evidence files come to {filesizeformat(size)}, more than the {filesizeformat(limit)} an "
-            "evidence pack may hold. Choose “The index alone” to build the index with every item and its "
-            "checksum but without the files, or ask an administrator to raise EVIDENCE_PACK_MAX_BYTES.")
+    return _("The evidence files come to %(size)s, more than the %(limit)s an evidence pack may hold. Choose "
+             "“%(index_alone)s” to build the index with every item and its checksum but without the files, or ask an "
+             "administrator to raise EVIDENCE_PACK_MAX_BYTES.") % {
+        "size": filesizeformat(size), "limit": filesizeformat(limit), "index_alone": _("The index alone")}
 
 
 def evidence_file_bytes(plan, as_at: datetime.date) -> int:
@@ -132,8 +140,8 @@ class MeasureSection:
         rows = []
         for value in self.values:
             target = measure.target_for(value.period)
-            rows.append((value.period_label, measure.format(value.value),
-                         measure.format(target) if target is not None else "No target set", value.recorded_at))
+            rows.append((date_format(value.period, "F Y"), measure.format(value.value),
+                         measure.format(target) if target is not None else _("No target set"), value.recorded_at))
         return rows
 
 
@@ -148,7 +156,9 @@ class RecommendationSection:
 
     @property
     def title(self) -> str:
-        return f"Recommendation {self.recommendation}" if self.recommendation else "Actions answering no recommendation"
+        if self.recommendation:
+            return _("Recommendation %(recommendation)s") % {"recommendation": self.recommendation}
+        return _("Actions answering no recommendation")
 
     @property
     def evidence(self) -> list:
@@ -348,12 +358,13 @@ def write_evidence(archive: zipfile.ZipFile, contents: PackContents, *, index_on
 
 
 def write_pack(plan, as_at: datetime.date, target, *, index_only=False, with_self_evaluation=False,
-               version_label="Draft", generated_at=None) -> BuiltPack:
+               version_label=None, generated_at=None) -> BuiltPack:
     """Write the pack as at ``as_at`` to ``target``, a binary file open for writing (and
     seeking). Raises PackTooLarge if its evidence files exceed the limit (checked first from the
     sizes recorded, and again while copying, from the bytes read)."""
     clock = time.perf_counter()
     seconds = {}
+    version_label = _("Draft") if version_label is None else version_label
     contents = gather(plan, as_at)
     if not index_only and contents.file_bytes() > settings.EVIDENCE_PACK_MAX_BYTES:
         raise PackTooLarge(too_large_message(contents.file_bytes()))
@@ -366,7 +377,7 @@ def write_pack(plan, as_at: datetime.date, target, *, index_only=False, with_sel
                    "version_label": version_label, "generated_at": timezone.localtime(generated_at),
                    "missing": [name for _pk, name in missing], "files": files,
                    "with_self_evaluation": with_self_evaluation}
-        title = f"Evidence pack: {plan.name} as at {as_at:%-d %B %Y}"
+        title = _("Evidence pack: %(plan)s as at %(date)s") % {"plan": plan.name, "date": day(as_at)}
         html = render_to_string("reports/evidence_pack/index.html", {**context, "for_pdf": False, "title": title})
         seconds["html"], clock = time.perf_counter() - clock, time.perf_counter()
         pdf, pages = html_to_pdf(render_to_string("reports/evidence_pack/index.html",
@@ -432,58 +443,71 @@ def self_evaluation(contents: PackContents) -> list[tuple[object, list[tuple[str
         recs = recommendations.get(theme.pk, [])
         counts: dict[str, int] = {}
         for part in parts:
-            label = part.status.label if part.status else "No update yet"
+            label = part.status.label if part.status else _("No update yet")
             counts[label] = counts.get(label, 0) + 1
         know = []
         if parts:
-            know.append(f"As at {as_at:%-d %B %Y} the theme has {len(parts)} action{'s' if len(parts) != 1 else ''}: "
-                        + ", ".join(f"{n} {label}" for label, n in counts.items()) + ".")
+            know.append(ngettext("As at %(date)s the theme has %(count)s action: %(statuses)s.",
+                                 "As at %(date)s the theme has %(count)s actions: %(statuses)s.", len(parts))
+                        % {"date": day(as_at), "count": len(parts),
+                           "statuses": ", ".join(f"{n} {label}" for label, n in counts.items())})
         else:
-            know.append("The plan records no actions under this theme.")
+            know.append(_("The plan records no actions under this theme."))
         for measure in theme.pack_measures:
             if measure.latest:
                 target = measure.measure.target_for(measure.latest.period)
-                against = f" against a target of {measure.measure.format(target)}" if target is not None else ""
-                know.append(f"{measure.measure.name}: {measure.measure.format(measure.latest.value)} for "
-                            f"{period_label(measure.latest.period)}{against}.")
+                values = {"measure": measure.measure.name, "value": measure.measure.format(measure.latest.value),
+                          "period": date_format(measure.latest.period, "F Y")}
+                if target is not None:
+                    know.append(_("%(measure)s: %(value)s for %(period)s against a target of %(target)s.")
+                                % {**values, "target": measure.measure.format(target)})
+                else:
+                    know.append(_("%(measure)s: %(value)s for %(period)s.") % values)
         for finding in [f for f in contents.theme_findings if f.theme_id == theme.pk][:1]:
-            know.append(f"{finding.review} ({finding.review.date:%-d %B %Y}) found: {finding.judgement}. "
-                        f"{finding.comment}".strip())
+            know.append((_("%(review)s (%(date)s) found: %(judgement)s.") % {
+                "review": finding.review, "date": day(finding.review.date), "judgement": finding.judgement}
+                + f" {finding.comment}").strip())
         for section in recs:
             if section.findings:
                 finding = section.findings[0]
-                know.append(f"On {section.recommendation}, {finding.review} found: {finding.judgement}.")
+                know.append(_("On %(recommendation)s, %(review)s found: %(judgement)s.") % {
+                    "recommendation": section.recommendation, "review": finding.review,
+                    "judgement": finding.judgement})
             if section.conclusions:
                 conclusion = section.conclusions[0]
-                know.append(f"On {section.recommendation}, scrutiny concluded: {conclusion.get_conclusion_display()}"
-                            f" ({conclusion.review.date:%-d %B %Y}).")
+                know.append(_("On %(recommendation)s, scrutiny concluded: %(conclusion)s (%(date)s).") % {
+                    "recommendation": section.recommendation, "conclusion": conclusion.get_conclusion_display(),
+                    "date": day(conclusion.review.date)})
         how = []
         files = sum(len(part.evidence) for part in parts)
         updates = sum(len(part.history) for part in parts)
-        how.append(f"{updates} progress update{'s' if updates != 1 else ''} from action leads and {files} item"
-                   f"{'s' if files != 1 else ''} of evidence (listed in this pack's index, with checksums).")
+        updates_text = ngettext("%(count)s progress update", "%(count)s progress updates", updates) % {"count": updates}
+        files_text = ngettext("%(count)s item of evidence", "%(count)s items of evidence", files) % {"count": files}
+        how.append(_("%(updates)s from action leads and %(files)s (listed in this pack's index, with checksums).")
+                   % {"updates": updates_text, "files": files_text})
         reviews = sorted({str(c.review) for s in recs for c in s.conclusions})
         if reviews:
-            how.append("Scrutiny: " + "; ".join(reviews) + ".")
+            how.append(_("Scrutiny: %(reviews)s.") % {"reviews": "; ".join(reviews)})
         visits = sorted({str(f.review) for s in recs for f in s.findings}
                         | {str(f.review) for f in contents.theme_findings if f.theme_id == theme.pk})
         if visits:
-            how.append("External reviews: " + "; ".join(visits) + ".")
+            how.append(_("External reviews: %(reviews)s.") % {"reviews": "; ".join(visits)})
         sources = sorted({m.measure.data_source for m in theme.pack_measures if m.measure.data_source})
         if sources:
-            how.append("Performance data from " + "; ".join(sources) + ".")
+            how.append(_("Performance data from %(sources)s.") % {"sources": "; ".join(sources)})
         plans = []
         ahead = [part for part in parts if not (part.status and part.status.is_complete)]
         for part in ahead:
             due = part.action.effective_due_date
             if due is None or due <= year_on:
-                when = f" (due {due:%-d %B %Y})" if due else ""
+                when = " " + _("(due %(date)s)") % {"date": day(due)} if due else ""
                 plans.append(f"{part.action.number} {part.action.description}{when}")
         if not plans:
-            plans.append("The plan records no open actions due in the next 12 months.")
+            plans.append(_("The plan records no open actions due in the next 12 months."))
         if theme.outcomes:
-            plans.append(f"Outcomes sought: {theme.outcomes}")
-        drafts.append((theme, list(zip(SELF_EVALUATION_QUESTIONS, (know, how, plans), strict=True))))
+            plans.append(_("Outcomes sought: %(outcomes)s") % {"outcomes": theme.outcomes})
+        questions = [str(question) for question in SELF_EVALUATION_QUESTIONS]
+        drafts.append((theme, list(zip(questions, (know, how, plans), strict=True))))
     return drafts
 
 
@@ -493,12 +517,13 @@ def self_evaluation_docx(contents: PackContents) -> bytes:
     import docx
 
     document = docx.Document()
-    document.core_properties.title = f"Draft self-evaluation: {contents.plan.name}"
-    document.core_properties.language = "en-GB"
-    document.add_heading(f"Draft self-evaluation: {contents.plan.name}", level=0)
+    title = _("Draft self-evaluation: %(plan)s") % {"plan": contents.plan.name}
+    document.core_properties.title = title
+    document.core_properties.language = html_language()
+    document.add_heading(title, level=0)
     document.add_paragraph(
-        f"A first draft built from the plan as at {contents.as_at:%-d %B %Y}, for the plan's managers to edit. "
-        "It repeats what the plan records; it is not a judgement, and it has not been sent to anyone.")
+        _("A first draft built from the plan as at %(date)s, for the plan's managers to edit. It repeats what the "
+          "plan records; it is not a judgement, and it has not been sent to anyone.") % {"date": day(contents.as_at)})
     for theme, answers in self_evaluation(contents):
         document.add_heading(str(theme), level=1)
         for question, paragraphs in answers:

@@ -1,13 +1,18 @@
 """RAG summaries (CSV and XLSX_TYPE) and scrutiny summaries (PDF, CSV and XLSX_TYPE).
 
 Every text cell goes through improvement.lib.spreadsheets, which neutralises formula injection.
+Headings, our own words and dates are in the active language (the requester's); what the plan
+holds (its RAG scheme's labels, the actions' words) stays as typed.
 """
 
 
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from boards import access as board_access
@@ -16,18 +21,26 @@ from improvement import access
 from improvement.clock import today
 from improvement.filters import ActionFilter
 from improvement.lib.spreadsheets import XLSX_TYPE, csv_lines, xlsx_bytes
-from improvement.models import Action, Comparator, Measure, parse_period, period_label
+from improvement.models import Action, Comparator, Measure, parse_period
 from improvement.reporting import PeriodView
 
 from .pdf import html_to_pdf
 
-RAG_HEADER = ["Theme", "Number", "References", "Action", "Leads", "Lead agency", "Due date",
-              "Status this period", "Status last period", "Movement", "Review note", "Overdue",
-              "Scrutiny conclusion"]
+RAG_HEADER = [gettext_lazy("Theme"), gettext_lazy("Number"), gettext_lazy("References"), gettext_lazy("Action"),
+              gettext_lazy("Leads"), gettext_lazy("Lead agency"), gettext_lazy("Due date"),
+              gettext_lazy("Status this period"), gettext_lazy("Status last period"), gettext_lazy("Movement"),
+              gettext_lazy("Review note"), gettext_lazy("Overdue"), gettext_lazy("Scrutiny conclusion")]
 
 
-MEASURES_HEADER = ["Reference", "Measure", "Unit", "Period of latest value", "Value", "Target", "RAG",
-                   "Direction of travel", "England", "Region", "Statistical neighbours"]
+MEASURES_HEADER = [gettext_lazy("Reference"), gettext_lazy("Measure"), gettext_lazy("Unit"),
+                   gettext_lazy("Period of latest value"), gettext_lazy("Value"), gettext_lazy("Target"), "RAG",
+                   gettext_lazy("Direction of travel"), gettext_lazy("England"), gettext_lazy("Region"),
+                   gettext_lazy("Statistical neighbours")]
+
+
+def words(header) -> list[str]:
+    """A header's words in the active language, as plain strings for the spreadsheet writers."""
+    return [str(cell) for cell in header]
 
 
 class ExportError(ValueError):
@@ -43,40 +56,42 @@ def rag_summary(plan, *, period=None, query=None, as_of=None):
     filters = ActionFilter(query or {}, queryset=queryset, plan=plan, as_of=as_of)
     if not filters.is_valid():
         problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filters.errors.items())
-        raise ExportError(f"The filters could not be read ({problems}).")
+        raise ExportError(_("The filters could not be read (%(problems)s).") % {"problems": problems})
     round_, view = _period_view(plan, period, as_of)
     reported = view.entries(filters.qs)
     conclusions = {}
     for action_id, conclusion in (Assessment.objects.filter(actions__in=filters.qs.values("pk"))
                                   .order_by("review__date", "pk").values_list("actions__id", "conclusion")):
-        conclusions[action_id] = Assessment.Conclusion(conclusion).label
+        conclusions[action_id] = str(Assessment.Conclusion(conclusion).label)
 
+    no_update, yes, no = _("No update"), _("Yes"), _("No")
     rows, counts = [], {}
     for row in reported:
         action, status, earlier = row.action, row.status, row.previous_status
         rows.append([
             str(action.theme), action.number, "; ".join(str(r) for r in action.recommendations.all()),
             action.description, "; ".join(p.title for p in action.lead_posts.all()), action.lead_agency,
-            row.due_date, status.label if status else "No update", earlier.label if earlier else "No update",
-            (row.movement or "").capitalize(), row.update.note if row.update else "",
-            "Yes" if row.overdue else "No", conclusions.get(action.pk, ""),
+            row.due_date, status.label if status else no_update, earlier.label if earlier else no_update,
+            str(row.movement or "").capitalize(), row.update.note if row.update else "",
+            yes if row.overdue else no, conclusions.get(action.pk, ""),
         ])
-        key = (str(action.theme), status.label if status else "No update")
+        key = (str(action.theme), status.label if status else no_update)
         counts[key] = counts.get(key, 0) + 1
-    labels = [s.label for s in plan.rag_scheme.statuses.order_by("position")] + ["No update"]
+    labels = [s.label for s in plan.rag_scheme.statuses.order_by("position")] + [no_update]
     themes = list(dict.fromkeys(str(row.action.theme) for row in reported))
-    summary = [["Theme", *labels, "Total"]]
+    summary = [[_("Theme"), *labels, _("Total")]]
     for theme in themes:
         row = [counts.get((theme, label), 0) for label in labels]
         summary.append([theme, *row, sum(row)])
     totals = [sum(counts.get((t, label), 0) for t in themes) for label in labels]
-    summary.append(["Whole plan", *totals, sum(totals)])
+    summary.append([_("Whole plan"), *totals, sum(totals)])
     filters_text = "; ".join(f"{k}={v}" for k, v in (query or {}).items() if v and k not in {"format", "period"})
-    about = [["Plan", plan.name], ["Organisation", str(plan.organisation)], ["Period", period_label(period)],
-             ["Filters", filters_text or "none (all actions)"], ["Round", "closed: updates fixed" if round_ and
-              not round_.is_open else "open" if round_ else "none"],
-             ["Produced", timezone.localtime().strftime("%d %B %Y %H:%M")], ["Actions", len(rows)]]
-    return about, RAG_HEADER, rows, summary
+    round_text = _("none") if round_ is None else _("open") if round_.is_open else _("closed: updates fixed")
+    about = [[_("Plan"), plan.name], [_("Organisation"), str(plan.organisation)],
+             [_("Period"), date_format(period, "F Y")],
+             [_("Filters"), filters_text or _("none (all actions)")], [_("Round"), round_text],
+             [_("Produced"), date_format(timezone.localtime(), "d F Y H:i")], [_("Actions"), len(rows)]]
+    return about, words(RAG_HEADER), rows, summary
 
 
 def _period_view(plan, period, as_of):
@@ -94,8 +109,9 @@ def measure_rows(plan, *, period=None, as_of=None) -> list[list]:
         measure, value = reading.measure, reading.value
         comparators = [reading.comparators.get(code) for code, _label in Comparator.choices]
         rows.append([
-            measure.reference, measure.name, measure.get_unit_display(), value.period_label if value else "",
-            value.value if value else None, reading.target, reading.rag.label, reading.direction.words,
+            measure.reference, measure.name, str(measure.get_unit_display()),
+            date_format(value.period, "F Y") if value else "",
+            value.value if value else None, reading.target, str(reading.rag.label), str(reading.direction.words),
             *[comparator.value if comparator else None for comparator in comparators],
         ])
     return rows
@@ -103,17 +119,19 @@ def measure_rows(plan, *, period=None, as_of=None) -> list[list]:
 
 def rag_summary_file(plan, fmt, **kwargs) -> tuple[bytes | object, str]:
     about, header, rows, summary = rag_summary(plan, **kwargs)
+    title = _("RAG summary")  # the CSV is written as it is sent, perhaps after the language is reset
     if fmt == "csv":
         def lines():
-            yield from csv_lines(["RAG summary", ""], about)
+            yield from csv_lines([title, ""], about)
             yield "\r\n"
             yield from (line.lstrip("\ufeff") for line in csv_lines(header, rows))
         return lines(), "text/csv; charset=utf-8"
     if fmt == "xlsx":
         measures = measure_rows(plan, period=kwargs.get("period"), as_of=kwargs.get("as_of"))
-        return xlsx_bytes([("Actions", header, rows), ("Summary", summary[0], summary[1:]),
-                           ("Measures", MEASURES_HEADER, measures), ("About", ["Item", "Value"], about)]), XLSX_TYPE
-    raise ExportError("The format must be csv or xlsx.")
+        return xlsx_bytes([(_("Actions"), header, rows), (_("Summary"), summary[0], summary[1:]),
+                           (_("Measures"), words(MEASURES_HEADER), measures),
+                           (_("About"), [_("Item"), _("Value")], about)]), XLSX_TYPE
+    raise ExportError(_("The format must be csv or xlsx."))
 
 
 @require_GET
@@ -124,7 +142,8 @@ def rag_summary_download(request, plan_id):
         period = parse_period(request.GET["period"]) if request.GET.get("period") else None
         body, content_type = rag_summary_file(plan, fmt, period=period, query=request.GET)
     except (ValueError, ExportError) as error:
-        return HttpResponse(f"Could not export: {error}", status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(_("Could not export: %(error)s") % {"error": error}, status=400,
+                            content_type="text/plain; charset=utf-8")
     name = f"{slugify(plan.name)}-rag-summary-{(period or plan.current_period):%Y-%m}.{fmt}"
     response = (StreamingHttpResponse(body, content_type=content_type) if fmt == "csv"
                 else HttpResponse(body, content_type=content_type))
@@ -132,8 +151,10 @@ def rag_summary_download(request, plan_id):
     return response
 
 
-SCRUTINY_HEADER = ["Group", "Number", "Requirement", "Recommendation", "Conclusion", "Comment",
-                   "Evidence considered", "Actions", "Lead's own status", "Disagrees", "Measures"]
+SCRUTINY_HEADER = [gettext_lazy("Group"), gettext_lazy("Number"), gettext_lazy("Requirement"),
+                   gettext_lazy("Recommendation"), gettext_lazy("Conclusion"), gettext_lazy("Comment"),
+                   gettext_lazy("Evidence considered"), gettext_lazy("Actions"), gettext_lazy("Lead's own status"),
+                   gettext_lazy("Disagrees"), gettext_lazy("Measures")]
 
 
 def scrutiny_rows(review):
@@ -143,16 +164,17 @@ def scrutiny_rows(review):
                        .order_by("number_sort"))
     lead_statuses = review.lead_statuses()
     readings = review_measure_readings(review, assessments)
+    no_update, yes, no = _("No update"), _("Yes"), _("No")
     for assessment in assessments:
         actions = list(assessment.actions.all())
         statuses = [lead_statuses.get(a.pk) for a in actions]
         rows.append([
             assessment.group, assessment.number, assessment.requirement,
             str(assessment.recommendation) if assessment.recommendation else "",
-            assessment.get_conclusion_display(), assessment.comment, assessment.evidence,
+            str(assessment.get_conclusion_display()), assessment.comment, assessment.evidence,
             "; ".join(a.number for a in actions),
-            "; ".join(f"{a.number}: {s.label if s else 'No update'}" for a, s in zip(actions, statuses, strict=True)),
-            "Yes" if any(assessment.disagrees_with(s) for s in statuses) else "No",
+            "; ".join(f"{a.number}: {s.label if s else no_update}" for a, s in zip(actions, statuses, strict=True)),
+            yes if any(assessment.disagrees_with(s) for s in statuses) else no,
             "; ".join(measure_text(readings[pk]) for pk in linked_measures(assessment)),
         ])
     return rows
@@ -180,8 +202,10 @@ def review_measure_readings(review, assessments) -> dict:
 def measure_text(reading) -> str:
     measure = reading.measure
     name = f"{measure.reference} {measure.name}" if measure.reference else measure.name
-    value = f"{reading.value_text} ({reading.value.period_label})" if reading.value else reading.value_text
-    return f"{name}: {value}, target {reading.target_text}, {reading.rag.label}"
+    value = (f"{reading.value_text} ({date_format(reading.value.period, 'F Y')})" if reading.value
+             else str(reading.value_text))
+    return _("%(measure)s: %(value)s, target %(target)s, %(rag)s") % {
+        "measure": name, "value": value, "target": reading.target_text, "rag": reading.rag.label}
 
 
 @require_GET
@@ -190,13 +214,15 @@ def scrutiny_summary_download(request, review_id, fmt):
     rows = scrutiny_rows(review)
     name = f"scrutiny-summary-{slugify(review.title)[:60]}-{review.date:%Y-%m-%d}"
     if fmt == "csv":
-        response = StreamingHttpResponse(csv_lines(SCRUTINY_HEADER, rows), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(csv_lines(words(SCRUTINY_HEADER), rows),
+                                         content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
-        counts = [[label, count] for _, label, count in review.summary()]
-        response = HttpResponse(xlsx_bytes([("Conclusions", SCRUTINY_HEADER, rows),
-                                            ("Summary", ["Conclusion", "Items"], counts)]), content_type=XLSX_TYPE)
+        counts = [[str(label), count] for _value, label, count in review.summary()]
+        response = HttpResponse(xlsx_bytes([(_("Conclusions"), words(SCRUTINY_HEADER), rows),
+                                            (_("Summary"), [_("Conclusion"), _("Items")], counts)]),
+                                content_type=XLSX_TYPE)
     elif fmt == "pdf":
-        pdf, _ = scrutiny_summary_pdf(review)
+        pdf, _pages = scrutiny_summary_pdf(review)
         response = HttpResponse(pdf, content_type="application/pdf")
     else:
         raise Http404("Unknown format")
@@ -213,7 +239,7 @@ def scrutiny_summary_pdf(review) -> tuple[bytes, int]:
         groups[-1][1].append(row)
     html = render_to_string("reports/scrutiny_summary.html", {
         "review": review, "plan": review.plan, "groups": groups, "summary": review.summary(),
-        "total": len(rows), "generated_at": timezone.localtime()})
-    return html_to_pdf(html, title=f"Scrutiny summary: {review.title}")
+        "total": len(rows), "generated_at": timezone.localtime(), "yes": _("Yes")})
+    return html_to_pdf(html, title=_("Scrutiny summary: %(title)s") % {"title": review.title})
 
 

@@ -11,6 +11,8 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from boards.models import Meeting
 from improvement.models import BackgroundJob, evidence_storage
@@ -26,31 +28,51 @@ class PackRenderQuerySet(models.QuerySet):
         return self.in_progress().filter(meeting=meeting, requested_by=person,
                                          purpose=PackRender.Purpose.DRAFT).first()
 
-    def request(self, meeting, *, purpose, by) -> tuple["PackRender", bool]:
-        """(render, created). Each issue is a new render. A draft is one at a time for each person
+    def request(self, meeting, *, purpose, by, language=None) -> tuple["PackRender", bool]:
+        """(render, created), rendered in ``language`` (the active language when not given). Each
+        issue is a new render. A draft is one at a time for each person
         and meeting: while theirs is queued or running, asking again gives that one (a ready or
-        failed draft does not count), so that readers cannot fill the queue ahead of issued
-        packs. Two requests at once make one draft: the database's constraint decides."""
+        failed draft does not count, nor its language), so that readers cannot fill the queue ahead
+        of issued packs. Two requests at once make one draft: the database's constraint decides."""
+        language = pack_language(language)
         if purpose != PackRender.Purpose.DRAFT or by is None:
-            return self.create(meeting=meeting, purpose=purpose, requested_by=by), True
+            return self.create(meeting=meeting, purpose=purpose, requested_by=by, language=language), True
         for _attempt in range(3):
             existing = self.draft_in_progress(meeting, by)
             if existing is not None:
                 return existing, False
             try:
                 with transaction.atomic():
-                    return self.create(meeting=meeting, purpose=purpose, requested_by=by), True
+                    return self.create(meeting=meeting, purpose=purpose, requested_by=by,
+                                       language=language), True
             except IntegrityError:
                 continue  # another request made it first: show that one
         raise RuntimeError(f"Could not request a draft of {meeting} for {by}")
+
+
+def pack_language(language=None) -> str:
+    """One of settings.LANGUAGES: ``language``, else the active language, else the site's."""
+    languages = dict(settings.LANGUAGES)
+    for candidate in (language, get_language()):
+        if candidate and candidate.lower() in languages:
+            return candidate.lower()
+        if candidate and candidate.split("-")[0].lower() in languages:
+            return candidate.split("-")[0].lower()
+    return settings.LANGUAGE_CODE
+
+
+def language_field():
+    """The language a render, an issued pack or an evidence pack is written in."""
+    return models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES,
+                            default=settings.LANGUAGE_CODE, editable=False)
 
 
 class PackRender(BackgroundJob):
     """One request to render a meeting's board pack, carried out by a background task."""
 
     class Purpose(models.TextChoices):
-        DRAFT = "draft", "Draft preview"
-        ISSUE = "issue", "Issue"
+        DRAFT = "draft", _("Draft preview")
+        ISSUE = "issue", pgettext_lazy("noun: the issuing of a board pack", "Issue")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="pack_renders")
     purpose = models.CharField(max_length=10, choices=Purpose.choices)
@@ -60,6 +82,7 @@ class PackRender(BackgroundJob):
     pages = models.PositiveIntegerField(null=True, blank=True)
     issued_pack = models.OneToOneField("BoardPack", null=True, blank=True, on_delete=models.SET_NULL,
                                        related_name="render")
+    language = language_field()  # the requester's when they asked: the pack is written in it
 
     objects = PackRenderQuerySet.as_manager()
 
@@ -110,6 +133,7 @@ class BoardPack(models.Model):
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                   related_name="+")
     issued_at = models.DateTimeField(default=timezone.now)
+    language = language_field()  # the language it was issued in
 
     objects = BoardPackQuerySet.as_manager()
 
@@ -139,12 +163,13 @@ class BoardPack(models.Model):
 
     @classmethod
     @transaction.atomic
-    def issue(cls, *, meeting, pdf: bytes, pages: int, by) -> "BoardPack":
-        """Store the PDF as the next version of the meeting's pack."""
+    def issue(cls, *, meeting, pdf: bytes, pages: int, by, language=None) -> "BoardPack":
+        """Store the PDF, written in ``language``, as the next version of the meeting's pack."""
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
         latest = cls.objects.filter(meeting=meeting).aggregate(v=Max("version"))["v"] or 0
         pack = cls.objects.create(meeting=meeting, version=latest + 1, pdf=pdf, size=len(pdf), pages=pages,
-                                  checksum=hashlib.sha256(pdf).hexdigest(), issued_by=by)
+                                  checksum=hashlib.sha256(pdf).hexdigest(), issued_by=by,
+                                  language=pack_language(language))
         signals.pack_issued.send(sender=cls, pack=pack)
         return pack
 
@@ -259,8 +284,8 @@ class EvidencePack(BackgroundJob):
     again for the same date makes the next version, and the earlier ones stay."""
 
     class Contents(models.TextChoices):
-        FULL = "full", "The index and the evidence files"
-        INDEX_ONLY = "index", "The index alone (every item and its checksum, without the files)"
+        FULL = "full", _("The index and the evidence files")
+        INDEX_ONLY = "index", _("The index alone (every item and its checksum, without the files)")
 
     plan = models.ForeignKey("improvement.Plan", on_delete=models.PROTECT, related_name="evidence_packs")
     as_at = models.DateField(help_text="What the plan held at the end of this day.")
@@ -269,6 +294,7 @@ class EvidencePack(BackgroundJob):
         default=False, help_text="A draft self-evaluation per theme for the plan's managers to edit.")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                      related_name="+")
+    language = language_field()  # the requester's when they asked: the index is written in it
     # Written once, by the task that builds the pack.
     version = models.PositiveIntegerField(null=True, blank=True, editable=False)
     file = models.FileField(upload_to=evidence_pack_path, storage=evidence_storage, blank=True, editable=False)

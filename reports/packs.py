@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from boards.models import Decision, FollowUp, ReviewNote, ReviewResponse
 from improvement.lib.charts import line_chart, stacked_bars
-from improvement.models import Action, Comparator, StatusSummary, add_months, period_label
+from improvement.models import Action, Comparator, StatusSummary, add_months
 from improvement.reporting import status_summaries_by_period
 
 from . import pdfparts
@@ -43,8 +45,16 @@ class ThemeSection:
     rows: list = field(default_factory=list)
 
 
-def pack_context(meeting, *, status_label="Draft", version_label="Draft") -> dict:
-    """Everything the pack shows, in a fixed number of queries whatever the plan's size."""
+def month_label(period) -> str:
+    """A reporting period as the pack writes it, "December 2012", in the active language."""
+    return date_format(period, "F Y") if period else _("No period")
+
+
+def pack_context(meeting, *, status_label=None, version_label=None) -> dict:
+    """Everything the pack shows, in a fixed number of queries whatever the plan's size, in the
+    active language (the plan's own words, such as its RAG scheme's labels, stay as typed)."""
+    status_label = _("Draft") if status_label is None else status_label
+    version_label = _("Draft") if version_label is None else version_label
     plan = meeting.plan
     round_ = meeting.round
     view = meeting.period_view()
@@ -57,9 +67,9 @@ def pack_context(meeting, *, status_label="Draft", version_label="Draft") -> dic
     )
     missing_messages = []
     if round_ is None:
-        missing_messages.append("This meeting has no update round: statuses are as last reported.")
+        missing_messages.append(_("This meeting has no update round: statuses are as last reported."))
     if not any(row.has_update for row in reported):
-        missing_messages.append(f"No updates were recorded for {period_label(period)}.")
+        missing_messages.append(_("No updates were recorded for %(period)s.") % {"period": month_label(period)})
 
     themes: dict[int, ThemeSection] = {}
     for row in reported:
@@ -88,7 +98,7 @@ def pack_context(meeting, *, status_label="Draft", version_label="Draft") -> dic
                                                                                include_none=include_none)
         sections.append(section)
         if not section.rows:
-            missing_messages.append(f"Theme “{theme}” has no actions.")
+            missing_messages.append(_("Theme “%(theme)s” has no actions.") % {"theme": theme})
 
     periods = [add_months(period, -n) for n in range(TREND_PERIODS - 1, -1, -1)]
     trend = status_summaries_by_period(plan, periods, view=view)
@@ -122,8 +132,8 @@ def pack_context(meeting, *, status_label="Draft", version_label="Draft") -> dic
         "board": meeting.board,
         "round": round_,
         "period": period,
-        "period_label": period_label(period),
-        "previous_label": period_label(previous),
+        "period_label": month_label(period),
+        "previous_label": month_label(previous),
         "status_label": status_label,
         "version_label": version_label,
         "generated_at": timezone.localtime(),
@@ -133,7 +143,7 @@ def pack_context(meeting, *, status_label="Draft", version_label="Draft") -> dic
         "movement": view.movement,
         "overdue": overdue,
         "missing": missing,
-        "trend": [(p, period_label(p), trend[p]) for p in periods],
+        "trend": [(p, month_label(p), trend[p]) for p in periods],
         "chart": stacked_bars(periods, trend),
         "attention": attention,
         "attention_rows": attention,
@@ -176,11 +186,12 @@ def scorecard(readings) -> Scorecard:
         reading.chart_id = f"measure-chart-{measure.pk}"
         recent = reading.series[-MEASURE_TREND_PERIODS:]
         targets = [measure.target_for(value.period) for value in recent]
-        reading.figures = [(f"{value.period:%b %Y}", measure.format(value.value),
-                            measure.format(target) if target is not None else "No target set")
+        reading.figures = [(date_format(value.period, "M Y"), measure.format(value.value),
+                            measure.format(target) if target is not None else _("No target set"))
                            for value, target in zip(recent, targets, strict=True)]
-        reading.chart = line_chart([f"{value.period:%b %y}" for value in recent], [value.value for value in recent],
-                                   targets, width=460, height=150, format_value=measure.format) if recent else None
+        reading.chart = line_chart([date_format(value.period, "M y") for value in recent],
+                                   [value.value for value in recent], targets, width=460, height=150,
+                                   format_value=measure.format) if recent else None
     return readings
 
 
@@ -200,7 +211,7 @@ def pack_html(context, *, for_pdf, request=None) -> str:
 
 
 def pack_title(meeting) -> str:
-    return f"Board pack: {meeting.board} – {meeting.date:%-d %B %Y}"
+    return _("Board pack: %(board)s – %(date)s") % {"board": meeting.board, "date": date_format(meeting.date, "j F Y")}
 
 
 def render_pack_pdf(meeting, **labels) -> tuple[bytes, int]:

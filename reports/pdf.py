@@ -84,10 +84,19 @@ def render_document(html: str):
 
 
 def write_document(document, *, title: str) -> bytes:
-    """The tagged PDF (PDF/UA-1) of a laid-out document, with its title and language."""
+    """The tagged PDF (PDF/UA-1) of a laid-out document, with its title and language: the HTML's
+    own (``<html lang>``, which the templates take from the active language), else British English.
+    (Read from the HTML, not the active language, as parts may be written in worker processes.)"""
     document.metadata.title = title
-    document.metadata.lang = "en-GB"
+    document.metadata.lang = document.metadata.lang or "en-GB"
     return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+
+
+def html_language() -> str:
+    """The ``lang`` of the reports' HTML and PDFs for the active language: "cy", or "en-GB"."""
+    from django.utils.translation import get_language
+
+    return "cy" if (get_language() or "").startswith("cy") else "en-GB"
 
 
 def html_to_pdf(html: str, *, title: str) -> tuple[bytes, int]:

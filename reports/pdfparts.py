@@ -48,6 +48,8 @@ from functools import partial
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from .pdf import render_document, renderer_fingerprint, static_files_digest, write_document
 
@@ -79,11 +81,11 @@ def contents(sections, pages=None, *, scorecard=False) -> list[dict]:
         return {"anchor": anchor, "label": label, "page": pages.get(anchor), "children": list(children)}
 
     themes = [entry(f"theme-{section.theme.pk}", str(section.theme)) for section in sections]
-    return [entry("summary", "Summary"),
-            *([entry("scorecard", "Performance scorecard")] if scorecard else []),
-            entry("attention", "For the board’s attention"),
-            entry("plan", "The plan by theme", themes), entry("notes", "Review notes, challenges and decisions"),
-            entry("key", "Key and abbreviations")]
+    return [entry("summary", _("Summary")),
+            *([entry("scorecard", _("Performance scorecard"))] if scorecard else []),
+            entry("attention", _("For the board’s attention")),
+            entry("plan", _("The plan by theme"), themes), entry("notes", _("Review notes, challenges and decisions")),
+            entry("key", _("Key and abbreviations"))]
 
 
 @dataclass
@@ -225,13 +227,16 @@ def pack_parts(context) -> list[Part | Flow]:
             PlanFlow(context["sections"]), Part("reports/pack/notes.html", {})]
 
 
-def part_key(html: str, *, title: str, mode: str) -> str:
+def part_key(html: str, *, title: str, mode: str, language: str | None = None) -> str:
     """The key a rendered part is stored under: a digest of everything that decides its bytes.
     The HTML holds the data and what the templates made of it; the files it loads (stylesheets,
     fonts) and the renderer (WeasyPrint, the libraries it uses, this code) are digested
-    separately; the title is written into the PDF; ``mode`` says how it is rendered."""
+    separately; the title is written into the PDF; ``mode`` says how it is rendered; ``language``
+    (the active one when not given) is the pack's, so that a part written in Welsh is never
+    reused in an English pack, nor the other way round, even where their HTML is the same."""
     digest = hashlib.sha256()
-    for value in (renderer_fingerprint(), static_files_digest(html), title, mode, html):
+    language = language or get_language() or settings.LANGUAGE_CODE
+    for value in (renderer_fingerprint(), static_files_digest(html), title, mode, language, html):
         data = value.encode("utf-8", "surrogatepass")
         digest.update(b"%d:" % len(data) + data)
     return digest.hexdigest()
@@ -368,8 +373,9 @@ class _Work:
                     then(part)
         except BrokenProcessPool as error:
             stop_workers()  # a worker died (out of memory, killed): the retry starts new ones
-            raise RuntimeError("A process rendering part of the pack stopped before it finished, perhaps for "
-                               "lack of memory. Try again; if it fails again, set PACK_RENDER_PROCESSES=1.") from error
+            message = _("A process rendering part of the pack stopped before it finished, perhaps for lack of "
+                        "memory. Try again; if it fails again, set PACK_RENDER_PROCESSES=1.")
+            raise RuntimeError(message) from error
 
 
 def _here(function, args) -> Future:

@@ -1,14 +1,16 @@
 """Background work: rendering board packs (a pack of hundreds of actions takes seconds) and
-building evidence packs (a ZIP of hundreds of evidence files)."""
+building evidence packs (a ZIP of hundreds of evidence files). Each is written in the language
+its requester had when they asked (the job's ``language``)."""
 
 import logging
 
 from django.core.files import File
 from django.db import transaction
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from .models import BoardPack, EvidencePack, PackRender, StoredPackPart
+from .models import BoardPack, EvidencePack, PackRender, StoredPackPart, pack_language
 from .packs import render_pack_pdf
 
 logger = logging.getLogger(__name__)
@@ -25,17 +27,20 @@ def render_pack(render_id: int) -> str:
         return f"render {render_id} was already taken"
     meeting = render.meeting
     try:
-        if render.purpose == PackRender.Purpose.ISSUE:
-            latest = BoardPack.objects.latest_for(meeting)
-            version = (latest.version if latest else 0) + 1
-            labels = {"status_label": f"Issued: version {version}", "version_label": f"Version {version}"}
-        else:
-            labels = {"status_label": "Draft: not issued", "version_label": "Draft"}
-        pdf, pages = render_pack_pdf(meeting, **labels)
+        with translation.override(render.language):
+            if render.purpose == PackRender.Purpose.ISSUE:
+                latest = BoardPack.objects.latest_for(meeting)
+                version = (latest.version if latest else 0) + 1
+                labels = {"status_label": _("Issued: version %(version)s") % {"version": version},
+                          "version_label": _("Version %(version)s") % {"version": version}}
+            else:
+                labels = {"status_label": _("Draft: not issued"), "version_label": _("Draft")}
+            pdf, pages = render_pack_pdf(meeting, **labels)
         with transaction.atomic():
             fields = {"status": PackRender.Status.READY, "pages": pages, "finished_at": timezone.now(), "pdf": pdf}
             if render.purpose == PackRender.Purpose.ISSUE:
-                pack = BoardPack.issue(meeting=meeting, pdf=pdf, pages=pages, by=render.requested_by)
+                pack = BoardPack.issue(meeting=meeting, pdf=pdf, pages=pages, by=render.requested_by,
+                                       language=render.language)
                 fields.update(issued_pack=pack, pdf=None)
             PackRender.objects.filter(pk=render.pk).update(**fields)
     except Exception as error:
@@ -45,10 +50,11 @@ def render_pack(render_id: int) -> str:
     return "ready"
 
 
-def request_render(meeting, *, purpose, by) -> tuple[PackRender, bool]:
+def request_render(meeting, *, purpose, by, language=None) -> tuple[PackRender, bool]:
     """(render, created): record the request (PackRender.objects.request: one draft in progress per
-    person) and, when it is new, queue the work once the request's transaction commits."""
-    render, created = PackRender.objects.request(meeting, purpose=purpose, by=by)
+    person), in ``language`` (the active one when not given), and, when it is new, queue the work
+    once the request's transaction commits."""
+    render, created = PackRender.objects.request(meeting, purpose=purpose, by=by, language=language)
     if created:
         transaction.on_commit(lambda: render_pack.enqueue(render.pk))
     return render, created
@@ -76,15 +82,18 @@ def build_evidence_pack(pack_id: int) -> str:
         return f"evidence pack {pack_id} was already taken"
     try:
         version = pack.next_version()  # as labelled in the index; confirmed under the plan's lock below
-        handle, built, checksum, size = build_to_temporary_file(
-            pack.plan, pack.as_at, index_only=pack.is_index_only, with_self_evaluation=pack.with_self_evaluation,
-            version_label=f"Version {version}")
+        with translation.override(pack.language):
+            handle, built, checksum, size = build_to_temporary_file(
+                pack.plan, pack.as_at, index_only=pack.is_index_only, with_self_evaluation=pack.with_self_evaluation,
+                version_label=_("Version %(version)s") % {"version": version})
         with handle:
             pack.file.save("evidence-pack.zip", File(handle), save=False)
         with transaction.atomic():
             Plan.objects.select_for_update().filter(pk=pack.plan_id).first()
             if pack.next_version() != version:  # another pack for the date was issued meanwhile
-                raise RuntimeError("Another evidence pack for this date was issued at the same time: build again.")
+                with translation.override(pack.language):
+                    raise RuntimeError(_("Another evidence pack for this date was issued at the same time: build "
+                                         "again."))
             EvidencePack.objects.filter(pk=pack.pk).update(
                 status=EvidencePack.Status.READY, finished_at=timezone.now(), version=version, file=pack.file.name,
                 checksum=checksum, size=size, recommendations=sum(1 for s in built.contents.sections
@@ -99,9 +108,11 @@ def build_evidence_pack(pack_id: int) -> str:
     return "ready"
 
 
-def request_evidence_pack(plan, *, as_at, contents, with_self_evaluation, by) -> EvidencePack:
-    """Record the request and queue the build once the request's transaction commits."""
+def request_evidence_pack(plan, *, as_at, contents, with_self_evaluation, by, language=None) -> EvidencePack:
+    """Record the request, in ``language`` (the active one when not given), and queue the build once
+    the request's transaction commits."""
     pack = EvidencePack.objects.create(plan=plan, as_at=as_at, contents=contents,
-                                       with_self_evaluation=with_self_evaluation, requested_by=by)
+                                       with_self_evaluation=with_self_evaluation, requested_by=by,
+                                       language=pack_language(language))
     transaction.on_commit(lambda: build_evidence_pack.enqueue(pack.pk))
     return pack

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from boards import access as board_access
@@ -37,10 +38,11 @@ def pack_page(request, meeting_id):
 
 @require_GET
 def pack_html(request, meeting_id):
-    """The draft pack as an HTML page: the accessible alternative to the PDF."""
+    """The draft pack as an HTML page: the accessible alternative to the PDF, in the request's
+    language."""
     meeting = board_access.get_meeting_or_404(request.user, meeting_id)
-    html = render_pack_html(meeting, for_pdf=False, request=request, status_label="Draft: not issued",
-                            version_label="Draft (live)")
+    html = render_pack_html(meeting, for_pdf=False, request=request, status_label=_("Draft: not issued"),
+                            version_label=_("Draft (live)"))
     return HttpResponse(html)
 
 
@@ -52,12 +54,13 @@ def pack_generate(request, meeting_id):
     if purpose == PackRender.Purpose.ISSUE:
         return redirect("reports:pack_issue", meeting.pk)
     if purpose != PackRender.Purpose.DRAFT:
-        messages.error(request, "Choose whether to preview a draft or issue the pack.")
+        messages.error(request, _("Choose whether to preview a draft or issue the pack."))
         return redirect("reports:pack_page", meeting.pk)
-    render_request, created = request_render(meeting, purpose=purpose, by=request.user)
+    render_request, created = request_render(meeting, purpose=purpose, by=request.user,
+                                             language=request.LANGUAGE_CODE)
     if not created:
-        messages.info(request, "You have already asked for a draft of this pack and it is being made: here it is. "
-                               "Once it is ready you can ask for a new one.")
+        messages.info(request, _("You have already asked for a draft of this pack and it is being made: here it "
+                                 "is. Once it is ready you can ask for a new one."))
     return redirect(render_request)
 
 
@@ -66,9 +69,10 @@ def pack_issue(request, meeting_id):
     """Issuing cannot be undone: GET says what it will do, POST issues (records who and when)."""
     meeting = board_access.get_meeting_or_404(request.user, meeting_id)
     board_access.require(pack_access.can_issue_pack(request.user, meeting),
-                         "Only the plan's managers issue the board pack.")
+                         _("Only the plan's managers issue the board pack."))
     if request.method == "POST":
-        render_request, _created = request_render(meeting, purpose=PackRender.Purpose.ISSUE, by=request.user)
+        render_request, _created = request_render(meeting, purpose=PackRender.Purpose.ISSUE, by=request.user,
+                                                  language=request.LANGUAGE_CODE)
         return redirect(render_request)
     latest = meeting.packs.select_related("issued_by").defer("pdf").order_by("-version").first()
     return render(request, "reports/pack_issue.html", {
@@ -88,14 +92,14 @@ def render_detail(request, render_id):
 def render_retry(request, render_id):
     render_request = pack_access.get_render_or_404(request.user, render_id)
     board_access.require(pack_access.can_request_render(request.user, render_request),
-                         "Only the plan's managers retry issuing a pack.")
+                         _("Only the plan's managers retry issuing a pack."))
     if render_request.status != PackRender.Status.FAILED:
-        messages.error(request, "Only a failed render can be tried again.")
+        messages.error(request, _("Only a failed render can be tried again."))
     else:
         queued = retry_render(render_request)
         if queued.pk != render_request.pk:
-            messages.info(request, "A newer draft of this pack is already being made for the same person: "
-                                   "here it is.")
+            messages.info(request, _("A newer draft of this pack is already being made for the same person: "
+                                     "here it is."))
             return redirect(queued)
     return redirect(render_request)
 
