@@ -21,7 +21,7 @@ INTRO = {
                   "bob mis.",
     "inspection_en": "Ofsted inspection of safeguarding and looked after children services, July 2012, and the "
                      "Department for Education’s Improvement Notice.",
-    "inspection_cy": "Arolwg Ofsted o wasanaethau diogelu a phlant sy’n derbyn gofal, Gorffennaf 2012, a "
+    "inspection_cy": "Arolygiad Ofsted o wasanaethau diogelu a phlant sy’n derbyn gofal, Gorffennaf 2012, a "
                      "Hysbysiad Gwella yr Adran Addysg.",
 }
 THEMES = {
