@@ -25,18 +25,18 @@ import datetime
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.db.models import OuterRef, Subquery
+from django.db import connection
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.dateparse import parse_date
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import http_date
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
-from .models import Publication, PublicationSettings, SimpleStatus, Vocabulary
+from .models import Publication, SimpleStatus, Vocabulary
 
 MAX_AGE = 60  # seconds a browser or proxy may keep the page: the longest a switch-off can lag downstream
 CACHE_SECONDS = 60 * 60  # the server's copy of a rendered version (a new version has a new key)
@@ -61,13 +61,28 @@ def public_headers(response, *, max_age=MAX_AGE):
     return response
 
 
+FIND_SQL = (
+    "SELECT s.plan_id, s.public_slug, s.is_published, p.version, p.approved_at "
+    "FROM publication_publicationsettings s LEFT JOIN publication_publication p ON p.plan_id = s.plan_id "
+    "AND p.version = (SELECT MAX(version) FROM publication_publication WHERE plan_id = s.plan_id) "
+    "WHERE s.public_slug = %s")
+
+
 def find(slug) -> dict | None:
-    """The settings of the public address with its latest version: one query."""
-    latest = Publication.objects.filter(plan=OuterRef("plan")).order_by("-version")
-    return (PublicationSettings.objects.filter(public_slug=slug)
-            .annotate(version=Subquery(latest.values("version")[:1]),
-                      approved_at=Subquery(latest.values("approved_at")[:1]))
-            .values("plan_id", "public_slug", "is_published", "version", "approved_at").first())
+    """The settings of the public address with its latest version: one query, written as SQL
+    because it runs on every public request (the ORM's query building took half the page's time)."""
+    with connection.cursor() as cursor:
+        cursor.execute(FIND_SQL, [slug])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    plan_id, public_slug, is_published, version, approved_at = row
+    if isinstance(approved_at, str):  # SQLite gives text
+        approved_at = parse_datetime(approved_at)
+    if isinstance(approved_at, datetime.datetime) and timezone.is_naive(approved_at):
+        approved_at = timezone.make_aware(approved_at, datetime.UTC)
+    return {"plan_id": plan_id, "public_slug": public_slug, "is_published": bool(is_published), "version": version,
+            "approved_at": approved_at}
 
 
 def _text(entry, field, language):
