@@ -25,6 +25,7 @@ def syllables(word: str) -> int:
         return 0
     if len(word) <= 3:
         return 1
+    word = re.sub(r"([^aeiouy])e(ment|ful|less|ness|ly)", r"\1\2", word)  # improvement, careful: a silent e
     trimmed = re.sub(r"(?:[^laeiouy]es|[^laeiouy]ed|[^laeiouy]e)$", "", word)
     trimmed = re.sub(r"^y", "", trimmed)
     count = len(_VOWELS.findall(trimmed))

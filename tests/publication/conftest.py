@@ -1,9 +1,20 @@
 import pytest
+from django.conf import settings
+from django.utils import translation
 from django.core.cache import cache
 
 from improvement.models import PlanRole
 from publication.models import PublicationSettings, PublicSummary
 from tests.conftest import _with_role
+
+
+@pytest.fixture(autouse=True)
+def _english_to_start_with():
+    """A Welsh request leaves Welsh active in the thread (LocaleMiddleware does not reset it): each
+    test starts, and ends, in the site's language."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
