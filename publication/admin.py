@@ -20,5 +20,9 @@ class PublicationAdmin(admin.ModelAdmin):
     list_display = ["plan", "version", "approved_at"]
     readonly_fields = ["plan", "version", "approved_by", "approved_at", "content"]
 
+    # A snapshot is made by an approval and never changed (publication/models.py).
+    def has_add_permission(self, request):
+        return False
+
     def has_change_permission(self, request, obj=None):
         return False
