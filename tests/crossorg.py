@@ -106,11 +106,13 @@ def populate(*, plan, theme, action, lead, manager, chair, board, scheme):
     evidence_pack.file.save("pack.zip", ContentFile(b"PK evidence"), save=False)
     evidence_pack.save()
     # Its public page (published, one snapshot) and a public summary awaiting approval (publication/).
-    public = PublicationSettings.objects.create(plan=plan, public_slug=plan.slug, is_published=True)
-    Publication.objects.create(plan=plan, version=1, approved_by=manager, content={"entries": []})
-    public_summary = PublicSummary.objects.create(plan=plan, kind="theme", theme=theme, title_en="Public",
-                                                  summary_en="Public", status="done", state="submitted",
-                                                  written_by=manager, edited_by=manager)
+    public, _ = PublicationSettings.objects.get_or_create(plan=plan, defaults={"public_slug": plan.slug})
+    PublicationSettings.objects.filter(pk=public.pk).update(is_published=True)
+    if not plan.publications.exists():
+        Publication.objects.create(plan=plan, version=1, approved_by=manager, content={"entries": []})
+    public_summary, _ = PublicSummary.objects.get_or_create(
+        theme=theme, defaults={"plan": plan, "kind": "theme", "title_en": "Public", "summary_en": "Public",
+                               "status": "done", "state": "submitted", "written_by": manager, "edited_by": manager})
     return {"public_slug": public.public_slug, "public_summary": public_summary,
             "subscription": subscription, "evidence_pack": evidence_pack, "measure": measure, "plan": plan,
             "theme": theme, "action": action, "evidence": evidence, "board": board, "round": round_,

@@ -1,7 +1,7 @@
 import pytest
 from django.conf import settings
-from django.utils import translation
 from django.core.cache import cache
+from django.utils import translation
 
 from improvement.models import PlanRole
 from publication.models import PublicationSettings, PublicSummary
