@@ -55,3 +55,23 @@ def test_a_summary_is_drafted_approved_and_read_by_the_public(sign_in, browser, 
     assert public.locator("html").get_attribute("lang") == "cy"
     assert "Cynnydd fesul thema" in public.locator("main").inner_text()
     assert_page_ok(public)
+
+
+def test_the_manager_switches_publication_off_and_the_public_is_told(sign_in, browser, live_server, assert_page_ok):
+    page = sign_in("manager")
+    page.goto("/")
+    page.get_by_role("link", name=WALSALL).click()
+    page.get_by_role("link", name="Manage this plan").click()
+    page.get_by_role("link", name="Public summaries and publication").click()
+    page.get_by_role("link", name="Change publication settings").click()
+    assert_page_ok(page)
+    page.get_by_role("link", name="Back to public summaries").click()
+    page.get_by_role("button", name="Switch off publication now").click()
+    assert "Publication switched off" in page.locator("main").inner_text()
+    assert_page_ok(page)
+
+    public = browser.new_context(base_url=live_server.url).new_page()
+    response = public.goto("/public/plans/walsall-sip-2012/")
+    assert response.status == 200 and response.headers["x-robots-tag"] == "noindex"
+    assert "This plan is not published" in public.locator("h1").inner_text()
+    assert_page_ok(public)
