@@ -35,14 +35,26 @@ def test_the_status_choices_follow_the_plans_vocabulary(plan, theme, manager, pu
     pub_settings.vocabulary = "scheme"
     pub_settings.save()
     html = client_for(manager).get(reverse("publication:write_theme", args=[plan.pk, theme.pk])).content.decode()
-    assert "Progressing as expected" in html or "Green" in html
-    assert "Not yet started" not in html or "Grey" in html
+    assert 'value="G"' in html and "Green" in html and 'value="in_progress"' not in html
+    pub_settings.vocabulary = "simple"
+    pub_settings.save()
+    html = client_for(manager).get(reverse("publication:write_theme", args=[plan.pk, theme.pk])).content.decode()
+    assert 'value="in_progress"' in html and "Not yet started" in html and 'value="G"' not in html
+
+
+def test_a_scheme_status_is_published_with_its_label(plan, theme, manager, approver, pub_settings):
+    pub_settings.vocabulary = "scheme"
+    pub_settings.save()
+    summary = write(plan, by=manager, theme=theme, title_en="Partners", summary_en="We meet.", status="G")
+    summary.approve(by=approver)
+    html = client_for(None).get(reverse("publication:public_page", args=[pub_settings.public_slug])).content.decode()
+    assert ">Green<" in html
 
 
 def test_the_approver_sees_the_queue_and_approves(plan, theme, manager, approver, pub_settings):
     summary = write(plan, by=manager, theme=theme, title_en="Partners", summary_en="We meet.", status="done")
     queue = client_for(approver).get(reverse("publication:approvals")).content.decode()
-    assert "Partners" not in queue or "Partnership and governance" in queue
+    assert "Partnership and governance" in queue
     assert reverse("publication:review", args=[plan.pk, summary.pk]) in queue
     response = client_for(approver).post(reverse("publication:approve", args=[plan.pk, summary.pk]))
     assert response.status_code == 302
