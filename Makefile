@@ -89,6 +89,7 @@ bench: install
 	$(PY) benchmarks/workbook.py
 	$(PY) benchmarks/evidencepack.py
 	$(PY) benchmarks/packs.py
+	$(PY) benchmarks/public_page.py
 
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles

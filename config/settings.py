@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "notifications",
     "api",
     "mfa",
+    "publication",  # the public progress page from approved summaries (docs/publication.md)
 ]
 
 MIDDLEWARE = [

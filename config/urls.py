@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("api.urls")),
     path("", include("mfa.urls")),
+    path("", include("publication.urls")),
     # The sign-in page asks for a security code next when the person has an authenticator app (mfa/).
     path("sign-in/", mfa_views.SignInView.as_view(), name="login"),
     path("", include("identity.urls")),

@@ -278,3 +278,16 @@ def get_report_import_or_404(user, pk):
     if not user.is_superuser:
         queryset = queryset.filter(uploaded_by=user)
     return get_object_or_404(queryset, pk=pk)
+
+
+def can_write_public_summary(user, plan) -> bool:
+    """A plan's managers write its public summaries (the publication app)."""
+    return can_manage_plan(user, plan)
+
+
+def can_approve_publication(user, plan) -> bool:
+    """Holders of the plan's publication approver role (and administrators) approve public
+    summaries, never one they wrote or last edited (``PublicSummary.approve`` keeps that rule)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or has_plan_role(user, plan, PlanRole.Role.PUBLICATION_APPROVER)

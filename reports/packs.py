@@ -6,6 +6,7 @@ headings, and every font and stylesheet read from the project's own static files
 fetcher refuses anything else, so rendering never reaches the network.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -23,6 +24,18 @@ from . import pdfparts
 from .models import StoredPackPart
 from .pdf import html_to_pdf
 from .pdfparts import Piece, contents
+
+# Other apps add notes to the pack's key without reports importing them: functions
+# ``(meeting) -> list of str`` (the publication app's "changed since published" is one).
+PackNote = Callable[..., list[str]]
+_pack_notes: list[PackNote] = []
+
+
+def register_pack_note(func: PackNote) -> PackNote:
+    if func not in _pack_notes:
+        _pack_notes.append(func)
+    return func
+
 
 TREND_PERIODS = 12
 MEASURE_TREND_PERIODS = 12  # the values each measure's trend chart and its table show
@@ -156,6 +169,7 @@ def pack_context(meeting, *, status_label=None, version_label=None) -> dict:
         "decisions": list(decisions.select_related("action", "meeting").order_by("meeting__date", "pk")),
         "follow_ups": list(follow_ups),
         "missing_messages": missing_messages,
+        "key_notes": [note for func in _pack_notes for note in func(meeting)],
     }
 
 

@@ -42,6 +42,7 @@ from improvement.models import (
     Theme,
 )
 from notifications.models import Subscription
+from publication.models import Publication, PublicationSettings, PublicSummary
 from reports.models import BoardPack, EvidencePack, PackRender
 from tests.conftest import make_action, make_user, status
 
@@ -104,7 +105,16 @@ def populate(*, plan, theme, action, lead, manager, chair, board, scheme):
                                  version=1, checksum="0" * 64, size=11, recommendations=1, evidence_files=1)
     evidence_pack.file.save("pack.zip", ContentFile(b"PK evidence"), save=False)
     evidence_pack.save()
-    return {"subscription": subscription, "evidence_pack": evidence_pack, "measure": measure, "plan": plan,
+    # Its public page (published, one snapshot) and a public summary awaiting approval (publication/).
+    public, _ = PublicationSettings.objects.get_or_create(plan=plan, defaults={"public_slug": plan.slug})
+    PublicationSettings.objects.filter(pk=public.pk).update(is_published=True)
+    if not plan.publications.exists():
+        Publication.objects.create(plan=plan, version=1, approved_by=manager, content={"entries": []})
+    public_summary, _ = PublicSummary.objects.get_or_create(
+        theme=theme, defaults={"plan": plan, "kind": "theme", "title_en": "Public", "summary_en": "Public",
+                               "status": "done", "state": "submitted", "written_by": manager, "edited_by": manager})
+    return {"public_slug": public.public_slug, "public_summary": public_summary,
+            "subscription": subscription, "evidence_pack": evidence_pack, "measure": measure, "plan": plan,
             "theme": theme, "action": action, "evidence": evidence, "board": board, "round": round_,
             "meeting": meeting, "note": note, "follow_up": follow_up, "review": review, "assessment": assessment,
             "pack": pack, "render": failed, "pack_render": ready, "plan_import": plan_import, "export": export,

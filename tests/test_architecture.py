@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("improvement", "boards", "reports", "notifications", "api", "identity", "mfa")
-OTHER_APPS = ("boards", "reports", "notifications", "api", "identity", "mfa")
+PACKAGES = ("improvement", "boards", "reports", "notifications", "api", "identity", "mfa", "publication")
+OTHER_APPS = ("boards", "reports", "notifications", "api", "identity", "mfa", "publication")
 PROJECT = "config"
 
 

@@ -240,6 +240,22 @@ RULES = {
     "api:token_list": ("GET", lambda w: [], OPEN),
     "api:token_revoke": ("GET", lambda w: [w["api_token"].pk], {"anonymous": SIGN_IN, "manager": 200, "default": 404}),
     "api:schema": ("GET", lambda w: [], {"default": 200}),
+    # Publication (publication/): managers write public summaries and set publication up; the plan's
+    # publication approvers (no persona here: tests/publication/ has them) approve; the public page
+    # and its feed are anyone's, signed in or not.
+    "publication:overview": ("GET", lambda w: [w["plan"].pk], only("manager")),
+    "publication:settings": ("GET", lambda w: [w["plan"].pk], only("manager")),
+    "publication:switch_off": ("POST", lambda w: [w["plan"].pk], only("manager", ok=302)),
+    "publication:write_intro": ("GET", lambda w: [w["plan"].pk], only("manager")),
+    "publication:write_theme": ("GET", lambda w: [w["plan"].pk, w["theme"].pk], only("manager")),
+    "publication:write_recommendation": ("GET", lambda w: [w["plan"].pk, w["recommendation"].pk], only("manager")),
+    "publication:review": ("GET", lambda w: [w["plan"].pk, w["public_summary"].pk], only()),
+    "publication:approve": ("POST", lambda w: [w["plan"].pk, w["public_summary"].pk], only()),
+    "publication:send_back": ("GET", lambda w: [w["plan"].pk, w["public_summary"].pk], only()),
+    "publication:approvals": ("GET", lambda w: [], OPEN),
+    "publication:public_page": ("GET", lambda w: [w["public_slug"]], {"default": 200}),
+    "publication:public_page_in": ("GET", lambda w: [w["public_slug"], "cy"], {"default": 200}),
+    "publication:feed": ("GET", lambda w: [w["public_slug"]], {"default": 200}),
 }
 
 # The read API (api/views.py): a token per persona, for every plan the persona may read, in the
@@ -269,8 +285,10 @@ def _needs_objects(build_args) -> bool:
 
 # URLs whose arguments are a token of their own, not an object of either organisation.
 TOKENS_NOT_OBJECTS = {"mfa:password_reset_confirm"}
+# Public pages: anyone reads any published plan's, whichever organisation's it is.
+PUBLIC_PAGES = {"publication:public_page", "publication:public_page_in", "publication:feed"}
 WITHOUT_OBJECTS = {name for name, (_method, build_args, _expected) in RULES.items()
-                   if not _needs_objects(build_args)} | TOKENS_NOT_OBJECTS
+                   if not _needs_objects(build_args)} | TOKENS_NOT_OBJECTS | PUBLIC_PAGES
 
 
 def url_names(resolver=None, namespace=""):
