@@ -50,6 +50,8 @@ RULES = {
     "password_change": ("GET", lambda w: [], OPEN),
     "password_change_done": ("GET", lambda w: [], OPEN),
     "healthz": ("GET", lambda w: [], {"default": 200}),
+    # The language switch takes a POST from anyone, signed in or not, and returns to the page.
+    "set_language": ("POST", lambda w: [], {"default": 302}),
     # Sign-in with a provider is open to anyone; one that OIDC_PROVIDERS does not name is not found
     # (tests/identity/ signs in with real providers).
     "identity:sign_in_with": ("GET", lambda w: ["not-configured"], {"default": 404}),
