@@ -1761,6 +1761,8 @@ class Export(BackgroundJob):
     rows = models.PositiveIntegerField(null=True, blank=True)
     file = models.FileField(upload_to=export_path, storage=exports_storage, blank=True)
     filename = models.CharField(max_length=200)
+    # The requester's interface language when they asked: the file's headings are in it.
+    language = models.CharField(max_length=10, blank=True, default="")
 
     objects = ExportQuerySet.as_manager()
 

@@ -3,9 +3,11 @@ inspection reports, read."""
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from .exports import export_filename, write_export
 from .models import Export
@@ -14,9 +16,11 @@ logger = logging.getLogger(__name__)
 
 
 def request_export(plan, fmt, *, as_of, query, user) -> Export:
-    """An ``Export`` to build in the background once the request's transaction commits."""
+    """An ``Export`` to build in the background once the request's transaction commits, in the
+    language the requester's page is in (its headings and sheet name)."""
     export = Export.objects.create(plan=plan, requested_by=user, format=fmt, query=query, as_of=as_of,
-                                   filename=export_filename(plan, as_of, fmt))
+                                   filename=export_filename(plan, as_of, fmt),
+                                   language=translation.get_language() or "")
     transaction.on_commit(lambda: build_export.enqueue(export.pk))
     return export
 
@@ -30,7 +34,8 @@ def build_export(export_id: int) -> str:
     if export is None or not export.claim():
         return f"export {export_id} was already taken or has gone"
     try:
-        write_export(export)
+        with translation.override(export.language or export.requested_by.language or settings.LANGUAGE_CODE):
+            write_export(export)
         with transaction.atomic():
             Export.objects.filter(pk=export.pk).update(status=Export.Status.READY, finished_at=timezone.now(),
                                                        file=export.file.name, rows=export.rows)
@@ -69,9 +74,10 @@ def read_report_import(import_id: int) -> str:
         refused = isinstance(error, ReadError)  # what is wrong with the file, in words for the manager
         if not refused:
             logger.exception("Reading report import %s failed", import_id)
-        message = str(error) if refused else (
-            "The report could not be read because of a fault on our side, which has been logged. Upload it "
-            "again; if the same happens, tell your administrator.")
+        with translation.override(record.uploaded_by.language or settings.LANGUAGE_CODE):
+            message = str(error) if refused else gettext(
+                "The report could not be read because of a fault on our side, which has been logged. Upload it "
+                "again; if the same happens, tell your administrator.")
         ReportImport.objects.filter(pk=record.pk).update(status=ReportImport.Status.FAILED,
                                                          finished_at=timezone.now(), error=message)
         return "refused" if refused else "failed"
