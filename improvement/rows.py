@@ -37,18 +37,21 @@ def joined(rows: Iterable[str], separator: str = "\n") -> SafeString:
 
 def overdue_tag() -> str:
     """The "Overdue" tag after a date, in the active language."""
-    return f' <strong class="govuk-tag govuk-tag--red">{esc(gettext("Overdue"))}</strong>'
+    text = esc(gettext("Overdue"))
+    return f' <strong class="govuk-tag govuk-tag--red">{text}</strong>'
 
 
 def superseded_tag() -> str:
-    return f' <span class="govuk-tag govuk-tag--grey">{esc(gettext("Superseded"))}</span>'
+    text = esc(gettext("Superseded"))
+    return f' <span class="govuk-tag govuk-tag--grey">{text}</span>'
 
 
 def rag_tag(status) -> str:
     """includes/rag_tag.html: a status as its coloured tag."""
     if status:
         return f'<strong class="govuk-tag app-rag {esc(status.css_class)}">{esc(status.label)}</strong>'
-    return f'<strong class="govuk-tag govuk-tag--grey app-rag-none">{esc(gettext("No update yet"))}</strong>'
+    text = esc(gettext("No update yet"))
+    return f'<strong class="govuk-tag govuk-tag--grey app-rag-none">{text}</strong>'
 
 
 def url_by_id(name: str) -> Callable[[int], str]:
@@ -69,8 +72,8 @@ def truncate(text: str, length: int) -> str:
 def theme_rows(actions, plan) -> SafeString:
     """A theme page's table rows (``Action.objects.for_list`` rows)."""
     action_url = url_by_id("improvement:action_detail")
-    no_update = (f'<span class="govuk-body-s app-block">'
-                 f'{esc(gettext("No %(period)s update") % {"period": plan.current_period_label})}</span>')
+    no_update_text = esc(gettext("No %(period)s update") % {"period": plan.current_period_label})
+    no_update = f'<span class="govuk-body-s app-block">{no_update_text}</span>'
     overdue = overdue_tag()
 
     def row(action):
@@ -134,6 +137,10 @@ def history_items(history) -> SafeString:
                     f'({esc(filesizeformat(item.size))})')
         return f'<a class="govuk-link" rel="noopener noreferrer" href="{esc(item.url)}">{esc(item.name)}</a>'
 
+    words = {"no_note": esc(gettext("No review note.")), "revised": esc(gettext("Revised date:")),
+             "evidence": esc(gettext("Evidence")),
+             "illustrative": esc(gettext("Illustrative demo entry: not from the published plan."))}
+
     def item(update):
         written = localtime(update.created_at)
         byline = (esc(gettext("by %(person)s") % {"person": update.created_by}) if update.created_by
@@ -150,19 +157,18 @@ def history_items(history) -> SafeString:
             f'{esc(format_date(written, "j F Y, g:ia"))}</time></p>'
             '<div class="moj-timeline__description">',
             f'<p class="govuk-body app-pre-line">{esc(update.note)}</p>' if update.note
-            else f'<p class="govuk-body">{esc(gettext("No review note."))}</p>',
+            else f'<p class="govuk-body">{words["no_note"]}</p>',
         ]
         if update.revised_due_date:
-            parts.append(f'<p class="govuk-body"><strong>{esc(gettext("Revised date:"))}</strong> '
+            parts.append(f'<p class="govuk-body"><strong>{words["revised"]}</strong> '
                          f'{esc(format_date(update.revised_due_date, "j F Y"))}. {esc(update.revised_date_reason)}</p>')
         if update.evidence_list:
             items = "".join(f"<li>{evidence(item)}</li>" for item in update.evidence_list)
             parts.append('<p class="govuk-body govuk-!-margin-bottom-1">'
-                         f'<strong>{esc(gettext("Evidence"))}</strong></p>'
+                         f'<strong>{words["evidence"]}</strong></p>'
                          f'<ul class="govuk-list">{items}</ul>')
         if update.is_illustrative:
-            parts.append(f'<p class="govuk-body-s">'
-                         f'{esc(gettext("Illustrative demo entry: not from the published plan."))}</p>')
+            parts.append(f'<p class="govuk-body-s">{words["illustrative"]}</p>')
         parts.append("</div></div>")
         return "".join(parts)
 
