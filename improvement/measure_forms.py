@@ -229,7 +229,7 @@ class ComparatorForm(forms.Form):
         hint = gettext("In the measure’s unit: %(hint)s. Leave blank to keep what is held.") % {
             "hint": UNIT_HINTS.get(measure.unit, "")}
         for name in self.VALUE_FIELDS.values():
-            self.fields[name].help_text = " ".join(filter(None, [self.fields[name].help_text, hint]))
+            self.fields[name].help_text = " ".join(str(text) for text in [self.fields[name].help_text, hint] if text)
             self.fields[name].widget.attrs.update({"class": "govuk-input--width-10", "spellcheck": "false"})
 
     def clean(self):
