@@ -39,9 +39,9 @@ def test_the_update_form_has_welsh_labels_and_errors(plan):
         form = UpdateForm(data={"note": ""}, plan=plan)
         assert not form.is_valid()
         assert form.fields["status"].label == "Statws ar gyfer Rhagfyr 2012"
-        assert str(form.fields["note"].label) == "Nodyn cynnydd ar gyfer y cyfnod hwn"
+        assert str(form.fields["note"].label) == "Nodyn adolygu ar gyfer y cyfnod hwn"
         assert form.errors["status"] == ["Dewiswch statws"]
-        assert form.errors["note"] == ["Rhowch nodyn cynnydd ar gyfer y cyfnod hwn"]
+        assert form.errors["note"] == ["Rhowch nodyn adolygu ar gyfer y cyfnod hwn"]
 
 
 def test_the_update_form_stays_english_in_english(plan):
