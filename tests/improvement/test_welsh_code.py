@@ -25,6 +25,13 @@ from tests.conftest import client_for, make_many_actions, status
 WELSH = {"headers": {"accept-language": "cy"}}
 
 
+@pytest.fixture(autouse=True)
+def _english_afterwards(settings):
+    """A page asked for in Welsh leaves Welsh active in the thread: the next test starts in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def table_url(plan, query=""):
     return reverse("improvement:action_table", args=[plan.pk]) + query
 
