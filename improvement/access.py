@@ -21,6 +21,7 @@ from collections.abc import Callable
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from .models import Action, Evidence, Measure, Organisation, Plan, PlanRole, Post, Recommendation
 
@@ -117,7 +118,7 @@ def can_manage_plan(user, plan) -> bool:
 
 def require_can_manage_plan(user, plan) -> None:
     if not can_manage_plan(user, plan):
-        raise PermissionDenied("Only the plan's managers can do that.")
+        raise PermissionDenied(gettext("Only the plan's managers can do that."))
 
 
 def get_managed_plan_or_404(user, pk) -> Plan:
@@ -160,7 +161,7 @@ def can_manage_post(user, post, plan) -> bool:
 
 def require_can_manage_post(user, post, plan) -> None:
     if not can_manage_post(user, post, plan):
-        raise PermissionDenied("This post belongs to another organisation: ask an administrator to change it.")
+        raise PermissionDenied(gettext("This post belongs to another organisation: ask an administrator to change it."))
 
 
 def get_plan_role_or_404(plan, pk) -> PlanRole:
@@ -185,7 +186,7 @@ def can_record_update(user, action) -> bool:
 
 def require_can_record_update(user, action) -> None:
     if not can_record_update(user, action):
-        raise PermissionDenied("Only the action's leads and the plan's managers can do that.")
+        raise PermissionDenied(gettext("Only the action's leads and the plan's managers can do that."))
 
 
 def get_measure_or_404(user, pk) -> Measure:
@@ -208,7 +209,7 @@ def can_record_measure_value(user, measure) -> bool:
 
 def require_can_record_measure_value(user, measure) -> None:
     if not can_record_measure_value(user, measure):
-        raise PermissionDenied("Only the measure's owner and the plan's managers can record its values.")
+        raise PermissionDenied(gettext("Only the measure's owner and the plan's managers can record its values."))
 
 
 def managed_plans(user):

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.utils.translation import gettext_lazy as _
 
 
 class ImprovementConfig(AppConfig):
@@ -13,7 +14,7 @@ class ImprovementConfig(AppConfig):
         from .panels import register_plan_tab
         from .signals import normalise_text_of
 
-        register_plan_tab("criteria", "By criterion", "improvement:criteria_report")
+        register_plan_tab("criteria", _("By criterion"), "improvement:criteria_report")
 
         normalise_text_of(self)  # control characters out of every text field before it is saved
         checks.register(check_regime_files)

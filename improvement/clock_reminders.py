@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 
 from .lib.dates import working_days_before
 from .mail import templated_email
@@ -35,6 +36,15 @@ def due_for_reminder(clock, as_of: datetime.date, *, lead: int) -> list:
 
 
 def _message(plan, deadline, clock, manager, base_url):
+    """The reminder to one manager, in the language they chose (User.language)."""
+    with translation.override(manager.language or settings.LANGUAGE_CODE):
+        # The clock's words (how each date is worked out) are made again in their language.
+        clock = plan.clock() or clock
+        deadline = next((d for d in clock.deadlines if (d.key, d.date) == (deadline.key, deadline.date)), deadline)
+        return _render(plan, deadline, clock, manager, base_url)
+
+
+def _render(plan, deadline, clock, manager, base_url):
     return templated_email("improvement/emails/clock_reminder.txt", {
         "plan": plan, "deadline": deadline, "clock": clock,
         "name": manager.get_full_name() or manager.username,
@@ -63,7 +73,7 @@ def send_plan_clock_reminders(plan, *, as_of: datetime.date, base_url: str | Non
                 if (deadline.key, deadline.date, manager.pk) in sent:
                     result.skipped += 1
                     continue
-                error = "" if manager.email else "No email address recorded"
+                error = "" if manager.email else "No email address recorded"  # a record for administrators
                 if not error:
                     try:
                         _message(plan, deadline, clock, manager, base_url).send()

@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+
 from .lib.dates import add_months, add_working_days, on_or_after, working_days_before
 
 REGIMES_DIR = Path(__file__).resolve().parent / "regimes"
@@ -112,17 +115,31 @@ class RegimeVersion:
     def explain(self, rule: Rule) -> str:
         """How the rule's date is worked out, in words: "70 working days after the trigger date"."""
         titles = {other.id: f"“{other.title}”" for other in self.rules}
-        start = "the trigger date" if rule.start == "trigger" else titles[rule.start]
+        start = gettext("the trigger date") if rule.start == "trigger" else titles[rule.start]
         if rule.kind == "working_days_after":
-            return f"{rule.amount} working day{pluralize(rule.amount)} after {start}"
+            return ngettext("%(count)s working day after %(start)s", "%(count)s working days after %(start)s",
+                            rule.amount) % {"count": rule.amount, "start": start}
         if rule.kind == "months_after":
-            return f"{rule.amount} month{pluralize(rule.amount)} after {start} (or the next working day)"
+            return ngettext("%(count)s month after %(start)s (or the next working day)",
+                            "%(count)s months after %(start)s (or the next working day)",
+                            rule.amount) % {"count": rule.amount, "start": start}
         if rule.kind == "recurring_months":
-            return (f"every {rule.amount} month{pluralize(rule.amount)} after {start}, {rule.count} times "
-                    "(each on the next working day when it falls on a weekend or bank holiday)")
-        unit = "working day" if rule.unit == "working_days" else "month"
-        opens = start if rule.amount == 0 else f"{rule.amount} {unit}{pluralize(rule.amount)} after {start}"
-        return f"from {opens} until {rule.until} {unit}{pluralize(rule.until)} after {start}"
+            return ngettext(
+                "every %(count)s month after %(start)s, %(times)s times (each on the next working day when it falls "
+                "on a weekend or bank holiday)",
+                "every %(count)s months after %(start)s, %(times)s times (each on the next working day when it falls "
+                "on a weekend or bank holiday)", rule.amount) % {"count": rule.amount, "start": start,
+                                                                "times": rule.count}
+
+        def after(count):
+            if rule.unit == "working_days":
+                return ngettext("%(count)s working day after %(start)s", "%(count)s working days after %(start)s",
+                                count) % {"count": count, "start": start}
+            return ngettext("%(count)s month after %(start)s", "%(count)s months after %(start)s",
+                            count) % {"count": count, "start": start}
+
+        opens = start if rule.amount == 0 else after(rule.amount)
+        return gettext("from %(opens)s until %(until)s") % {"opens": opens, "until": after(rule.until)}
 
 
 @dataclass(frozen=True)
@@ -137,8 +154,10 @@ class Regime:
     @property
     def period(self) -> str:
         first, last = self.versions[0], self.versions[-1]
-        ends = f"to {last.valid_to:%-d %B %Y}" if last.valid_to else "onwards"
-        return f"from {first.valid_from:%-d %B %Y} {ends}"
+        if last.valid_to:
+            return gettext("from %(first)s to %(last)s") % {"first": date_format(first.valid_from, "j F Y"),
+                                                            "last": date_format(last.valid_to, "j F Y")}
+        return gettext("from %(first)s onwards") % {"first": date_format(first.valid_from, "j F Y")}
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Count, Max
+from django.utils.translation import gettext
 
 from .lib.framework_files import RETIRED, FileProblems, read_directory
 from .models import Action, CriterionTag, Crosswalk, Framework, FrameworkCriterion
@@ -230,7 +231,8 @@ def apply_remap(plan, crosswalk, *, by, token: str) -> dict[str, int]:
                                                          criterion__framework=crosswalk.from_framework))
     lines = remap_preview(plan, crosswalk)
     if preview_token(lines) != token:
-        raise PreviewOutdated("The plan's tags changed since the preview. Check the new preview and confirm again.")
+        raise PreviewOutdated(gettext("The plan's tags changed since the preview. Check the new preview and confirm "
+                                      "again."))
     done = {Outcome.MAPPED: 0, Outcome.RETIRED: 0, Outcome.UNDECIDED: 0}
     reason = f"Re-mapped from {crosswalk.from_framework} to {crosswalk.to_framework} ({crosswalk.file_name})"
     for line in lines:

@@ -9,6 +9,8 @@ from django.db.models import Value
 from django.db.models.functions import Concat
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.utils.text import get_valid_filename, slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .filters import ActionFilter
 from .lib.spreadsheets import XLSX_TYPE, csv_lines, xlsx_bytes, xlsx_write
@@ -16,11 +18,21 @@ from .models import Action
 
 INLINE_XLSX_ROWS = 5000
 
+# The columns' headings, in the language of whoever asked (``export_header`` reads them).
 EXPORT_HEADER = [
-    "Number", "Theme", "Objective", "Action", "Leads", "Lead agency", "Timescale", "Due date",
-    "Revised due date", "Status", "Status meaning", "Updated this period", "Overdue",
-    "References", "Measures of success", "Cost",
+    _("Number"), _("Theme"), _("Objective"), _("Action"), _("Leads"), _("Lead agency"), _("Timescale"), _("Due date"),
+    _("Revised due date"), _("Status"), _("Status meaning"), _("Updated this period"), _("Overdue"),
+    _("References"), _("Measures of success"), _("Cost"),
 ]
+
+
+def export_header() -> list[str]:
+    """The headings in the active language."""
+    return [str(heading) for heading in EXPORT_HEADER]
+
+
+def sheet_name() -> str:
+    return gettext("Actions")
 
 
 def table_actions(plan, as_of):
@@ -39,7 +51,13 @@ CHUNK = 5000
 def export_rows(actions):
     """The export's rows, in the order of ``actions`` (a ``table_actions`` queryset, filtered).
     Read as plain values rather than model instances, with all the actions' leads and references
-    read first in one query each: 100,000 rows stream in a few seconds."""
+    read first in one query each: 100,000 rows stream in a few seconds. The words of the cells
+    are taken in the active language now, not when a streamed response reads the rows."""
+    words = {"none": gettext("No update yet"), True: gettext("Yes"), False: gettext("No")}
+    return _export_rows(actions, words)
+
+
+def _export_rows(actions, words):
     chosen = actions.order_by().values("pk")
     leads = _joined(Action.lead_posts.through.objects.filter(action_id__in=chosen)
                     .order_by("post__title", "post_id").values_list("action_id", "post__title"))
@@ -60,10 +78,10 @@ def export_rows(actions):
             timescale,
             due,
             revised,
-            label if label is not None else "No update yet",
+            label if label is not None else words["none"],
             meaning or "",
-            "Yes" if updated else "No",
-            "Yes" if overdue else "No",
+            words[bool(updated)],
+            words[bool(overdue)],
             references.get(pk, ""),
             measures,
             cost,
@@ -90,17 +108,18 @@ def needs_background(actions, fmt) -> bool:
 def export_response(plan, actions, fmt, *, as_of):
     """The export as a response made in the request: CSV streamed, or a small XLSX at once."""
     if fmt == "csv":
-        response = StreamingHttpResponse(csv_lines(EXPORT_HEADER, export_rows(actions)),
+        response = StreamingHttpResponse(csv_lines(export_header(), export_rows(actions)),
                                          content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(xlsx_bytes([("Actions", EXPORT_HEADER, export_rows(actions))]),
+        response = HttpResponse(xlsx_bytes([(sheet_name(), export_header(), export_rows(actions))]),
                                 content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{export_filename(plan, as_of, fmt)}"'
     return response
 
 
 def write_export(export) -> None:
-    """Build the export's file from its plan and filters (in the background task)."""
+    """Build the export's file from its plan and filters (in the background task, under the
+    language of the person who asked: ``tasks.build_export``)."""
     filters = ActionFilter(QueryDict(export.query), queryset=table_actions(export.plan, export.as_of),
                            plan=export.plan, as_of=export.as_of)
     if not filters.is_valid():
@@ -108,7 +127,7 @@ def write_export(export) -> None:
             f"{name}: {' '.join(errors)}" for name, errors in filters.errors.items()))
     actions = filters.qs.order_by("number_sort")
     with tempfile.TemporaryFile() as target:
-        rows = xlsx_write([("Actions", EXPORT_HEADER, export_rows(actions))], target)
+        rows = xlsx_write([(sheet_name(), export_header(), export_rows(actions))], target)
         target.seek(0)
         export.file.save(export.filename, File(target), save=False)
     export.rows = rows

@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from .models import Action, CriterionTag, FrameworkCriterion, Post, RagStatus, Source, Update
 
@@ -31,31 +32,31 @@ class ActionFilter(django_filters.FilterSet):
     """The action table's filters. Every value is a GET parameter, so a filtered view is a URL
     that can be bookmarked and shared."""
 
-    q = django_filters.CharFilter(label="Search", method="search",
-                                  help_text="Words in the number, action, measures or notes")
-    theme = ModelChoiceFilter(queryset=None, empty_label="All themes")
+    q = django_filters.CharFilter(label=_("Search"), method="search",
+                                  help_text=_("Words in the number, action, measures or notes"))
+    theme = ModelChoiceFilter(queryset=None, empty_label=_("All themes"))
     lead = ModelChoiceFilter(
-        label="Lead", field_name="lead_posts", queryset=None, empty_label="All leads"
+        label=_("Lead"), field_name="lead_posts", queryset=None, empty_label=_("All leads")
     )
-    lead_agency = django_filters.ChoiceFilter(label="Lead agency", empty_label="All agencies")
+    lead_agency = django_filters.ChoiceFilter(label=_("Lead agency"), empty_label=_("All agencies"))
     status = ModelChoiceFilter(
-        label="Status", field_name="current_status", queryset=None, empty_label="All statuses",
-        null_label="No update yet", null_value="none",
+        label=_("Status"), field_name="current_status", queryset=None, empty_label=_("All statuses"),
+        null_label=_("No update yet"), null_value="none",
     )
     source = ModelChoiceFilter(
-        label="Source", field_name="recommendations__source", queryset=None,
-        empty_label="All sources", distinct=True,
+        label=_("Source"), field_name="recommendations__source", queryset=None,
+        empty_label=_("All sources"), distinct=True,
     )
     criterion = ModelChoiceFilter(
-        label="Framework criterion", field_name="recommendations__criterion_tags__criterion", queryset=None,
-        empty_label="All criteria", distinct=True,
-        help_text="The criteria the plan’s recommendations are tagged with",
+        label=_("Framework criterion"), field_name="recommendations__criterion_tags__criterion", queryset=None,
+        empty_label=_("All criteria"), distinct=True,
+        help_text=_("The criteria the plan’s recommendations are tagged with"),
     )
     overdue = django_filters.BooleanFilter(
-        label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput
+        label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput
     )
     missing = django_filters.BooleanFilter(
-        label="Missing this period’s update only", method="filter_missing",
+        label=_("Missing this period’s update only"), method="filter_missing",
         widget=forms.CheckboxInput,
     )
 

@@ -5,7 +5,10 @@ from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.core.validators import URLValidator
 from django.template.defaultfilters import filesizeformat
-from django.utils.text import Truncator
+from django.utils.formats import date_format
+from django.utils.text import Truncator, format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import access
 from .clock import today
@@ -21,8 +24,8 @@ class LinkField(forms.URLField):
 
     default_validators = [URLValidator(schemes=["https", "http"])]
     default_error_messages = {
-        "invalid": "Enter a link in the correct format, like https://example.org/report",
-        "scheme": "Enter a link starting with https:// or http://",
+        "invalid": _("Enter a link in the correct format, like https://example.org/report"),
+        "scheme": _("Enter a link starting with https:// or http://"),
     }
 
     def __init__(self, **kwargs):
@@ -41,44 +44,44 @@ class UpdateForm(ConfirmsUnusualValues, forms.Form):
     status = forms.ModelChoiceField(
         queryset=RagStatus.objects.none(),
         empty_label=None,
-        error_messages={"required": "Select a status", "invalid_choice": "Select a status"},
+        error_messages={"required": _("Select a status"), "invalid_choice": _("Select a status")},
     )
     note = forms.CharField(
-        label="Review note for this period",
-        help_text="What has happened since the last update, and what its effect has been.",
+        label=_("Review note for this period"),
+        help_text=_("What has happened since the last update, and what its effect has been."),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=10000,
-        error_messages={"required": "Enter a review note for this period"},
+        error_messages={"required": _("Enter a review note for this period")},
     )
     revised_due_date = GovukDateField(
-        label="Revised due date",
+        label=_("Revised due date"),
         required=False,
-        help_text="Only if the action will not be finished by its due date. For example, 31 3 2013",
+        help_text=_("Only if the action will not be finished by its due date. For example, 31 3 2013"),
     )
     revised_date_reason = forms.CharField(
-        label="Reason for the revised date",
-        help_text="Required if you give a revised due date.",
+        label=_("Reason for the revised date"),
+        help_text=_("Required if you give a revised due date."),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
     evidence_file = forms.FileField(
-        label="Evidence file",
+        label=_("Evidence file"),
         required=False,
-        help_text=f"{ALLOWED_DESCRIPTION}, up to "
-        f"{filesizeformat(settings.EVIDENCE_MAX_BYTES)}.",
+        help_text=format_lazy(_("{kinds}, up to {size}."), kinds=ALLOWED_DESCRIPTION,
+                              size=filesizeformat(settings.EVIDENCE_MAX_BYTES)),
     )
     evidence_link = LinkField(
-        label="Evidence link",
+        label=_("Evidence link"),
         required=False,
         max_length=500,
-        help_text="A link to a document on your organisation’s intranet or website.",
+        help_text=_("A link to a document on your organisation’s intranet or website."),
     )
     evidence_title = forms.CharField(
-        label="What the evidence is",
+        label=_("What the evidence is"),
         required=False,
         max_length=200,
-        help_text="For example, “Multi-agency audit report, December 2012”.",
+        help_text=_("For example, “Multi-agency audit report, December 2012”."),
     )
 
     def __init__(self, *args, plan, **kwargs):
@@ -89,7 +92,7 @@ class UpdateForm(ConfirmsUnusualValues, forms.Form):
         statuses = list(plan.rag_scheme.statuses.order_by("position"))
         field = self.fields["status"]
         field.queryset = plan.rag_scheme.statuses.order_by("position")
-        field.label = f"Status for {plan.current_period_label}"
+        field.label = gettext("Status for %(period)s") % {"period": plan.current_period_label}
         # The coloured tag already names the status; the label adds the code plans use.
         field.label_from_instance = lambda status: f"({status.code})"
         field.widget = GovukRadioSelect(
@@ -104,11 +107,11 @@ class UpdateForm(ConfirmsUnusualValues, forms.Form):
             return upload
         if upload.size > settings.EVIDENCE_MAX_BYTES:
             raise forms.ValidationError(
-                f"The evidence file must be smaller than "
-                f"{filesizeformat(settings.EVIDENCE_MAX_BYTES)}"
+                gettext("The evidence file must be smaller than %(size)s")
+                % {"size": filesizeformat(settings.EVIDENCE_MAX_BYTES)}
             )
         if upload.size == 0:
-            raise forms.ValidationError("The evidence file is empty")
+            raise forms.ValidationError(gettext("The evidence file is empty"))
         try:
             upload.kind = check_upload(upload, upload.name)
         except ValueError as error:
@@ -119,14 +122,14 @@ class UpdateForm(ConfirmsUnusualValues, forms.Form):
         cleaned = super().clean()
         status = cleaned.get("status")
         if status and status.is_complete and not (cleaned.get("note") or "").strip():
-            self.add_error("note", "Enter a review note: a completed action needs one")
+            self.add_error("note", gettext("Enter a review note: a completed action needs one"))
         if cleaned.get("revised_due_date") and not (cleaned.get("revised_date_reason") or "").strip():
-            self.add_error("revised_date_reason", "Enter a reason for the revised date")
+            self.add_error("revised_date_reason", gettext("Enter a reason for the revised date"))
         self._check_revised_date(cleaned.get("revised_due_date"))
         if cleaned.get("evidence_title") and not (
             cleaned.get("evidence_file") or cleaned.get("evidence_link")
         ):
-            self.add_error("evidence_file", "Choose a file or enter a link for the evidence")
+            self.add_error("evidence_file", gettext("Choose a file or enter a link for the evidence"))
         return cleaned
 
     def _check_revised_date(self, revised):
@@ -137,14 +140,15 @@ class UpdateForm(ConfirmsUnusualValues, forms.Form):
             return
         period = self.plan.current_period
         if revised < period:
-            self.add_error("revised_due_date", "The revised due date must be in or after the current reporting "
-                                               f"period ({self.plan.current_period_label}), not {revised:%-d %B %Y}")
+            self.add_error("revised_due_date", gettext(
+                "The revised due date must be in or after the current reporting period (%(period)s), not %(date)s")
+                % {"period": self.plan.current_period_label, "date": date_format(revised, "j F Y")})
             return
         as_of = today()
         if revised < as_of:
-            self.warn(f"The revised due date ({revised:%-d %B %Y}) has already passed: the action will show "
-                      "as overdue at once.")
-        self.warn_if_far_ahead(revised, "revised due date", as_of)
+            self.warn(gettext("The revised due date (%(date)s) has already passed: the action will show as overdue "
+                              "at once.") % {"date": date_format(revised, "j F Y")})
+        self.warn_if_far_ahead(revised, gettext("revised due date"), as_of)
 
     def evidence(self) -> list[Evidence]:
         """Unsaved evidence records for record_update() to attach to the update."""
@@ -170,42 +174,43 @@ class ActionForm(ConfirmsUnusualValues, VersionedModelForm):
     a POST is refused as an invalid choice.
     """
 
-    help_text = ("An action is the unit of delivery. Its status is not set here: leads record it "
-                 "with each update.")
+    help_text = (_("An action is the unit of delivery. Its status is not set here: leads record it "
+                 "with each update."))
 
-    due_date = GovukDateField(label="Due date", required=False,
-                              help_text="The date the whole action is due. For example, 31 3 2013")
+    due_date = GovukDateField(label=_("Due date"), required=False,
+                              help_text=_("The date the whole action is due. For example, 31 3 2013"))
 
     class Meta:
         model = Action
         fields = ["theme", "objective", "number", "description", "lead_posts", "recommendations", "lead_agency",
                   "timescale", "due_date", "measures", "cost"]
-        labels = {"lead_posts": "Leads", "timescale": "Timescale as written",
-                  "recommendations": "Recommendations it answers"}
+        labels = {"lead_posts": _("Leads"), "timescale": _("Timescale as written"),
+                  "recommendations": _("Recommendations it answers")}
         widgets = {"lead_posts": forms.CheckboxSelectMultiple, "recommendations": forms.CheckboxSelectMultiple,
                    "description": forms.Textarea(attrs={"rows": 5}), "measures": forms.Textarea(attrs={"rows": 4})}
-        help_texts = {"objective": "The objective under the theme that the action belongs to, where the plan has them.",
-                      "recommendations": "The recommendations of this plan’s sources that the action answers."}
-        error_messages = {"number": {"required": "Enter the action number"},
-                          "description": {"required": "Enter what the action is"},
-                          "theme": {"required": "Select the theme",
-                                    "invalid_choice": "Select one of this plan’s themes"},
-                          "objective": {"invalid_choice": "Select one of this plan’s objectives"},
-                          "lead_posts": {"invalid_choice": "Select leads from the posts listed"},
-                          "recommendations": {"invalid_choice": "Select recommendations from those listed"}}
+        help_texts = {"objective": _("The objective under the theme that the action belongs to, where the plan has "
+                                     "them."),
+                      "recommendations": _("The recommendations of this plan’s sources that the action answers.")}
+        error_messages = {"number": {"required": _("Enter the action number")},
+                          "description": {"required": _("Enter what the action is")},
+                          "theme": {"required": _("Select the theme"),
+                                    "invalid_choice": _("Select one of this plan’s themes")},
+                          "objective": {"invalid_choice": _("Select one of this plan’s objectives")},
+                          "lead_posts": {"invalid_choice": _("Select leads from the posts listed")},
+                          "recommendations": {"invalid_choice": _("Select recommendations from those listed")}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         plan = self.instance.plan
         self.fields["theme"].queryset = plan.themes.order_by("position", "pk")
-        self.fields["theme"].empty_label = "Select a theme"
+        self.fields["theme"].empty_label = gettext("Select a theme")
         objective = self.fields["objective"]
         objective.queryset = Objective.objects.filter(theme__plan=plan).select_related("theme").order_by(
             "theme__position", "theme__pk", "position", "pk")
-        objective.empty_label = "None: directly under the theme"
+        objective.empty_label = gettext("None: directly under the theme")
         objective.label_from_instance = lambda o: f"{o.theme.code or o.theme.title[:30]}: {str(o)[:100]}"
         self.fields["lead_posts"].queryset = access.lead_post_choices(plan)
-        self.fields["lead_posts"].help_text = "Leads are posts: whoever holds the post sees the action."
+        self.fields["lead_posts"].help_text = gettext("Leads are posts: whoever holds the post sees the action.")
         self.fields["recommendations"].queryset = access.recommendation_choices(plan)
         # What it requires beside its reference: an imported report's recommendations are known by their words.
         self.fields["recommendations"].label_from_instance = (
@@ -213,14 +218,15 @@ class ActionForm(ConfirmsUnusualValues, VersionedModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        self.warn_if_far_ahead(cleaned.get("due_date"), "due date", today())
+        self.warn_if_far_ahead(cleaned.get("due_date"), gettext("due date"), today())
         return cleaned
 
     def clean_number(self):
         number = self.cleaned_data["number"].strip()
         clash = Action.objects.filter(plan=self.instance.plan, number=number).exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError(f"Action {number} already exists in this plan: choose another number")
+            raise forms.ValidationError(gettext("Action %(number)s already exists in this plan: choose another number")
+                                        % {"number": number})
         return number
 
 
@@ -229,22 +235,22 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
     in the words GOV.UK pages use."""
 
     error_messages = {
-        "password_incorrect": "Your current password is not right. Enter the password you sign in with",
-        "password_mismatch": "The new passwords do not match. Enter the same new password twice",
+        "password_incorrect": _("Your current password is not right. Enter the password you sign in with"),
+        "password_mismatch": _("The new passwords do not match. Enter the same new password twice"),
     }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         labels = {
-            "old_password": ("Current password", "Enter your current password"),
-            "new_password1": ("New password", "Enter a new password"),
-            "new_password2": ("Confirm new password", "Enter the new password again"),
+            "old_password": (gettext("Current password"), gettext("Enter your current password")),
+            "new_password1": (gettext("New password"), gettext("Enter a new password")),
+            "new_password2": (gettext("Confirm new password"), gettext("Enter the new password again")),
         }
         for name, (label, required) in labels.items():
             self.fields[name].label = label
             self.fields[name].error_messages["required"] = required
             self.fields[name].widget.attrs.pop("autofocus", None)  # GOV.UK: do not move focus on load
-        self.fields["new_password1"].help_text = (
+        self.fields["new_password1"].help_text = gettext(
             "At least 12 characters. Not a common password, not only numbers, and not like your name or username.")
         self.fields["new_password2"].help_text = ""
 
@@ -259,13 +265,13 @@ class MeasureValueForm(forms.Form):
 
     PERIODS_BACK = 12  # without a baseline, how far back a value may be recorded
 
-    period = forms.TypedChoiceField(label="Reporting period", coerce=datetime.date.fromisoformat,
-                                    error_messages={"required": "Select the reporting period",
-                                                    "invalid_choice": "Select one of the reporting periods listed"})
-    value = forms.CharField(label="Value", max_length=60, error_messages={"required": "Enter a value"})
+    period = forms.TypedChoiceField(label=_("Reporting period"), coerce=datetime.date.fromisoformat,
+                                    error_messages={"required": _("Select the reporting period"),
+                                                    "invalid_choice": _("Select one of the reporting periods listed")})
+    value = forms.CharField(label=_("Value"), max_length=60, error_messages={"required": _("Enter a value")})
     commentary = forms.CharField(
-        label="Commentary", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What the figure shows, and why it has moved: the board reads this beside the value.")
+        label=_("Commentary"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What the figure shows, and why it has moved: the board reads this beside the value."))
 
     def __init__(self, *args, measure, **kwargs):
         super().__init__(*args, **kwargs)
@@ -281,10 +287,10 @@ class MeasureValueForm(forms.Form):
         self.fields["period"].choices = [(p.isoformat(), period_label(p)) for p in periods]
         self.fields["period"].initial = current.isoformat()
         self.fields["value"].help_text = {
-            Measure.Unit.PERCENTAGE: "A percentage, for example 52.5 or 52.5%",
-            Measure.Unit.DAYS: "A number of days, for example 14",
-            Measure.Unit.RATE: "A rate per 10,000 children, for example 38.5",
-        }.get(measure.unit, "A number, for example 120")
+            Measure.Unit.PERCENTAGE: gettext("A percentage, for example 52.5 or 52.5%"),
+            Measure.Unit.DAYS: gettext("A number of days, for example 14"),
+            Measure.Unit.RATE: gettext("A rate per 10,000 children, for example 38.5"),
+        }.get(measure.unit, gettext("A number, for example 120"))
         self.fields["value"].widget.attrs.update({"class": "govuk-input--width-10", "spellcheck": "false"})
 
     def clean_value(self):

@@ -2,6 +2,8 @@
 recommendation's page for plan managers, beside ``manage_forms.RecommendationForm``)."""
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import criteria as rules
 from .models import FrameworkCriterion
@@ -13,8 +15,8 @@ class CriterionTagsForm(forms.Form):
 
     criteria = forms.ModelMultipleChoiceField(
         queryset=FrameworkCriterion.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Select criteria from the list: one of those chosen is not offered",
-                        "invalid_pk_value": "Select criteria from the list"})
+        error_messages={"invalid_choice": _("Select criteria from the list: one of those chosen is not offered"),
+                        "invalid_pk_value": _("Select criteria from the list")})
 
     def __init__(self, *args, recommendation=None, **kwargs):
         self.recommendation = recommendation
@@ -25,7 +27,7 @@ class CriterionTagsForm(forms.Form):
         super().__init__(*args, initial={"criteria": sorted(initial)}, **kwargs)
         offered = [criterion.pk for framework in self.frameworks for criterion in framework.ordered_criteria]
         self.fields["criteria"].queryset = FrameworkCriterion.objects.filter(pk__in=offered)
-        self.fields["criteria"].label = "Framework criteria it addresses"
+        self.fields["criteria"].label = gettext("Framework criteria it addresses")
         # What the checkboxes show: as posted when the page comes back with an error, else as saved.
         self.checked = (set(self.data.getlist(self.add_prefix("criteria"))) if self.is_bound
                         else {str(pk) for pk in initial})

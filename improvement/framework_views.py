@@ -5,6 +5,7 @@ tagging itself is on the recommendation's page (``manage_views.recommendation_ed
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import access
@@ -45,11 +46,12 @@ def remap(request, plan_id, crosswalk_id):
             status = 409
         else:
             moved = done[rules.Outcome.MAPPED] + done[rules.Outcome.RETIRED]
-            text = (f"{moved} tag{'s' if moved != 1 else ''} re-mapped from {crosswalk.from_framework} "
-                    f"to {crosswalk.to_framework}.")
+            frameworks = {"from": crosswalk.from_framework, "to": crosswalk.to_framework, "count": moved}
+            text = ngettext("%(count)s tag re-mapped from %(from)s to %(to)s.",
+                            "%(count)s tags re-mapped from %(from)s to %(to)s.", moved) % frameworks
             if done[rules.Outcome.UNDECIDED]:
-                text += (f" {done[rules.Outcome.UNDECIDED]} left on {crosswalk.from_framework} for you to decide "
-                         "on each recommendation's page.")
+                text += " " + gettext("%(count)s left on %(from)s for you to decide on each recommendation's page.") % {
+                    **frameworks, "count": done[rules.Outcome.UNDECIDED]}
             messages.success(request, text)
             return redirect(reverse("improvement:criteria_remap", args=[plan.pk, crosswalk.pk]))
     lines = rules.remap_preview(plan, crosswalk)

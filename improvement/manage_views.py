@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import access, panels
@@ -78,10 +79,11 @@ def plan_edit(request, plan_id):
     if request.method == "POST" and form.is_valid():
         saved, stale = _save(request, form, versioned=True)
         if saved:
-            messages.success(request, "Plan details saved.")
+            messages.success(request, gettext("Plan details saved."))
             return redirect("improvement:plan_manage", plan.pk)
-    context = {"template": "improvement/manage/plan_edit.html", "plan": plan, "title": "Plan details",
-               "back_url": reverse("improvement:plan_manage", args=[plan.pk]), "back_label": "Back to manage this plan",
+    context = {"template": "improvement/manage/plan_edit.html", "plan": plan, "title": gettext("Plan details"),
+               "back_url": reverse("improvement:plan_manage", args=[plan.pk]),
+               "back_label": gettext("Back to manage this plan"),
                "scheme_locked": "rag_scheme" not in form.fields}
     return _form_page(request, form, context, stale=stale)
 
@@ -109,10 +111,12 @@ def _theme_form_page(request, plan, theme=None):
     if request.method == "POST" and form.is_valid():
         saved, stale = _save(request, form, versioned=True)
         if saved:
-            messages.success(request, f"Theme {saved} {'saved' if theme else 'added'}.")
+            done = gettext("Theme %(theme)s saved.") if theme else gettext("Theme %(theme)s added.")
+            messages.success(request, done % {"theme": saved})
             return redirect(_theme_list_url(plan))
-    context = {"plan": plan, "title": f"Change theme {theme}" if theme else "Add a theme",
-               "back_url": _theme_list_url(plan), "back_label": "Back to themes and objectives"}
+    context = {"plan": plan,
+               "title": gettext("Change theme %(theme)s") % {"theme": theme} if theme else gettext("Add a theme"),
+               "back_url": _theme_list_url(plan), "back_label": gettext("Back to themes and objectives")}
     return _form_page(request, form, context, stale=stale)
 
 
@@ -134,10 +138,11 @@ def theme_delete(request, plan_id, theme_id):
     theme = get_object_or_404(plan.themes, pk=theme_id)
     objectives = theme.objectives.count()
     return _delete_page(
-        request, theme, plan=plan, what=f"theme {theme}", back_url=_theme_list_url(plan),
-        done_url=_theme_list_url(plan), done_message=f"Theme {theme} deleted.",
-        consequence=f"Its {objectives} objective{'s' if objectives != 1 else ''} will be deleted too." if objectives
-        else "")
+        request, theme, plan=plan, what=gettext("theme %(theme)s") % {"theme": theme}, back_url=_theme_list_url(plan),
+        done_url=_theme_list_url(plan), done_message=gettext("Theme %(theme)s deleted.") % {"theme": theme},
+        consequence=ngettext("Its %(count)s objective will be deleted too.",
+                             "Its %(count)s objectives will be deleted too.", objectives) % {"count": objectives}
+        if objectives else "")
 
 
 def _objective_form_page(request, plan, theme, objective=None):
@@ -145,11 +150,14 @@ def _objective_form_page(request, plan, theme, objective=None):
     form.instance.theme = theme
     if request.method == "POST" and form.is_valid():
         saved, _ = _save(request, form)
-        messages.success(request, f"Objective {saved.code or saved.title[:40]} {'saved' if objective else 'added'}.")
+        messages.success(request, (gettext("Objective %(objective)s saved.") if objective
+                                   else gettext("Objective %(objective)s added.")) % {
+            "objective": saved.code or saved.title[:40]})
         return redirect(_theme_list_url(plan))
-    title = f"Change objective {objective.code or ''}".strip() if objective else "Add an objective"
+    title = (gettext("Change objective %(code)s") % {"code": objective.code or ""}).strip() if objective else gettext(
+        "Add an objective")
     context = {"plan": plan, "title": title, "caption": str(theme), "back_url": _theme_list_url(plan),
-               "back_label": "Back to themes and objectives"}
+               "back_label": gettext("Back to themes and objectives")}
     return _form_page(request, form, context)
 
 
@@ -176,8 +184,9 @@ def objective_delete(request, plan_id, theme_id, objective_id):
     plan = access.get_managed_plan_or_404(request.user, plan_id)
     objective = _objective_or_404(plan, theme_id, objective_id)
     name = objective.code or objective.title[:60]
-    return _delete_page(request, objective, plan=plan, what=f"objective {name}", back_url=_theme_list_url(plan),
-                        done_url=_theme_list_url(plan), done_message=f"Objective {name} deleted.")
+    return _delete_page(request, objective, plan=plan, what=gettext("objective %(name)s") % {"name": name},
+                        back_url=_theme_list_url(plan), done_url=_theme_list_url(plan),
+                        done_message=gettext("Objective %(name)s deleted.") % {"name": name})
 
 
 # Actions and milestones
@@ -191,11 +200,12 @@ def action_create(request, plan_id):
     form = ActionForm(request.POST or None, instance=Action(plan=plan), initial={"theme": theme})
     if request.method == "POST" and form.is_valid():
         saved, _ = _save(request, form, versioned=True)
-        messages.success(request, f"Action {saved.number} added.")
+        messages.success(request, gettext("Action %(number)s added.") % {"number": saved.number})
         return redirect(saved)
     back_url = theme.get_absolute_url() if theme else reverse("improvement:plan_manage", args=[plan.pk])
-    context = {"plan": plan, "title": "Add an action", "back_url": back_url,
-               "back_label": f"Back to {theme}" if theme else "Back to manage this plan"}
+    context = {"plan": plan, "title": gettext("Add an action"), "back_url": back_url,
+               "back_label": gettext("Back to %(theme)s") % {"theme": theme} if theme
+               else gettext("Back to manage this plan")}
     return _form_page(request, form, context)
 
 
@@ -208,10 +218,11 @@ def _managed_action_or_404(user, action_id):
 @require_http_methods(["GET", "POST"])
 def action_delete(request, action_id):
     action = _managed_action_or_404(request.user, action_id)
-    return _delete_page(request, action, plan=action.plan, what=f"action {action.number}",
+    return _delete_page(request, action, plan=action.plan,
+                        what=gettext("action %(number)s") % {"number": action.number},
                         back_url=action.get_absolute_url(), done_url=action.theme.get_absolute_url(),
-                        done_message=f"Action {action.number} deleted.",
-                        consequence="Its milestones will be deleted too.")
+                        done_message=gettext("Action %(number)s deleted.") % {"number": action.number},
+                        consequence=gettext("Its milestones will be deleted too."))
 
 
 def _milestone_form_page(request, action, milestone=None):
@@ -219,11 +230,14 @@ def _milestone_form_page(request, action, milestone=None):
     form.instance.action = action
     if request.method == "POST" and form.is_valid():
         _save(request, form)
-        messages.success(request, f"Milestone {'saved' if milestone else 'added'} for action {action.number}.")
+        messages.success(request, (gettext("Milestone saved for action %(number)s.") if milestone
+                                   else gettext("Milestone added for action %(number)s.")) % {"number": action.number})
         return redirect(action)
-    context = {"plan": action.plan, "title": "Change the milestone" if milestone else "Add a milestone",
-               "caption": f"Action {action.number}", "back_url": action.get_absolute_url(),
-               "back_label": f"Back to action {action.number}"}
+    context = {"plan": action.plan,
+               "title": gettext("Change the milestone") if milestone else gettext("Add a milestone"),
+               "caption": gettext("Action %(number)s") % {"number": action.number},
+               "back_url": action.get_absolute_url(),
+               "back_label": gettext("Back to action %(number)s") % {"number": action.number}}
     return _form_page(request, form, context)
 
 
@@ -242,9 +256,10 @@ def milestone_edit(request, action_id, milestone_id):
 def milestone_delete(request, action_id, milestone_id):
     action = _managed_action_or_404(request.user, action_id)
     milestone = get_object_or_404(action.milestones, pk=milestone_id)
-    return _delete_page(request, milestone, plan=action.plan, what=f"the milestone “{str(milestone)[:60]}”",
+    return _delete_page(request, milestone, plan=action.plan,
+                        what=gettext("the milestone “%(milestone)s”") % {"milestone": str(milestone)[:60]},
                         back_url=action.get_absolute_url(), done_url=action.get_absolute_url(),
-                        done_message=f"Milestone deleted from action {action.number}.")
+                        done_message=gettext("Milestone deleted from action %(number)s.") % {"number": action.number})
 
 
 # Sources and recommendations
@@ -268,10 +283,12 @@ def _source_form_page(request, plan, source=None):
     form.instance.plan = plan
     if request.method == "POST" and form.is_valid():
         saved, _ = _save(request, form)
-        messages.success(request, f"Source {saved.key} {'saved' if source else 'added'}.")
+        messages.success(request, (gettext("Source %(key)s saved.") if source else gettext("Source %(key)s added."))
+                         % {"key": saved.key})
         return redirect(_source_list_url(plan))
-    context = {"plan": plan, "title": f"Change source {source.key}" if source else "Add a source",
-               "back_url": _source_list_url(plan), "back_label": "Back to sources and recommendations"}
+    context = {"plan": plan,
+               "title": gettext("Change source %(key)s") % {"key": source.key} if source else gettext("Add a source"),
+               "back_url": _source_list_url(plan), "back_label": gettext("Back to sources and recommendations")}
     return _form_page(request, form, context)
 
 
@@ -293,9 +310,12 @@ def source_delete(request, plan_id, source_id):
     source = get_object_or_404(plan.sources, pk=source_id)
     count = source.recommendations.count()
     return _delete_page(
-        request, source, plan=plan, what=f"source {source.key}", back_url=_source_list_url(plan),
-        done_url=_source_list_url(plan), done_message=f"Source {source.key} deleted.",
-        consequence=f"Its {count} recommendation{'s' if count != 1 else ''} will be deleted too." if count else "")
+        request, source, plan=plan, what=gettext("source %(key)s") % {"key": source.key},
+        back_url=_source_list_url(plan), done_url=_source_list_url(plan),
+        done_message=gettext("Source %(key)s deleted.") % {"key": source.key},
+        consequence=ngettext("Its %(count)s recommendation will be deleted too.",
+                             "Its %(count)s recommendations will be deleted too.", count) % {"count": count}
+        if count else "")
 
 
 def _recommendation_form_page(request, plan, source, recommendation=None):
@@ -307,14 +327,17 @@ def _recommendation_form_page(request, plan, source, recommendation=None):
         with transaction.atomic():
             saved, _ = _save(request, form)
             criteria_form.save(saved, by=request.user)
-        messages.success(request, f"Recommendation {saved} {'saved' if recommendation else 'added'}.")
+        done = (gettext("Recommendation %(recommendation)s saved.") if recommendation
+                else gettext("Recommendation %(recommendation)s added."))
+        messages.success(request, done % {"recommendation": saved})
         return redirect(_source_list_url(plan))
-    title = f"Change recommendation {recommendation}" if recommendation else "Add a recommendation"
+    title = (gettext("Change recommendation %(recommendation)s") % {"recommendation": recommendation}
+             if recommendation else gettext("Add a recommendation"))
     context = {"plan": plan, "title": title, "caption": f"{source.key}: {source.title}",
-               "back_url": _source_list_url(plan), "back_label": "Back to sources and recommendations",
+               "back_url": _source_list_url(plan), "back_label": gettext("Back to sources and recommendations"),
                "template": "improvement/manage/recommendation_form.html", "criteria_form": criteria_form}
     if criteria_form.errors and not form.errors:
-        form.add_error(None, "Select criteria from the list: one of those chosen is not offered")
+        form.add_error(None, gettext("Select criteria from the list: one of those chosen is not offered"))
     return _form_page(request, form, context)
 
 
@@ -341,6 +364,8 @@ def recommendation_delete(request, plan_id, source_id, recommendation_id):
     plan = access.get_managed_plan_or_404(request.user, plan_id)
     source = _source_or_404(plan, source_id)
     recommendation = get_object_or_404(source.recommendations.select_related("source"), pk=recommendation_id)
-    return _delete_page(request, recommendation, plan=plan, what=f"recommendation {recommendation}",
+    return _delete_page(request, recommendation, plan=plan,
+                        what=gettext("recommendation %(recommendation)s") % {"recommendation": recommendation},
                         back_url=_source_list_url(plan), done_url=_source_list_url(plan),
-                        done_message=f"Recommendation {recommendation} deleted.")
+                        done_message=gettext("Recommendation %(recommendation)s deleted.") % {
+                            "recommendation": recommendation})

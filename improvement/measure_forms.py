@@ -9,6 +9,9 @@ the field. Every choice offered is the plan's own (``access``)."""
 import datetime
 
 from django import forms
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import access
 from . import measures as rules
@@ -17,10 +20,10 @@ from .models import Comparator, Measure, add_months, first_of_month, period_labe
 from .versioning import VersionedModelForm
 
 UNIT_HINTS = {
-    Measure.Unit.PERCENTAGE: "a percentage, for example 52.5 or 52.5%",
-    Measure.Unit.DAYS: "a number of days, for example 14",
-    Measure.Unit.RATE: "a rate per 10,000 children, for example 38.5",
-    Measure.Unit.NUMBER: "a number, for example 120",
+    Measure.Unit.PERCENTAGE: _("a percentage, for example 52.5 or 52.5%"),
+    Measure.Unit.DAYS: _("a number of days, for example 14"),
+    Measure.Unit.RATE: _("a rate per 10,000 children, for example 38.5"),
+    Measure.Unit.NUMBER: _("a number, for example 120"),
 }
 
 
@@ -30,60 +33,61 @@ def parse_in_unit(text, unit, what: str):
         return rules.parse_value(text, unit)
     except ValueError as error:
         message = str(error)
-        raise forms.ValidationError(f"The {what} {message[0].lower()}{message[1:]}") from None
+        raise forms.ValidationError(gettext("The %(what)s %(error)s") % {
+            "what": what, "error": f"{message[0].lower()}{message[1:]}"}) from None
 
 
 class MeasureForm(VersionedModelForm):
-    help_text = ("A measure shows the plan’s impact: what is counted, in which unit, which way is better, and the "
-                 "dated targets it is to reach. Its RAG is worked out from its values, never typed.")
+    help_text = (_("A measure shows the plan’s impact: what is counted, in which unit, which way is better, and the "
+                 "dated targets it is to reach. Its RAG is worked out from its values, never typed."))
 
     baseline_value = forms.CharField(
-        label="Baseline value", required=False, max_length=60,
-        help_text="The value before the plan’s work, in the measure’s unit.")
-    baseline_date = GovukDateField(label="Date of the baseline", required=False,
-                                   help_text="For example, 30 9 2012")
+        label=_("Baseline value"), required=False, max_length=60,
+        help_text=_("The value before the plan’s work, in the measure’s unit."))
+    baseline_date = GovukDateField(label=_("Date of the baseline"), required=False,
+                                   help_text=_("For example, 30 9 2012"))
     tolerance = forms.DecimalField(
-        label="Tolerance", max_digits=16, decimal_places=4, initial=0,
-        error_messages={"required": "Enter the tolerance, or 0 for none",
-                        "invalid": "Enter the tolerance as a number, like 5",
-                        "max_decimal_places": "Enter the tolerance with at most 4 figures after the point",
-                        "max_digits": "The tolerance has more digits than it can hold"},
-        help_text="How far worse than target a value may be and still be Within tolerance (Amber), in the "
-                  "measure’s unit (percentage points for a percentage). 0 for none.")
+        label=_("Tolerance"), max_digits=16, decimal_places=4, initial=0,
+        error_messages={"required": _("Enter the tolerance, or 0 for none"),
+                        "invalid": _("Enter the tolerance as a number, like 5"),
+                        "max_decimal_places": _("Enter the tolerance with at most 4 figures after the point"),
+                        "max_digits": _("The tolerance has more digits than it can hold")},
+        help_text=_("How far worse than target a value may be and still be Within tolerance (Amber), in the "
+                  "measure’s unit (percentage points for a percentage). 0 for none."))
 
     class Meta:
         model = Measure
         fields = ["name", "reference", "definition", "numerator", "denominator", "unit", "polarity", "frequency",
                   "data_source", "owner", "baseline_value", "baseline_date", "baseline_note", "tolerance",
                   "themes", "actions", "recommendations", "position"]
-        labels = {"reference": "Reference", "definition": "Definition", "numerator": "Numerator",
-                  "denominator": "Denominator", "polarity": "Which way is better", "frequency": "How often",
-                  "data_source": "Data source", "owner": "Owner", "baseline_note": "Baseline note",
-                  "themes": "Themes it shows the impact of", "actions": "Actions it shows the impact of",
-                  "recommendations": "Recommendations it shows the impact of"}
+        labels = {"reference": _("Reference"), "definition": _("Definition"), "numerator": _("Numerator"),
+                  "denominator": _("Denominator"), "polarity": _("Which way is better"), "frequency": _("How often"),
+                  "data_source": _("Data source"), "owner": _("Owner"), "baseline_note": _("Baseline note"),
+                  "themes": _("Themes it shows the impact of"), "actions": _("Actions it shows the impact of"),
+                  "recommendations": _("Recommendations it shows the impact of")}
         widgets = {"name": forms.TextInput, "definition": forms.Textarea(attrs={"rows": 4}),
                    "numerator": forms.Textarea(attrs={"rows": 2}), "denominator": forms.Textarea(attrs={"rows": 2}),
                    "unit": forms.RadioSelect, "polarity": forms.RadioSelect, "frequency": forms.RadioSelect,
                    "themes": forms.CheckboxSelectMultiple, "actions": forms.CheckboxSelectMultiple,
                    "recommendations": forms.CheckboxSelectMultiple}
-        help_texts = {"owner": "The post that records its values: whoever holds it is asked for them.",
-                      "position": "Measures are listed in this order on the scorecard, lowest first."}
-        error_messages = {"name": {"required": "Enter the measure’s name"},
-                          "unit": {"required": "Select the unit"},
-                          "polarity": {"required": "Select which way is better"},
-                          "frequency": {"required": "Select how often it has a value"},
-                          "owner": {"invalid_choice": "Select an owner from the posts listed"},
-                          "themes": {"invalid_choice": "Select themes from those listed"},
-                          "actions": {"invalid_choice": "Select actions from those listed"},
-                          "recommendations": {"invalid_choice": "Select recommendations from those listed"},
-                          "position": {"invalid": "Enter the position as a whole number, like 3"}}
+        help_texts = {"owner": _("The post that records its values: whoever holds it is asked for them."),
+                      "position": _("Measures are listed in this order on the scorecard, lowest first.")}
+        error_messages = {"name": {"required": _("Enter the measure’s name")},
+                          "unit": {"required": _("Select the unit")},
+                          "polarity": {"required": _("Select which way is better")},
+                          "frequency": {"required": _("Select how often it has a value")},
+                          "owner": {"invalid_choice": _("Select an owner from the posts listed")},
+                          "themes": {"invalid_choice": _("Select themes from those listed")},
+                          "actions": {"invalid_choice": _("Select actions from those listed")},
+                          "recommendations": {"invalid_choice": _("Select recommendations from those listed")},
+                          "position": {"invalid": _("Enter the position as a whole number, like 3")}}
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.instance.plan = plan
         self.fields["owner"].queryset = access.lead_post_choices(plan)
-        self.fields["owner"].empty_label = "No owner yet"
+        self.fields["owner"].empty_label = gettext("No owner yet")
         self.fields["themes"].queryset = plan.themes.order_by("position", "pk")
         self.fields["actions"].queryset = plan.actions.order_by("number_sort", "pk")
         self.fields["actions"].label_from_instance = lambda a: f"{a.number}: {a.description[:90]}"
@@ -93,12 +97,13 @@ class MeasureForm(VersionedModelForm):
             self.initial["baseline_value"] = rules.format_value(self.instance.baseline_value, self.instance.unit)
         if self.instance.pk and self.instance.values.exists():
             self.fields["unit"].disabled = True
-            self.fields["unit"].help_text = "It cannot be changed: values have been recorded in it."
+            self.fields["unit"].help_text = gettext("It cannot be changed: values have been recorded in it.")
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
         if Measure.objects.filter(plan=self.plan, name=name).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(f"This plan already has a measure called “{name}”: choose another name")
+            raise forms.ValidationError(gettext("This plan already has a measure called “%(name)s”: choose another "
+                                                "name") % {"name": name})
         return name
 
     def clean(self):
@@ -108,7 +113,7 @@ class MeasureForm(VersionedModelForm):
         cleaned["baseline_value"] = None
         if text and unit:
             try:
-                cleaned["baseline_value"] = parse_in_unit(text, unit, "baseline")
+                cleaned["baseline_value"] = parse_in_unit(text, unit, gettext("baseline"))
             except forms.ValidationError as error:
                 self.add_error("baseline_value", error)
         return cleaned
@@ -117,11 +122,11 @@ class MeasureForm(VersionedModelForm):
 class TargetForm(forms.Form):
     """One dated target of the trajectory. A row left blank is ignored."""
 
-    date = GovukDateField(label="Date", required=False, help_text="The date it is to be reached by. For example, "
-                                                                  "31 3 2013")
-    value = forms.CharField(label="Target value", required=False, max_length=60)
-    note = forms.CharField(label="Note", required=False, max_length=300,
-                           help_text="For example, “End of plan” or “Improvement Notice target”.")
+    date = GovukDateField(label=_("Date"), required=False, help_text=_("The date it is to be reached by. For example, "
+                                                                  "31 3 2013"))
+    value = forms.CharField(label=_("Target value"), required=False, max_length=60)
+    note = forms.CharField(label=_("Note"), required=False, max_length=300,
+                           help_text=_("For example, “End of plan” or “Improvement Notice target”."))
 
     def __init__(self, *args, unit=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,7 +134,7 @@ class TargetForm(forms.Form):
         self.fields["date"].required_if = "value"  # a row filled in needs both (a blank row is left out)
         self.fields["value"].required_if = "date"
         if unit in UNIT_HINTS:
-            self.fields["value"].help_text = f"In the measure’s unit: {UNIT_HINTS[unit]}"
+            self.fields["value"].help_text = gettext("In the measure’s unit: %(hint)s") % {"hint": UNIT_HINTS[unit]}
         self.fields["value"].widget.attrs.update({"class": "govuk-input--width-10", "spellcheck": "false"})
 
     @property
@@ -143,12 +148,12 @@ class TargetForm(forms.Form):
         if self.is_blank:
             return cleaned
         if not cleaned.get("date") and "date" not in self.errors:
-            self.add_error("date", "Enter the date of the target")
+            self.add_error("date", gettext("Enter the date of the target"))
         if not cleaned.get("value"):
-            self.add_error("value", "Enter the target value")
+            self.add_error("value", gettext("Enter the target value"))
         elif self.unit:
             try:
-                cleaned["value"] = parse_in_unit(cleaned["value"], self.unit, "target")
+                cleaned["value"] = parse_in_unit(cleaned["value"], self.unit, gettext("target"))
             except forms.ValidationError as error:
                 self.add_error("value", error)
         return cleaned
@@ -168,7 +173,8 @@ class BaseTargetFormSet(forms.BaseFormSet):
             day = form.cleaned_data.get("date") if hasattr(form, "cleaned_data") else None
             if day and not form.is_blank:
                 if day in seen:
-                    form.add_error("date", f"There is already a target for {day:%-d %B %Y}: enter each date once")
+                    form.add_error("date", gettext("There is already a target for %(date)s: enter each date once")
+                                   % {"date": date_format(day, "j F Y")})
                 seen.add(day)
 
     def filled(self):
@@ -194,23 +200,23 @@ class ComparatorForm(forms.Form):
 
     PERIODS_BACK = 36
 
-    period = forms.TypedChoiceField(label="Reporting period", coerce=datetime.date.fromisoformat,
-                                    error_messages={"required": "Select the reporting period",
-                                                    "invalid_choice": "Select one of the reporting periods listed"})
-    england = forms.CharField(label="England", required=False, max_length=60)
-    region = forms.CharField(label="Region", required=False, max_length=60)
-    region_area = forms.CharField(label="Which region", required=False, max_length=200,
-                                  help_text="For example, West Midlands")
-    statistical_neighbours = forms.CharField(label="Statistical neighbours", required=False, max_length=60,
-                                             help_text="The average of the council’s statistical neighbours.")
-    source = forms.CharField(label="Source", required=False, max_length=300,
-                             help_text="Where the figures come from, for example “DfE Children in need 2012”.")
+    period = forms.TypedChoiceField(label=_("Reporting period"), coerce=datetime.date.fromisoformat,
+                                    error_messages={"required": _("Select the reporting period"),
+                                                    "invalid_choice": _("Select one of the reporting periods listed")})
+    england = forms.CharField(label=_("England"), required=False, max_length=60)
+    region = forms.CharField(label=_("Region"), required=False, max_length=60)
+    region_area = forms.CharField(label=_("Which region"), required=False, max_length=200,
+                                  help_text=_("For example, West Midlands"))
+    statistical_neighbours = forms.CharField(label=_("Statistical neighbours"), required=False, max_length=60,
+                                             help_text=_("The average of the council’s statistical neighbours."))
+    source = forms.CharField(label=_("Source"), required=False, max_length=300,
+                             help_text=_("Where the figures come from, for example “DfE Children in need 2012”."))
 
     VALUE_FIELDS = {Comparator.ENGLAND: "england", Comparator.REGION: "region",
                     Comparator.STATISTICAL_NEIGHBOURS: "statistical_neighbours"}
 
-    VALUE_WORDS = {Comparator.ENGLAND: "England value", Comparator.REGION: "region’s value",
-                   Comparator.STATISTICAL_NEIGHBOURS: "statistical neighbours’ value"}
+    VALUE_WORDS = {Comparator.ENGLAND: _("England value"), Comparator.REGION: _("region’s value"),
+                   Comparator.STATISTICAL_NEIGHBOURS: _("statistical neighbours’ value")}
 
     def __init__(self, *args, measure, **kwargs):
         super().__init__(*args, **kwargs)
@@ -220,9 +226,10 @@ class ComparatorForm(forms.Form):
         self.fields["period"].choices = [(p.isoformat(), period_label(p)) for p in periods]
         self.fields["period"].initial = current.isoformat()
         self.fields["region_area"].required_if = "region"
-        hint = f"In the measure’s unit: {UNIT_HINTS.get(measure.unit, '')}. Leave blank to keep what is held."
+        hint = gettext("In the measure’s unit: %(hint)s. Leave blank to keep what is held.") % {
+            "hint": UNIT_HINTS.get(measure.unit, "")}
         for name in self.VALUE_FIELDS.values():
-            self.fields[name].help_text = " ".join(filter(None, [self.fields[name].help_text, hint]))
+            self.fields[name].help_text = " ".join(str(text) for text in [self.fields[name].help_text, hint] if text)
             self.fields[name].widget.attrs.update({"class": "govuk-input--width-10", "spellcheck": "false"})
 
     def clean(self):
@@ -237,7 +244,7 @@ class ComparatorForm(forms.Form):
             else:
                 cleaned[name] = None
         if cleaned.get("region") is not None and not cleaned.get("region_area", "").strip():
-            self.add_error("region_area", "Enter which region the value is for")
+            self.add_error("region_area", gettext("Enter which region the value is for"))
         if not any(cleaned.get(name) is not None for name in self.VALUE_FIELDS.values()) and not self.errors:
-            raise forms.ValidationError("Enter at least one comparator value")
+            raise forms.ValidationError(gettext("Enter at least one comparator value"))
         return cleaned

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.forms.utils import ErrorDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods
 
 from . import access
@@ -81,7 +83,8 @@ def _measure_form_page(request, plan, measure=None):
                     form.instance.pk = None
                 form.instance.version = read_version
             else:
-                messages.success(request, f"Measure {saved} {'saved' if measure else 'added'}.")
+                messages.success(request, (gettext("Measure %(measure)s saved.") if measure
+                                           else gettext("Measure %(measure)s added.")) % {"measure": saved})
                 return redirect(saved)
     elif request.method == "POST":  # "Add more rows": what was typed is shown again, unchecked, with blank rows
         data = request.POST.copy()
@@ -94,8 +97,11 @@ def _measure_form_page(request, plan, measure=None):
     errors = bool(form.errors) or bool(formset.non_form_errors()) or any(f.errors for f in formset.forms)
     back_url = measure.get_absolute_url() if measure else _scorecard_url(plan)
     context = {"plan": plan, "measure": measure, "form": form, "formset": formset, "stale": stale,
-               "has_errors": errors, "title": f"Change measure {measure}" if measure else "Add a measure",
-               "back_url": back_url, "back_label": "Back to the measure" if measure else "Back to the scorecard"}
+               "has_errors": errors,
+               "title": gettext("Change measure %(measure)s") % {"measure": measure} if measure
+               else gettext("Add a measure"),
+               "back_url": back_url,
+               "back_label": gettext("Back to the measure") if measure else gettext("Back to the scorecard")}
     status = 409 if stale else (400 if errors else 200)
     return render(request, "improvement/measures/measure_form.html", context, status=status)
 
@@ -117,16 +123,19 @@ def measure_delete(request, measure_id):
     measure = _managed_measure_or_404(request.user, measure_id)
     plan = measure.plan
     count = measure.values.count()
-    blockers = [f"It has {count} recorded value{'s' if count != 1 else ''}. Values are kept as the plan’s "
-                "record, so a measure with values cannot be deleted."] if count else []
+    blockers = [ngettext("It has %(count)s recorded value. Values are kept as the plan’s record, so a measure with "
+                         "values cannot be deleted.",
+                         "It has %(count)s recorded values. Values are kept as the plan’s record, so a measure with "
+                         "values cannot be deleted.", count) % {"count": count}] if count else []
     if request.method == "POST" and not blockers:
         name = str(measure)
         measure._history_user = request.user
         measure.delete()
-        messages.success(request, f"Measure {name} deleted.")
+        messages.success(request, gettext("Measure %(measure)s deleted.") % {"measure": name})
         return redirect(_scorecard_url(plan))
-    context = {"plan": plan, "what": f"measure {measure}", "back_url": measure.get_absolute_url(),
-               "blockers": blockers, "consequence": "Its targets and comparator values will be deleted too."}
+    context = {"plan": plan, "what": gettext("measure %(measure)s") % {"measure": measure},
+               "back_url": measure.get_absolute_url(),
+               "blockers": blockers, "consequence": gettext("Its targets and comparator values will be deleted too.")}
     return render(request, "improvement/manage/confirm_delete.html", context,
                   status=409 if request.method == "POST" else 200)
 
@@ -165,8 +174,9 @@ def measure_comparators(request, measure_id):
                 item._history_user = request.user
                 item.save()
                 saved.append(Comparator(code).label)
-        messages.success(request, f"{', '.join(saved)} value{'s' if len(saved) != 1 else ''} saved for "
-                                  f"{period:%B %Y}.")
+        messages.success(request, ngettext("%(comparators)s value saved for %(period)s.",
+                                           "%(comparators)s values saved for %(period)s.", len(saved)) % {
+            "comparators": ", ".join(str(label) for label in saved), "period": date_format(period, "F Y")})
         return redirect(measure)
     existing = [(item, measure.format(item.value))
                 for item in measure.comparator_values.order_by("-period", "comparator")[:30]]

@@ -6,6 +6,7 @@ period view (``PeriodView.measure_readings``), as packs and exports read it."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import access
@@ -69,7 +70,8 @@ def measure_list(request, plan_id):
         "plan": plan,
         "themes": themes,
         "chosen_theme": chosen,
-        "caption": f"Measures linked to {chosen}" if chosen else "Measures of the plan",
+        "caption": (gettext("Measures linked to %(theme)s") % {"theme": chosen} if chosen
+                    else gettext("Measures of the plan")),
         "readings": scorecard_readings(plan, measures),
         "can_manage": access.can_manage_plan(request.user, plan),
     }
@@ -106,7 +108,7 @@ def measure_detail(request, measure_id):
                                                                                            "reference")),
         "baseline_text": measure.format(measure.baseline_value),
         "tolerance_text": tolerance_text(measure),
-        "chart_title": f"{measure.name}: values and target by month",
+        "chart_title": gettext("%(measure)s: values and target by month") % {"measure": measure.name},
         "can_record": access.can_record_measure_value(request.user, measure),
         "can_manage": access.can_manage_plan(request.user, plan),
         **chart_context(measure, reading, comparators),
@@ -138,7 +140,7 @@ def chart_context(measure, reading, comparators):
         shown = [comparators.get(p, {}).get(code) for code, _ in Comparator.choices]
         figures.append({
             "value": series[p], "value_text": measure.format(series[p].value),
-            "target_text": measure.format(target) if target is not None else "No target set",
+            "target_text": measure.format(target) if target is not None else gettext("No target set"),
             "rag": measure.rag_for(series[p].value, p),
             "comparators": [{"text": measure.format(c.value), "area": c.area} if c else None for c in shown]})
     return {"chart": chart, "figures": figures}
@@ -146,10 +148,12 @@ def chart_context(measure, reading, comparators):
 
 def tolerance_text(measure) -> str:
     if not measure.tolerance:
-        return "None: any value short of the target is Off target"
-    points = " percentage points" if measure.unit == Measure.Unit.PERCENTAGE else ""
-    amount = measure.format(measure.tolerance).rstrip("%") + points
-    return f"{amount}: a value short of the target by no more than this is Within tolerance (Amber)"
+        return gettext("None: any value short of the target is Off target")
+    amount = measure.format(measure.tolerance).rstrip("%")
+    if measure.unit == Measure.Unit.PERCENTAGE:
+        amount = gettext("%(amount)s percentage points") % {"amount": amount}
+    return gettext("%(amount)s: a value short of the target by no more than this is Within tolerance (Amber)") % {
+        "amount": amount}
 
 
 @require_http_methods(["GET", "POST"])
@@ -168,10 +172,12 @@ def measure_record_value(request, measure_id):
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            text = f"{measure.format(value.value)} recorded for {value.period_label}."
+            text = gettext("%(value)s recorded for %(period)s.") % {"value": measure.format(value.value),
+                                                                     "period": value.period_label}
             if earlier:
-                text += (f" It supersedes the value recorded earlier for {value.period_label} "
-                         f"({measure.format(earlier.value)}), which stays in the history.")
+                text += " " + gettext("It supersedes the value recorded earlier for %(period)s (%(value)s), which "
+                                      "stays in the history.") % {"period": value.period_label,
+                                                                  "value": measure.format(earlier.value)}
             messages.success(request, text)
             return redirect(measure)
     recorded = dict(MeasureValue.objects.reporting().filter(measure=measure).values_list("period", "value"))

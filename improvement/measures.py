@@ -11,6 +11,10 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
 PERCENTAGE = "percentage"
 NUMBER = "number"
 DAYS = "days"
@@ -38,11 +42,11 @@ class Rag:
         return f"app-rag--{self.colour}"
 
 
-ON_TARGET = Rag("on_target", "On target", "green", 1)
-WITHIN_TOLERANCE = Rag("within_tolerance", "Within tolerance", "amber", 2)
-OFF_TARGET = Rag("off_target", "Off target", "red", 3)
-NO_TARGET = Rag("no_target", "No target set", "grey", 0)
-NO_VALUE = Rag("no_value", "No value", "grey", 0)
+ON_TARGET = Rag("on_target", _("On target"), "green", 1)
+WITHIN_TOLERANCE = Rag("within_tolerance", _("Within tolerance"), "amber", 2)
+OFF_TARGET = Rag("off_target", _("Off target"), "red", 3)
+NO_TARGET = Rag("no_target", _("No target set"), "grey", 0)
+NO_VALUE = Rag("no_value", _("No value"), "grey", 0)
 RAGS = {rag.code: rag for rag in (ON_TARGET, WITHIN_TOLERANCE, OFF_TARGET, NO_TARGET, NO_VALUE)}
 
 
@@ -119,26 +123,29 @@ class Direction:
 
     @property
     def label(self) -> str:
-        return {"improving": "Improving", "worsening": "Worsening", "no_change": "No change"}.get(
-            self.code, "Not enough data")
+        return {"improving": gettext("Improving"), "worsening": gettext("Worsening"),
+                "no_change": gettext("No change")}.get(self.code, gettext("Not enough data"))
 
 
 def direction_of(earlier, latest, *, polarity: str, unit: str) -> Direction:
     """``earlier`` and ``latest`` are (period, value) pairs, or None."""
     if earlier is None or latest is None:
-        return Direction("not_enough_data", "not enough values yet to show a direction", "")
-    (since, before), (_, now) = earlier, latest
-    figures = f"{format_value(before, unit)} to {format_value(now, unit)} since {since:%B %Y}"
+        return Direction("not_enough_data", gettext("not enough values yet to show a direction"), "")
+    (since, before), (_latest_period, now) = earlier, latest
+    month = date_format(since, "F Y")
+    figures = {"before": format_value(before, unit), "now": format_value(now, unit), "since": month}
     if now == before:
-        return Direction("no_change", f"no change: {format_value(now, unit)} since {since:%B %Y}", "→")
+        return Direction("no_change", gettext("no change: %(now)s since %(since)s") % figures, "→")
     better = now > before if polarity == HIGHER else now < before
     if better:
-        return Direction("improving", f"improving: {figures}", "↑" if now > before else "↓")
-    return Direction("worsening", f"worsening: {figures}", "↑" if now > before else "↓")
+        return Direction("improving", gettext("improving: %(before)s to %(now)s since %(since)s") % figures,
+                         "↑" if now > before else "↓")
+    return Direction("worsening", gettext("worsening: %(before)s to %(now)s since %(since)s") % figures,
+                     "↑" if now > before else "↓")
 
 
-UNIT_WORDS = {PERCENTAGE: "a percentage", NUMBER: "a number", DAYS: "a number of days",
-              RATE: "a rate per 10,000 children"}
+UNIT_WORDS = {PERCENTAGE: _("a percentage"), NUMBER: _("a number"), DAYS: _("a number of days"),
+              RATE: _("a rate per 10,000 children")}
 
 
 def format_value(value: Decimal | None, unit: str) -> str:
@@ -149,14 +156,15 @@ def format_value(value: Decimal | None, unit: str) -> str:
     if unit == PERCENTAGE:
         return f"{text}%"
     if unit == DAYS:
-        return f"{text} day{'' if value == 1 else 's'}"
+        return ngettext("%(value)s day", "%(value)s days", 1 if value == 1 else 2) % {"value": text}
     if unit == RATE:
-        return f"{text} per 10,000"
+        return gettext("%(value)s per 10,000") % {"value": text}
     return text
 
 
-_SUFFIXES = {PERCENTAGE: ("%", "per cent", "percent"), DAYS: ("days", "day"),
-             RATE: ("per 10,000", "per 10000", "per 10k")}
+# English and Welsh (what format_value writes in Welsh reads back): "14 diwrnod", "38.5 fesul 10,000".
+_SUFFIXES = {PERCENTAGE: ("%", "per cent", "percent", "y cant"), DAYS: ("days", "day", "diwrnod"),
+             RATE: ("per 10,000", "per 10000", "per 10k", "fesul 10,000", "fesul 10000")}
 _NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)")
 
 
@@ -170,7 +178,7 @@ def parse_value(text, unit: str) -> Decimal:
     else:
         written = " ".join(str(text or "").split())
         if not written:
-            raise ValueError("Enter a value")
+            raise ValueError(gettext("Enter a value"))
         lowered = written.lower().replace(",", "")
         suffix = next((s for s in _SUFFIXES.get(unit, ()) if lowered.endswith(s.replace(",", ""))), None)
         figure = lowered[: -len(suffix.replace(",", ""))].strip() if suffix else lowered
@@ -178,32 +186,36 @@ def parse_value(text, unit: str) -> Decimal:
             other = next((u for u, suffixes in _SUFFIXES.items() if u != unit
                           and any(lowered.endswith(s.replace(",", "")) for s in suffixes)), None)
             if other:
-                raise ValueError(f"“{written}” is {UNIT_WORDS[other]}, but this measure is counted as "
-                                 f"{UNIT_WORDS[unit]}: enter {UNIT_WORDS[unit]}")
-            raise ValueError(f"“{written}” is not {UNIT_WORDS[unit]}: enter a figure such as "
-                             f"{_EXAMPLES[unit]}")
+                raise ValueError(gettext("“%(written)s” is %(other)s, but this measure is counted as %(unit)s: "
+                                         "enter %(unit)s") % {"written": written, "other": UNIT_WORDS[other],
+                                                              "unit": UNIT_WORDS[unit]})
+            raise ValueError(gettext("“%(written)s” is not %(unit)s: enter a figure such as %(example)s") % {
+                "written": written, "unit": UNIT_WORDS[unit], "example": _EXAMPLES[unit]})
         try:
             number = Decimal(figure)
         except InvalidOperation:
-            raise ValueError(f"“{written}” is not {UNIT_WORDS[unit]}") from None
+            raise ValueError(gettext("“%(written)s” is not %(unit)s") % {
+                "written": written, "unit": UNIT_WORDS[unit]}) from None
     check_value(number, unit, written=written)
     return number
 
 
-_EXAMPLES = {PERCENTAGE: "52.5 or 52.5%", NUMBER: "120", DAYS: "14", RATE: "38.5"}
+_EXAMPLES = {PERCENTAGE: _("52.5 or 52.5%"), NUMBER: "120", DAYS: "14", RATE: "38.5"}
 
 
 def check_value(number: Decimal, unit: str, *, written: str | None = None) -> None:
     """Raise ValueError if ``number`` cannot be a value in ``unit``."""
     shown = written or f"{number}"
     if not number.is_finite():
-        raise ValueError(f"“{shown}” is not a figure")
+        raise ValueError(gettext("“%(value)s” is not a figure") % {"value": shown})
     if number < 0:
-        raise ValueError(f"“{shown}” is below zero: {UNIT_WORDS[unit]} cannot be negative")
+        raise ValueError(gettext("“%(value)s” is below zero: %(unit)s cannot be negative") % {
+            "value": shown, "unit": UNIT_WORDS[unit]})
     if unit == PERCENTAGE and number > 100:
-        raise ValueError(f"“{shown}” is more than 100: a percentage is between 0 and 100")
+        raise ValueError(gettext("“%(value)s” is more than 100: a percentage is between 0 and 100") % {"value": shown})
     if abs(number.as_tuple().exponent) > 4 or number >= Decimal("1e12"):
-        raise ValueError(f"“{shown}” has more digits than a value can hold (at most 4 after the point)")
+        raise ValueError(gettext("“%(value)s” has more digits than a value can hold (at most 4 after the point)")
+                         % {"value": shown})
 
 
 def check_tolerance(tolerance: Decimal, unit: str) -> None:
@@ -211,8 +223,8 @@ def check_tolerance(tolerance: Decimal, unit: str) -> None:
     below zero the Amber band would overlap Green; for a percentage, more than 100 points
     would reach past any possible value."""
     if tolerance < 0:
-        raise ValueError("The tolerance is below zero, which would make the Within tolerance band overlap "
-                         "On target: enter 0 or more")
+        raise ValueError(gettext("The tolerance is below zero, which would make the Within tolerance band overlap "
+                                 "On target: enter 0 or more"))
     if unit == PERCENTAGE and tolerance > 100:
-        raise ValueError("The tolerance is more than 100 percentage points, which no percentage can fall "
-                         "short by: enter 100 or less")
+        raise ValueError(gettext("The tolerance is more than 100 percentage points, which no percentage can fall "
+                                 "short by: enter 100 or less"))

@@ -31,7 +31,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -46,7 +48,7 @@ def first_of_month(day: datetime.date) -> datetime.date:
 
 
 def period_label(period: datetime.date | None) -> str:
-    return period.strftime("%B %Y") if period else "No period"
+    return date_format(period, "F Y") if period else gettext("No period")
 
 
 def parse_period(text: str) -> datetime.date:
@@ -61,14 +63,14 @@ class Organisation(models.Model):
     """A council or a partner agency. Plans belong to one; people and posts to one."""
 
     class Kind(models.TextChoices):
-        COUNCIL = "council", "Council"
-        NHS = "nhs", "NHS body"
-        POLICE = "police", "Police"
-        EDUCATION = "education", "School or education body"
-        SAFEGUARDING_BOARD = "safeguarding_board", "Safeguarding children board"
-        VOLUNTARY = "voluntary", "Voluntary sector"
-        GOVERNMENT = "government", "Government department"
-        OTHER = "other", "Other"
+        COUNCIL = "council", _("Council")
+        NHS = "nhs", _("NHS body")
+        POLICE = "police", _("Police")
+        EDUCATION = "education", _("School or education body")
+        SAFEGUARDING_BOARD = "safeguarding_board", _("Safeguarding children board")
+        VOLUNTARY = "voluntary", _("Voluntary sector")
+        GOVERNMENT = "government", _("Government department")
+        OTHER = "other", _("Other")
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.COUNCIL)
@@ -126,7 +128,7 @@ class Post(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="posts")
     title = models.CharField(max_length=200)
-    holders = models.ManyToManyField(User, blank=True, related_name="posts")
+    holders = models.ManyToManyField(User, verbose_name=_("holders"), blank=True, related_name="posts")
 
     objects = PostQuerySet.as_manager()
 
@@ -147,10 +149,14 @@ class Post(models.Model):
     def deletion_blockers(self) -> list[str]:
         """Why the post cannot be deleted: what it still leads (in any plan). Empty if it can."""
         reasons = []
-        for count, noun in ((self.actions.count(), "action"), (self.themes_led.count(), "theme"),
-                            (self.measures_owned.count(), "measure")):
-            if count:
-                reasons.append(f"{count} {noun}{'' if count == 1 else 's'}")
+        actions, themes, measures_owned = self.actions.count(), self.themes_led.count(), self.measures_owned.count()
+        if actions:
+            reasons.append(ngettext("%(count)s action", "%(count)s actions", actions) % {"count": actions})
+        if themes:
+            reasons.append(ngettext("%(count)s theme", "%(count)s themes", themes) % {"count": themes})
+        if measures_owned:
+            reasons.append(ngettext("%(count)s measure", "%(count)s measures", measures_owned)
+                           % {"count": measures_owned})
         return reasons
 
 
@@ -172,25 +178,25 @@ class RagScheme(models.Model):
 
 class RagStatus(models.Model):
     class Colour(models.TextChoices):
-        GREY = "grey", "Grey"
-        BLUE = "blue", "Blue"
-        GREEN = "green", "Green"
-        AMBER = "amber", "Amber"
-        RED = "red", "Red"
-        YELLOW = "yellow", "Yellow"
-        PURPLE = "purple", "Purple"
+        GREY = "grey", _("Grey")
+        BLUE = "blue", _("Blue")
+        GREEN = "green", _("Green")
+        AMBER = "amber", _("Amber")
+        RED = "red", _("Red")
+        YELLOW = "yellow", _("Yellow")
+        PURPLE = "purple", _("Purple")
 
     scheme = models.ForeignKey(RagScheme, on_delete=models.CASCADE, related_name="statuses")
-    code = models.CharField(max_length=10, help_text="Short code as written in plans, e.g. G.")
+    code = models.CharField(max_length=10, help_text=_("Short code as written in plans, e.g. G."))
     label = models.CharField(max_length=50)
     colour = models.CharField(max_length=10, choices=Colour.choices)
     meaning = models.CharField(max_length=300)
-    position = models.PositiveSmallIntegerField(help_text="Order in keys, tables and charts.")
+    position = models.PositiveSmallIntegerField(help_text=_("Order in keys, tables and charts."))
     severity = models.PositiveSmallIntegerField(
-        help_text="Higher is worse. Movement between periods compares severities."
+        help_text=_("Higher is worse. Movement between periods compares severities.")
     )
-    is_complete = models.BooleanField("counts as complete", default=False)
-    is_not_started = models.BooleanField("not yet started", default=False)
+    is_complete = models.BooleanField(_("counts as complete"), default=False)
+    is_not_started = models.BooleanField(_("not yet started"), default=False)
     needs_board_attention = models.BooleanField(default=False)
 
     history = HistoricalRecords()
@@ -220,26 +226,26 @@ class PlanQuerySet(models.QuerySet):
 
 class Plan(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="plans")
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(_("description"), blank=True)
     rag_scheme = models.ForeignKey(RagScheme, on_delete=models.PROTECT, related_name="plans")
     current_period = models.DateField(
-        help_text="The reporting period leads are updating now (the first day of its month).",
+        help_text=_("The reporting period leads are updating now (the first day of its month)."),
     )
     abbreviations = models.JSONField(
-        default=list, blank=True, help_text='A list of {"abbreviation": …, "meaning": …}.'
+        default=list, blank=True, help_text=_('A list of {"abbreviation": …, "meaning": …}.')
     )
     # Its statutory clock (improvement/clocks.py): the regime it answers to, by the key of the
     # regime's files in improvement/regimes/, and the date its deadlines count from.
-    regime = models.CharField(max_length=80, blank=True, help_text="The regime the plan answers to.")
+    regime = models.CharField(max_length=80, blank=True, help_text=_("The regime the plan answers to."))
     clock_trigger = models.DateField(
-        null=True, blank=True, verbose_name="trigger date",
-        help_text="The date the regime's deadlines count from, such as the day the inspection report was received.",
+        null=True, blank=True, verbose_name=_("trigger date"),
+        help_text=_("The date the regime's deadlines count from, such as the day the inspection report was received."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised by every save of an edit.")
+    version = models.PositiveIntegerField(default=1, editable=False, help_text=_("Raised by every save of an edit."))
 
     objects = PlanQuerySet.as_manager()
 
@@ -267,22 +273,26 @@ class Plan(models.Model):
 
         if not self.regime:
             if self.clock_trigger:
-                raise ValidationError({"regime": "Select the regime the trigger date belongs to, or remove the date"})
+                raise ValidationError({"regime": gettext(
+                    "Select the regime the trigger date belongs to, or remove the date")})
             return
         regime = clocks.regimes().get(self.regime)
         if regime is None:
-            raise ValidationError({"regime": f"“{self.regime}” is not a regime this site knows"})
+            raise ValidationError({"regime": gettext("“%(regime)s” is not a regime this site knows")
+                                   % {"regime": self.regime}})
         if self.clock_trigger is None:
-            raise ValidationError({"clock_trigger": f"Enter the trigger date: {regime.versions[0].trigger}"})
+            raise ValidationError({"clock_trigger": gettext("Enter the trigger date: %(trigger)s")
+                                   % {"trigger": regime.versions[0].trigger}})
         latest = today() + datetime.timedelta(days=clocks.TRIGGER_MAX_DAYS_AHEAD)
         if self.clock_trigger > latest:
-            raise ValidationError({"clock_trigger": (
-                f"Trigger date must be no later than {latest:%-d %B %Y}, a year from today: "
-                "check the year")})
+            raise ValidationError({"clock_trigger": gettext(
+                "Trigger date must be no later than %(date)s, a year from today: check the year")
+                % {"date": date_format(latest, "j F Y")}})
         if regime.version_on(self.clock_trigger) is None:
-            raise ValidationError({"clock_trigger": (
-                f"No version of “{regime.title}” is in force on {self.clock_trigger:%-d %B %Y}: "
-                f"its rules cover dates {regime.period}")})
+            raise ValidationError({"clock_trigger": gettext(
+                "No version of “%(regime)s” is in force on %(date)s: its rules cover dates %(period)s")
+                % {"regime": regime.title, "date": date_format(self.clock_trigger, "j F Y"),
+                   "period": regime.period}})
 
     def clock(self):
         """The plan's statutory clock (``clocks.Clock``), or None when it has no regime."""
@@ -323,13 +333,13 @@ class PlanRole(models.Model):
     board roles come from the boards app."""
 
     class Role(models.TextChoices):
-        MANAGER = "manager", "Plan manager"
-        SCRUTINY = "scrutiny", "Scrutiny officer"
-        VIEWER = "viewer", "Viewer"
+        MANAGER = "manager", _("Plan manager")
+        SCRUTINY = "scrutiny", _("Scrutiny officer")
+        VIEWER = "viewer", _("Viewer")
         # Reads the plan and records external findings, nothing else (boards.assurance_views).
-        EXTERNAL_REVIEWER = "external_reviewer", "External reviewer"
+        EXTERNAL_REVIEWER = "external_reviewer", _("External reviewer")
         # Approves the public summaries that others write (publication app); never their own.
-        PUBLICATION_APPROVER = "publication_approver", "Publication approver"
+        PUBLICATION_APPROVER = "publication_approver", _("Publication approver")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="roles")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="plan_roles")
@@ -352,7 +362,8 @@ class PlanRole(models.Model):
         """Why the role cannot be removed: a plan always keeps a manager. Empty if it can."""
         if self.role == self.Role.MANAGER and not (
                 PlanRole.objects.filter(plan_id=self.plan_id, role=self.Role.MANAGER).exclude(pk=self.pk).exists()):
-            return f"{self.user} is the plan's only manager. Add another plan manager first."
+            return gettext("%(user)s is the plan's only manager. Add another plan manager first.") % {
+                "user": self.user}
         return ""
 
     @transaction.atomic
@@ -371,12 +382,12 @@ class ClockReminder(models.Model):
     each go out once (``send_clock_reminders``). A failed attempt is kept and tried again."""
 
     class Status(models.TextChoices):
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="clock_reminders")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="clock_reminders")
-    deadline = models.CharField(max_length=100, help_text="The rule's id, with the occurrence of a recurring rule.")
+    deadline = models.CharField(max_length=100, help_text=_("The rule's id, with the occurrence of a recurring rule."))
     due_date = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices)
     error = models.TextField(blank=True)
@@ -408,21 +419,21 @@ class Source(models.Model):
     """A document the plan answers to: an Ofsted report, an Improvement Notice, a review."""
 
     class Kind(models.TextChoices):
-        OFSTED_INSPECTION = "ofsted_inspection", "Ofsted inspection"
-        IMPROVEMENT_NOTICE = "improvement_notice", "DfE Improvement Notice"
-        PEER_REVIEW = "peer_review", "Peer review"
-        INTERNAL_REVIEW = "internal_review", "Internal review"
-        OTHER = "other", "Other"
+        OFSTED_INSPECTION = "ofsted_inspection", _("Ofsted inspection")
+        IMPROVEMENT_NOTICE = "improvement_notice", _("DfE Improvement Notice")
+        PEER_REVIEW = "peer_review", _("Peer review")
+        INTERNAL_REVIEW = "internal_review", _("Internal review")
+        OTHER = "other", _("Other")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sources")
-    key = models.CharField(max_length=40, help_text='How the plan cites it, e.g. "OIS 2012".')
+    key = models.CharField(max_length=40, help_text=_('How the plan cites it, e.g. "OIS 2012".'))
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    title = models.CharField(max_length=300)
+    title = models.CharField(_("title"), max_length=300)
     published = models.DateField(null=True, blank=True)
     # The document itself, stored privately like evidence, or where it is published.
     document = models.FileField(upload_to=source_document_path, storage=source_storage, blank=True)
-    document_name = models.CharField(max_length=200, blank=True, help_text="The uploaded file's own name.")
-    link = models.URLField(max_length=500, blank=True, help_text="Where the document is published.")
+    document_name = models.CharField(max_length=200, blank=True, help_text=_("The uploaded file's own name."))
+    link = models.URLField(max_length=500, blank=True, help_text=_("Where the document is published."))
 
     history = HistoricalRecords()
 
@@ -441,10 +452,13 @@ class Source(models.Model):
         reasons = records_elsewhere(self)
         linked = Recommendation.objects.filter(source=self, actions__isnull=False).distinct().count()
         if linked:
-            reasons.append(f"{linked} of its recommendations {'is' if linked == 1 else 'are'} linked to actions. "
-                           "Unlink them from the actions first.")
+            reasons.append(ngettext(
+                "%(count)s of its recommendations is linked to actions. Unlink them from the actions first.",
+                "%(count)s of its recommendations are linked to actions. Unlink them from the actions first.",
+                linked) % {"count": linked})
         for recommendation in self.recommendations.all():
-            reasons += [f"Recommendation {self.key} {recommendation.reference}: {reason[0].lower()}{reason[1:]}"
+            reasons += [gettext("Recommendation %(key)s %(reference)s: %(reason)s") % {
+                "key": self.key, "reference": recommendation.reference, "reason": f"{reason[0].lower()}{reason[1:]}"}
                         for reason in records_elsewhere(recommendation)]
         return reasons
 
@@ -453,21 +467,21 @@ class Recommendation(models.Model):
     """One numbered requirement in a source ("OIS 2012 1.2", "IN 3.1")."""
 
     class Urgency(models.TextChoices):
-        IMMEDIATELY = "immediately", "Immediately"
-        WITHIN_3_MONTHS = "within_3_months", "Within 3 months"
-        WITHIN_6_MONTHS = "within_6_months", "Within 6 months"
-        OTHER = "other", "Other"
+        IMMEDIATELY = "immediately", _("Immediately")
+        WITHIN_3_MONTHS = "within_3_months", _("Within 3 months")
+        WITHIN_6_MONTHS = "within_6_months", _("Within 6 months")
+        OTHER = "other", _("Other")
 
     URGENCY_MONTHS = {Urgency.IMMEDIATELY: 0, Urgency.WITHIN_3_MONTHS: 3, Urgency.WITHIN_6_MONTHS: 6}
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="recommendations")
-    reference = models.CharField(max_length=40)
+    reference = models.CharField(_("reference"), max_length=40)
     # Sorts references as people read them ("1, 2, 10"; see number_sort_key), kept by save().
     reference_sort = models.CharField(max_length=100, editable=False, default="")
     text = models.TextField(blank=True)
-    urgency = models.CharField(max_length=20, choices=Urgency.choices, default=Urgency.OTHER)
+    urgency = models.CharField(_("urgency"), max_length=20, choices=Urgency.choices, default=Urgency.OTHER)
     due_date = models.DateField(
-        null=True, blank=True, help_text="Leave empty to derive it from the urgency."
+        null=True, blank=True, help_text=_("Leave empty to derive it from the urgency.")
     )
 
     history = HistoricalRecords(excluded_fields=["reference_sort"])
@@ -492,8 +506,9 @@ class Recommendation(models.Model):
         reasons = records_elsewhere(self)
         numbers = list(self.actions.order_by("number_sort").values_list("number", flat=True))
         if numbers:
-            reasons.append(f"Action{pluralise(len(numbers))} {', '.join(numbers)} "
-                           f"answer{'s' if len(numbers) == 1 else ''} it. Unlink it from the actions first.")
+            reasons.append(ngettext("Action %(numbers)s answers it. Unlink it from the actions first.",
+                                    "Actions %(numbers)s answer it. Unlink it from the actions first.",
+                                    len(numbers)) % {"numbers": ", ".join(numbers)})
         return reasons
 
     @property
@@ -509,15 +524,15 @@ class Recommendation(models.Model):
 
 class Theme(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="themes")
-    code = models.CharField(max_length=20, blank=True)
-    title = models.CharField(max_length=300)
+    code = models.CharField(_("code"), max_length=20, blank=True)
+    title = models.CharField(_("title"), max_length=300)
     lead = models.ForeignKey(
         Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="themes_led"
     )
     outcomes = models.TextField(blank=True)
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(_("position"), default=0)
 
-    version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised by every save of an edit.")
+    version = models.PositiveIntegerField(default=1, editable=False, help_text=_("Raised by every save of an edit."))
     history = HistoricalRecords()
 
     class Meta:
@@ -534,7 +549,9 @@ class Theme(models.Model):
         count = self.actions.count()
         reasons = records_elsewhere(self)
         if count:
-            reasons.append(f"It has {count} action{pluralise(count)}. Move them to another theme or delete them first.")
+            reasons.append(ngettext("It has %(count)s action. Move them to another theme or delete them first.",
+                                    "It has %(count)s actions. Move them to another theme or delete them first.",
+                                    count) % {"count": count})
         return reasons
 
 
@@ -542,9 +559,9 @@ class Objective(models.Model):
     """An optional level between theme and action ("IP1.3 To ensure …")."""
 
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="objectives")
-    code = models.CharField(max_length=20, blank=True)
-    title = models.TextField()
-    position = models.PositiveIntegerField(default=0)
+    code = models.CharField(_("code"), max_length=20, blank=True)
+    title = models.TextField(_("title"))
+    position = models.PositiveIntegerField(_("position"), default=0)
 
     history = HistoricalRecords()
 
@@ -559,7 +576,9 @@ class Objective(models.Model):
         deleting it would silently move them up to the theme."""
         count = self.actions.count()
         if count:
-            return [f"It has {count} action{pluralise(count)}. Move them to another objective first."]
+            return [ngettext("It has %(count)s action. Move them to another objective first.",
+                             "It has %(count)s actions. Move them to another objective first.",
+                             count) % {"count": count}]
         return []
 
 
@@ -580,7 +599,8 @@ def records_elsewhere(obj) -> list[str]:
                 or hasattr(model, "instance_type")):  # ours, a many-to-many table, or an audit-trail copy
             continue
         if model._default_manager.filter(**{relation.field.name: obj}).exists():
-            reasons.append(f"It has {model._meta.verbose_name_plural} recorded against it.")
+            reasons.append(gettext("It has %(records)s recorded against it.") % {
+                "records": model._meta.verbose_name_plural})
     return reasons
 
 
@@ -681,25 +701,25 @@ class ActionQuerySet(models.QuerySet):
 
 class Action(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
-    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="actions")
+    theme = models.ForeignKey(Theme, verbose_name=_("theme"), on_delete=models.PROTECT, related_name="actions")
     objective = models.ForeignKey(
-        Objective, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+        Objective, verbose_name=_("objective"), null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
     )
-    number = models.CharField(max_length=30, help_text='As the plan writes it, e.g. "3.14".')
+    number = models.CharField(_("number"), max_length=30, help_text=_('As the plan writes it, e.g. "3.14".'))
     number_sort = models.CharField(max_length=100, editable=False, db_index=True)
-    description = models.TextField()
-    lead_posts = models.ManyToManyField(Post, blank=True, related_name="actions", verbose_name="leads")
-    lead_agency = models.CharField(max_length=200, blank=True)
+    description = models.TextField(_("description"))
+    lead_posts = models.ManyToManyField(Post, blank=True, related_name="actions", verbose_name=_("leads"))
+    lead_agency = models.CharField(_("lead agency"), max_length=200, blank=True)
     timescale = models.CharField(
-        max_length=500, blank=True, help_text='As written, e.g. "WSCB to consider – 31 Jan 2013".'
+        max_length=500, blank=True, help_text=_('As written, e.g. "WSCB to consider – 31 Jan 2013".')
     )
     due_date = models.DateField(null=True, blank=True)
-    measures = models.TextField("measures of success", blank=True)
-    cost = models.CharField(max_length=200, blank=True)
+    measures = models.TextField(_("measures of success"), blank=True)
+    cost = models.CharField(_("cost"), max_length=200, blank=True)
     recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="actions")
     position = models.PositiveIntegerField(default=0)
 
-    version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised by every save of an edit.")
+    version = models.PositiveIntegerField(default=1, editable=False, help_text=_("Raised by every save of an edit."))
 
     # Denormalised from the RAG history for speed; written only by record_update().
     current_status = models.ForeignKey(
@@ -747,11 +767,12 @@ class Action(models.Model):
 
     def clean(self):
         if self.theme_id and self.plan_id and self.theme.plan_id != self.plan_id:
-            raise ValidationError({"theme": "The theme belongs to another plan."})
+            raise ValidationError({"theme": gettext("The theme belongs to another plan.")})
         if self.objective_id and self.theme_id and self.objective.theme_id != self.theme_id:
-            raise ValidationError({"objective": f"Objective {self.objective.code or self.objective} is under "
-                                                f"theme {self.objective.theme}, not {self.theme}: select an "
-                                                "objective of the chosen theme, or none"})
+            raise ValidationError({"objective": gettext(
+                "Objective %(objective)s is under theme %(its_theme)s, not %(theme)s: select an objective of the "
+                "chosen theme, or none") % {"objective": self.objective.code or self.objective,
+                                            "its_theme": self.objective.theme, "theme": self.theme}})
 
     @property
     def effective_due_date(self) -> datetime.date | None:
@@ -767,9 +788,11 @@ class Action(models.Model):
         reasons = records_elsewhere(self)
         updates = self.updates.count()
         if updates:
-            reasons.append(f"It has RAG history ({updates} update{pluralise(updates)}), which is never deleted.")
+            reasons.append(ngettext("It has RAG history (%(count)s update), which is never deleted.",
+                                    "It has RAG history (%(count)s updates), which is never deleted.",
+                                    updates) % {"count": updates})
         if self.evidence.exists():
-            reasons.append("It has evidence attached.")
+            reasons.append(gettext("It has evidence attached."))
         return reasons
     def lead_holders(self) -> list["User"]:
         """The active people who hold the action's lead posts: who is told about it. Reads
@@ -796,12 +819,12 @@ class Action(models.Model):
         ``record_update`` applies, for a caller that checks many before recording any (the
         offline workbook's preview)."""
         if status.scheme_id != self.plan.rag_scheme_id:
-            raise ValidationError("That status is not in this plan's RAG scheme.")
+            raise ValidationError(gettext("That status is not in this plan's RAG scheme."))
         # Judged on the text as it will be stored (a note of control characters alone is empty).
         if status.is_complete and not normalise_text(note).strip():
-            raise ValidationError("A completed action needs a review note.")
+            raise ValidationError(gettext("A completed action needs a review note."))
         if revised_due_date and not normalise_text(revised_date_reason).strip():
-            raise ValidationError("Give a reason for the revised date.")
+            raise ValidationError(gettext("Give a reason for the revised date."))
 
     def record_update(self, *, status, note, by, period=None, revised_due_date=None,
                       revised_date_reason="", evidence=(), written_at=None,
@@ -901,7 +924,7 @@ class Milestone(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
     title = models.TextField()
     due_date = models.DateField(null=True, blank=True)
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(_("position"), default=0)
 
     history = HistoricalRecords()
 
@@ -942,9 +965,9 @@ class Update(models.Model):
     """One entry of an action's RAG history. Written only by Action.record_update()."""
 
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
-    period = models.DateField(help_text="The reporting period (first day of its month).")
+    period = models.DateField(help_text=_("The reporting period (first day of its month)."))
     status = models.ForeignKey(RagStatus, on_delete=models.PROTECT, related_name="+")
-    note = models.TextField("review note", blank=True)
+    note = models.TextField(_("review note"), blank=True)
     revised_due_date = models.DateField(null=True, blank=True)
     revised_date_reason = models.TextField(blank=True)
     created_by = models.ForeignKey(
@@ -952,11 +975,11 @@ class Update(models.Model):
     )
     recorded_for = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        help_text="The lead on whose behalf created_by recorded it (e.g. from their offline workbook).",
+        help_text=_("The lead on whose behalf created_by recorded it (e.g. from their offline workbook)."),
     )
     created_at = models.DateTimeField(default=timezone.now)
     is_illustrative = models.BooleanField(
-        default=False, help_text="Demo data not taken from a real document."
+        default=False, help_text=_("Demo data not taken from a real document.")
     )
 
     objects = UpdateQuerySet.as_manager()
@@ -1007,7 +1030,7 @@ class Evidence(models.Model):
     original_name = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField(null=True, blank=True)
-    url = models.URLField("link", max_length=500, blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True)
     uploaded_by = models.ForeignKey(
         User, null=True, on_delete=models.SET_NULL, related_name="evidence"
     )
@@ -1179,13 +1202,13 @@ class Reported(models.Model):
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="+")
     status = models.ForeignKey(RagStatus, null=True, on_delete=models.PROTECT, related_name="+",
-                               help_text="As reported for the period: its latest update in or before it.")
+                               help_text=_("As reported for the period: its latest update in or before it."))
     previous_status = models.ForeignKey(RagStatus, null=True, on_delete=models.PROTECT, related_name="+",
-                                        help_text="As reported for the period before.")
+                                        help_text=_("As reported for the period before."))
     update = models.ForeignKey(Update, null=True, on_delete=models.PROTECT, related_name="+",
-                               help_text="The update that counts in the period (none: no update in it).")
-    first_update_at = models.DateTimeField(null=True, help_text="When the period's first update was recorded.")
-    revised_due_date = models.DateField(null=True, help_text="The due date as revised by the end of the period.")
+                               help_text=_("The update that counts in the period (none: no update in it)."))
+    first_update_at = models.DateTimeField(null=True, help_text=_("When the period's first update was recorded."))
+    revised_due_date = models.DateField(null=True, help_text=_("The due date as revised by the end of the period."))
 
     class Meta:
         abstract = True
@@ -1334,19 +1357,19 @@ class Measure(models.Model):
     computed (``improvement.measures``), never typed."""
 
     class Unit(models.TextChoices):
-        PERCENTAGE = measures.PERCENTAGE, "Percentage"
-        NUMBER = measures.NUMBER, "Number"
-        DAYS = measures.DAYS, "Days"
-        RATE = measures.RATE, "Rate per 10,000 children"
+        PERCENTAGE = measures.PERCENTAGE, _("Percentage")
+        NUMBER = measures.NUMBER, _("Number")
+        DAYS = measures.DAYS, _("Days")
+        RATE = measures.RATE, _("Rate per 10,000 children")
 
     class Polarity(models.TextChoices):
-        HIGHER = measures.HIGHER, "Higher is better"
-        LOWER = measures.LOWER, "Lower is better"
+        HIGHER = measures.HIGHER, _("Higher is better")
+        LOWER = measures.LOWER, _("Lower is better")
 
     class Frequency(models.TextChoices):
-        MONTHLY = "monthly", "Monthly"
-        QUARTERLY = "quarterly", "Quarterly (values for March, June, September and December)"
-        ANNUAL = "annual", "Annual (a value for March, the year's end)"
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly (values for March, June, September and December)")
+        ANNUAL = "annual", _("Annual (a value for March, the year's end)")
 
     # Which months' periods expect a value, by frequency.
     EXPECTED_MONTHS = {Frequency.MONTHLY: set(range(1, 13)), Frequency.QUARTERLY: {3, 6, 9, 12},
@@ -1354,33 +1377,34 @@ class Measure(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="measures")
     reference = models.CharField(max_length=30, blank=True,
-                                 help_text='How the council\'s scorecard refers to it, e.g. "CS12". Optional.')
-    name = models.CharField(max_length=300)
-    definition = models.TextField(blank=True, help_text="What is counted, and how.")
-    numerator = models.TextField(blank=True, help_text="For a rate or percentage: what is counted above the line.")
-    denominator = models.TextField(blank=True, help_text="For a rate or percentage: what it is counted out of.")
-    unit = models.CharField(max_length=20, choices=Unit.choices, default=Unit.PERCENTAGE)
+                                 help_text=_('How the council\'s scorecard refers to it, e.g. "CS12". Optional.'))
+    name = models.CharField(_("name"), max_length=300)
+    definition = models.TextField(blank=True, help_text=_("What is counted, and how."))
+    numerator = models.TextField(blank=True, help_text=_("For a rate or percentage: what is counted above the line."))
+    denominator = models.TextField(blank=True, help_text=_("For a rate or percentage: what it is counted out of."))
+    unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices, default=Unit.PERCENTAGE)
     polarity = models.CharField(max_length=10, choices=Polarity.choices, default=Polarity.HIGHER)
     frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
     data_source = models.CharField(max_length=300, blank=True,
-                                   help_text='e.g. "Children\'s social care system (Care First)".')
+                                   help_text=_('e.g. "Children\'s social care system (Care First)".'))
     owner = models.ForeignKey(Post, null=True, blank=True, on_delete=models.PROTECT, related_name="measures_owned",
-                              help_text="The post that records its values.")
+                              help_text=_("The post that records its values."))
     baseline_value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
     baseline_date = models.DateField(null=True, blank=True)
     baseline_note = models.CharField(
-        max_length=300, blank=True, help_text='Where there is no baseline yet, e.g. "Baseline to be set January 2013".')
+        max_length=300, blank=True,
+        help_text=_('Where there is no baseline yet, e.g. "Baseline to be set January 2013".'))
     tolerance = models.DecimalField(
         max_digits=16, decimal_places=4, default=0,
-        help_text="How far worse than target a value may be and still be Within tolerance (Amber), in the "
-                  "measure's unit (percentage points for a percentage).")
+        help_text=_("How far worse than target a value may be and still be Within tolerance (Amber), in the "
+                  "measure's unit (percentage points for a percentage)."))
     themes = models.ManyToManyField(Theme, blank=True, related_name="measures")
     actions = models.ManyToManyField(Action, blank=True, related_name="impact_measures")
     recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="measures")
-    position = models.PositiveIntegerField(default=0)
-    is_illustrative = models.BooleanField(default=False, help_text="Demo data not taken from a real document.")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_illustrative = models.BooleanField(default=False, help_text=_("Demo data not taken from a real document."))
 
-    version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised by every save of an edit.")
+    version = models.PositiveIntegerField(default=1, editable=False, help_text=_("Raised by every save of an edit."))
 
     objects = MeasureQuerySet.as_manager()
 
@@ -1407,11 +1431,12 @@ class Measure(models.Model):
             try:
                 measures.check_value(Decimal(str(self.baseline_value)), self.unit)
             except ValueError as error:
-                errors["baseline_value"] = f"The baseline {str(error)[0].lower()}{str(error)[1:]}"
+                errors["baseline_value"] = gettext("The baseline %(error)s") % {
+                    "error": f"{str(error)[0].lower()}{str(error)[1:]}"}
             if self.baseline_date is None:
-                errors["baseline_date"] = "Enter the date of the baseline value"
+                errors["baseline_date"] = gettext("Enter the date of the baseline value")
         elif self.baseline_date is not None:
-            errors["baseline_value"] = "Enter the baseline value, or clear its date"
+            errors["baseline_value"] = gettext("Enter the baseline value, or clear its date")
         if errors:
             raise ValidationError(errors)
 
@@ -1459,12 +1484,14 @@ class Measure(models.Model):
                 raise ValidationError({"value": str(error)}) from None
             value = Decimal(str(value))
         if self.baseline_date and period < first_of_month(self.baseline_date):
-            raise ValidationError({"period": f"{period_label(period)} is before the baseline "
-                                             f"({self.baseline_date:%B %Y}): values start from the baseline"})
+            raise ValidationError({"period": gettext(
+                "%(period)s is before the baseline (%(baseline)s): values start from the baseline") % {
+                "period": period_label(period), "baseline": period_label(self.baseline_date)}})
         current = Plan.objects.values_list("current_period", flat=True).get(pk=self.plan_id)
         if period > current:
-            raise ValidationError({"period": f"{period_label(period)} is after the plan's current period "
-                                             f"({period_label(current)}): values are for periods that have started"})
+            raise ValidationError({"period": gettext(
+                "%(period)s is after the plan's current period (%(current)s): values are for periods that have "
+                "started") % {"period": period_label(period), "current": period_label(current)}})
         # The measure row is locked, so two values for one period land one after the other.
         Measure.objects.select_for_update().filter(pk=self.pk).first()
         return MeasureValue.objects.create(
@@ -1476,9 +1503,10 @@ class MeasureTarget(models.Model):
     """One dated target on a measure's trajectory ("95% by March 2013")."""
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="targets")
-    date = models.DateField(help_text="The date by which the target is to be reached.")
+    date = models.DateField(help_text=_("The date by which the target is to be reached."))
     value = models.DecimalField(max_digits=16, decimal_places=4)
-    note = models.CharField(max_length=300, blank=True, help_text='e.g. "End of plan" or "Improvement Notice target".')
+    note = models.CharField(max_length=300, blank=True,
+                            help_text=_('e.g. "End of plan" or "Improvement Notice target".'))
 
     history = HistoricalRecords()
 
@@ -1495,14 +1523,17 @@ class MeasureTarget(models.Model):
             try:
                 measures.check_value(Decimal(str(self.value)), self.measure.unit)
             except ValueError as error:
-                errors["value"] = f"The target {str(error)[0].lower()}{str(error)[1:]}"
+                errors["value"] = gettext("The target %(error)s") % {
+                    "error": f"{str(error)[0].lower()}{str(error)[1:]}"}
         if self.date and self.measure_id:
             starts, ends = plan_span(self.measure.plan)
             if (starts and self.date < starts) or (ends and self.date > ends):
-                errors["date"] = (f"{self.date:%-d %B %Y} is outside the plan, which runs from "
-                                  f"{starts:%-d %B %Y} to {ends:%-d %B %Y} (its latest action date): "
-                                  "choose a date within it" if ends else
-                                  f"{self.date:%-d %B %Y} is before the plan starts ({starts:%-d %B %Y})")
+                dates = {"date": date_format(self.date, "j F Y"),
+                         "starts": date_format(starts, "j F Y") if starts else "",
+                         "ends": date_format(ends, "j F Y") if ends else ""}
+                errors["date"] = (gettext("%(date)s is outside the plan, which runs from %(starts)s to %(ends)s "
+                                          "(its latest action date): choose a date within it") % dates if ends else
+                                  gettext("%(date)s is before the plan starts (%(starts)s)") % dates)
         if errors:
             raise ValidationError(errors)
 
@@ -1532,18 +1563,18 @@ class MeasureValue(models.Model):
     only by ``Measure.record_value()``."""
 
     class Via(models.TextChoices):
-        PAGE = "page", "Recorded on the page"
-        IMPORT = "import", "Imported from a scorecard"
-        DEMO = "demo", "Demo data"
+        PAGE = "page", _("Recorded on the page")
+        IMPORT = "import", _("Imported from a scorecard")
+        DEMO = "demo", _("Demo data")
 
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="values")
-    period = models.DateField(help_text="The reporting period (first day of its month).")
+    period = models.DateField(help_text=_("The reporting period (first day of its month)."))
     value = models.DecimalField(max_digits=16, decimal_places=4)
     commentary = models.TextField(blank=True)
     recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="measure_values")
     recorded_at = models.DateTimeField(default=timezone.now)
     via = models.CharField(max_length=10, choices=Via.choices, default=Via.PAGE)
-    is_illustrative = models.BooleanField(default=False, help_text="Demo data not taken from a real document.")
+    is_illustrative = models.BooleanField(default=False, help_text=_("Demo data not taken from a real document."))
 
     objects = MeasureValueQuerySet.as_manager()
 
@@ -1569,9 +1600,9 @@ class MeasureValue(models.Model):
 
 
 class Comparator(models.TextChoices):
-    ENGLAND = "england", "England"
-    REGION = "region", "Region"
-    STATISTICAL_NEIGHBOURS = "statistical_neighbours", "Statistical neighbours"
+    ENGLAND = "england", _("England")
+    REGION = "region", _("Region")
+    STATISTICAL_NEIGHBOURS = "statistical_neighbours", _("Statistical neighbours")
 
 
 class ComparatorValue(models.Model):
@@ -1583,9 +1614,9 @@ class ComparatorValue(models.Model):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="comparator_values")
     period = models.DateField()
     comparator = models.CharField(max_length=30, choices=Comparator.choices)
-    area = models.CharField(max_length=200, blank=True, help_text='Which one, e.g. "West Midlands".')
+    area = models.CharField(max_length=200, blank=True, help_text=_('Which one, e.g. "West Midlands".'))
     value = models.DecimalField(max_digits=16, decimal_places=4)
-    source = models.CharField(max_length=300, blank=True, help_text="Where the figure comes from.")
+    source = models.CharField(max_length=300, blank=True, help_text=_("Where the figure comes from."))
 
     history = HistoricalRecords()
 
@@ -1610,18 +1641,18 @@ class PlanImport(models.Model):
     until the manager confirms the mapping and the preview."""
 
     plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.CASCADE, related_name="imports",
-                             help_text="Empty when the import creates a new plan.")
+                             help_text=_("Empty when the import creates a new plan."))
     new_plan_name = models.CharField(max_length=200, blank=True)
     new_plan_scheme = models.ForeignKey(RagScheme, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     new_plan_organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        help_text="The organisation a new plan is filed under, chosen at upload.")
+        help_text=_("The organisation a new plan is filed under, chosen at upload."))
     uploaded_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="plan_imports")
     filename = models.CharField(max_length=200)
     data = models.BinaryField()
     sheets = models.JSONField(null=True, blank=True, editable=False,
-                              help_text="The file as read at upload (readers.sheets_to_json), so that the mapping "
-                                        "and preview pages never read it again.")
+                              help_text=_("The file as read at upload (readers.sheets_to_json), so that the mapping "
+                                        "and preview pages never read it again."))
     mapping = models.JSONField(default=dict)
     created_at = models.DateTimeField(default=timezone.now)
     applied_at = models.DateTimeField(null=True, blank=True)
@@ -1656,10 +1687,10 @@ class BackgroundJob(models.Model):
     it is done exactly once; a failed job keeps its error and can be tried again."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting to start"
-        RUNNING = "running", "In progress"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("In progress")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     requested_at = models.DateTimeField(default=timezone.now)
@@ -1720,16 +1751,18 @@ class Export(BackgroundJob):
     KEPT_FOR = datetime.timedelta(days=1)
 
     class Format(models.TextChoices):
-        XLSX = "xlsx", "Excel workbook (XLSX)"
+        XLSX = "xlsx", _("Excel workbook (XLSX)")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="exports")
     requested_by = models.ForeignKey("User", on_delete=models.CASCADE, related_name="exports")
     format = models.CharField(max_length=10, choices=Format.choices, default=Format.XLSX)
-    query = models.TextField(blank=True, help_text="The action table's filters, as a query string.")
-    as_of = models.DateField(help_text="Overdue is judged as of this date (the day it was asked for).")
+    query = models.TextField(blank=True, help_text=_("The action table's filters, as a query string."))
+    as_of = models.DateField(help_text=_("Overdue is judged as of this date (the day it was asked for)."))
     rows = models.PositiveIntegerField(null=True, blank=True)
     file = models.FileField(upload_to=export_path, storage=exports_storage, blank=True)
     filename = models.CharField(max_length=200)
+    # The requester's interface language when they asked: the file's headings are in it.
+    language = models.CharField(max_length=10, blank=True, default="")
 
     objects = ExportQuerySet.as_manager()
 
@@ -1748,18 +1781,18 @@ class MeasureImport(models.Model):
     recorded until the manager confirms the preview (``improvement.importing.scorecard``)."""
 
     class Kind(models.TextChoices):
-        SCORECARD = "scorecard", "The council's performance scorecard"
-        BENCHMARK = "benchmark", "Benchmarks from Explore Education Statistics (open data CSV)"
+        SCORECARD = "scorecard", _("The council's performance scorecard")
+        BENCHMARK = "benchmark", _("Benchmarks from Explore Education Statistics (open data CSV)")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="measure_imports")
     uploaded_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="measure_imports")
     filename = models.CharField(max_length=200)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SCORECARD)
-    sheets = models.JSONField(editable=False, help_text="The file as read at upload (readers.sheets_to_json).")
+    sheets = models.JSONField(editable=False, help_text=_("The file as read at upload (readers.sheets_to_json)."))
     measure = models.ForeignKey(Measure, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
-                                help_text="For benchmarks: the measure the figures are for.")
-    indicator = models.CharField(max_length=200, blank=True, help_text="For benchmarks: the file's column to read.")
-    la_code = models.CharField(max_length=20, blank=True, help_text="For benchmarks: the council's LA code.")
+                                help_text=_("For benchmarks: the measure the figures are for."))
+    indicator = models.CharField(max_length=200, blank=True, help_text=_("For benchmarks: the file's column to read."))
+    la_code = models.CharField(max_length=20, blank=True, help_text=_("For benchmarks: the council's LA code."))
     created_at = models.DateTimeField(default=timezone.now)
     applied_at = models.DateTimeField(null=True, blank=True)
     result = models.JSONField(default=dict, blank=True)
@@ -1789,7 +1822,7 @@ class Framework(models.Model):
     """One version of an inspection framework (Ofsted's ILACS of 2023, CQC's local authority
     assessment), as its data file describes it, with the document it comes from."""
 
-    key = models.SlugField(max_length=60, help_text='The framework across its versions, e.g. "ofsted-ilacs".')
+    key = models.SlugField(max_length=60, help_text=_('The framework across its versions, e.g. "ofsted-ilacs".'))
     version = models.CharField(max_length=20)
     short_title = models.CharField(max_length=60)
     title = models.CharField(max_length=300)
@@ -1797,8 +1830,8 @@ class Framework(models.Model):
     published = models.DateField()
     source_title = models.CharField(max_length=300)
     source_url = models.URLField(max_length=500)
-    verified = models.BooleanField(help_text="Whether the file was checked against the published document itself.")
-    check_note = models.TextField(help_text="What the file was checked against, and what was not.")
+    verified = models.BooleanField(help_text=_("Whether the file was checked against the published document itself."))
+    check_note = models.TextField(help_text=_("What the file was checked against, and what was not."))
     file_name = models.CharField(max_length=200)
 
     class Meta:
@@ -1874,20 +1907,20 @@ class ReportImport(BackgroundJob):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="report_imports")
     uploaded_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="report_imports")
     filename = models.CharField(max_length=200)
-    data = models.BinaryField(help_text="The report as uploaded.")
+    data = models.BinaryField(help_text=_("The report as uploaded."))
     lines = models.JSONField(default=list, editable=False,
-                             help_text="The report's text as read (report.lines_to_json), so that the preview and "
-                                       "confirmation never read it again.")
+                             help_text=_("The report's text as read (report.lines_to_json), so that the preview and "
+                                       "confirmation never read it again."))
     key = models.CharField(max_length=40, blank=True,
-                           help_text="The key of the source the recommendations go to (empty until the report is "
-                                     "read, when the uploader gave none).")
+                           help_text=_("The key of the source the recommendations go to (empty until the report is "
+                                     "read, when the uploader gave none)."))
     kind = models.CharField(max_length=30, choices=Source.Kind.choices)
     title = models.CharField(max_length=300, blank=True)
     published = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     applied_at = models.DateTimeField(null=True, blank=True)
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                               help_text="The source written at confirmation.")
+                               help_text=_("The source written at confirmation."))
     result = models.JSONField(default=dict, blank=True)
 
     class Meta:

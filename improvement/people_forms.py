@@ -7,11 +7,13 @@ of their existing account.
 """
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .forms_rendering import GovukRadioSelect
 from .models import PlanRole, Post, User
 
-UNKNOWN_EMAIL = ("No account uses that email address. Ask your administrator to create one, "
+UNKNOWN_EMAIL = _("No account uses that email address. Ask your administrator to create one, "
                  "then add them here.")
 
 
@@ -24,14 +26,14 @@ class PersonForm(forms.Form):
     account by its exact email address. ``cleaned_data["user"]`` is the person chosen."""
 
     person = forms.ModelChoiceField(
-        queryset=User.objects.none(), required=False, empty_label="Choose a person",
-        error_messages={"invalid_choice": "Choose a person from the list"},
+        queryset=User.objects.none(), required=False, empty_label=_("Choose a person"),
+        error_messages={"invalid_choice": _("Choose a person from the list")},
     )
     email = forms.EmailField(
-        label="Or, for someone in another organisation, the email address of their account",
+        label=_("Or, for someone in another organisation, the email address of their account"),
         required=False, max_length=254,
-        help_text="Enter it exactly as it is on their account.",
-        error_messages={"invalid": "Enter an email address in the correct format, like name@example.org"},
+        help_text=_("Enter it exactly as it is on their account."),
+        error_messages={"invalid": _("Enter an email address in the correct format, like name@example.org")},
     )
     hide_optional = True  # one of the two is needed: the error says so
 
@@ -39,7 +41,8 @@ class PersonForm(forms.Form):
         super().__init__(*args, **kwargs)
         person = self.fields["person"]
         person.queryset = organisation.active_people() if organisation else User.objects.none()
-        person.label = f"Person in {organisation}" if organisation else "Person"
+        person.label = (gettext("Person in %(organisation)s") % {"organisation": organisation} if organisation
+                        else gettext("Person"))
         person.label_from_instance = person_label
         self.fields["email"].widget.attrs.update(autocomplete="off", spellcheck="false")
 
@@ -49,16 +52,16 @@ class PersonForm(forms.Form):
         if "person" in self.errors or "email" in self.errors:
             return cleaned
         if person and email:
-            self.add_error("email", "Choose a person or enter an email address, not both")
+            self.add_error("email", gettext("Choose a person or enter an email address, not both"))
         elif not person and not email:
-            self.add_error("person", "Choose a person, or enter the email address of their account")
+            self.add_error("person", gettext("Choose a person, or enter the email address of their account"))
         elif email:
             accounts = list(User.objects.filter(email__iexact=email, is_active=True)[:2])
             if not accounts:
                 self.add_error("email", UNKNOWN_EMAIL)
             elif len(accounts) > 1:
-                self.add_error("email", "More than one account uses that email address. Ask your administrator "
-                                        "which one to add.")
+                self.add_error("email", gettext("More than one account uses that email address. Ask your "
+                                                "administrator which one to add."))
             else:
                 cleaned["user"] = accounts[0]
         else:
@@ -67,17 +70,17 @@ class PersonForm(forms.Form):
 
 
 ROLE_HINTS = {
-    PlanRole.Role.MANAGER: "Maintains the plan: its structure, posts, people, update rounds and boards.",
-    PlanRole.Role.SCRUTINY: "Records independent scrutiny conclusions on the plan.",
-    PlanRole.Role.VIEWER: "Reads the plan, its history and dashboards.",
-    PlanRole.Role.EXTERNAL_REVIEWER: "Someone outside the council (an inspector, a DfE adviser, a peer, an auditor): "
-                                     "reads the plan and records their review's findings, nothing else.",
+    PlanRole.Role.MANAGER: _("Maintains the plan: its structure, posts, people, update rounds and boards."),
+    PlanRole.Role.SCRUTINY: _("Records independent scrutiny conclusions on the plan."),
+    PlanRole.Role.VIEWER: _("Reads the plan, its history and dashboards."),
+    PlanRole.Role.EXTERNAL_REVIEWER: _("Someone outside the council (an inspector, a DfE adviser, a peer, an "
+                                       "auditor): reads the plan and records their review's findings, nothing else."),
 }
 
 
 class PlanRoleForm(PersonForm):
     role = forms.ChoiceField(choices=PlanRole.Role.choices, widget=GovukRadioSelect(hints=ROLE_HINTS),
-                             error_messages={"required": "Select a role", "invalid_choice": "Select a role"})
+                             error_messages={"required": _("Select a role"), "invalid_choice": _("Select a role")})
     field_order = ["role", "person", "email"]
 
     def __init__(self, *args, plan, **kwargs):
@@ -90,7 +93,8 @@ class PlanRoleForm(PersonForm):
         user, role = cleaned.get("user"), cleaned.get("role")
         if user and role and PlanRole.objects.filter(plan=self.plan, user=user, role=role).exists():
             label = PlanRole.Role(role).label
-            self.add_error(None, f"{user} is already a {label.lower()} of this plan")
+            self.add_error(None, gettext("%(user)s is already a %(role)s of this plan") % {
+                "user": user, "role": label.lower()})
         return cleaned
 
     def save(self, *, by) -> PlanRole:
@@ -106,11 +110,11 @@ class PostForm(forms.ModelForm):
     class Meta:
         model = Post
         fields = ["title", "holders"]
-        labels = {"title": "Title of the post"}
+        labels = {"title": _("Title of the post")}
         widgets = {"holders": forms.CheckboxSelectMultiple}
-        error_messages = {"title": {"required": "Enter the title of the post"},
-                          "holders": {"invalid_choice": "Choose holders from the list",
-                                      "invalid_pk_value": "Choose holders from the list"}}
+        error_messages = {"title": {"required": _("Enter the title of the post")},
+                          "holders": {"invalid_choice": _("Choose holders from the list"),
+                                      "invalid_pk_value": _("Choose holders from the list")}}
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,24 +122,26 @@ class PostForm(forms.ModelForm):
         people = organisation.active_people()
         holders = self.fields["holders"]
         holders.queryset = people
-        holders.label = "Holders"
+        holders.label = gettext("Holders")
         holders.label_from_instance = person_label
-        holders.error_messages["invalid_choice"] = "Choose holders from the list"
+        holders.error_messages["invalid_choice"] = gettext("Choose holders from the list")
         # Holders this form does not offer (an account since closed, someone of another
         # organisation set by an administrator) are kept on save, and named here.
         self.kept_holders = list(self.instance.holders.exclude(pk__in=people)) if self.instance.pk else []
-        hint = f"People of {organisation} with an account. Leave them all unticked if the post is vacant."
+        hint = gettext("People of %(organisation)s with an account. Leave them all unticked if the post is "
+                       "vacant.") % {"organisation": organisation}
         if self.kept_holders:
             names = ", ".join(str(user) for user in self.kept_holders)
-            hint += f" Also held by {names}: ask an administrator to change that."
+            hint += " " + gettext("Also held by %(names)s: ask an administrator to change that.") % {"names": names}
         holders.help_text = hint
 
     def clean_title(self):
         title = " ".join(self.cleaned_data["title"].split())
         clash = Post.objects.filter(organisation=self.instance.organisation, title__iexact=title)
         if clash.exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(f"{self.instance.organisation} already has a post called “{title}”: "
-                                        "choose another title, or change that post")
+            raise forms.ValidationError(gettext("%(organisation)s already has a post called “%(title)s”: choose "
+                                                "another title, or change that post") % {
+                "organisation": self.instance.organisation, "title": title})
         return title
 
     def clean_holders(self):

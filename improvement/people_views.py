@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import access
@@ -56,7 +57,7 @@ def post_create(request, plan_id):
     form = PostForm(_data(request), organisation=plan.organisation)
     if request.method == "POST" and form.is_valid():
         post = form.save_by(request.user)
-        messages.success(request, f"Post “{post.title}” added.")
+        messages.success(request, gettext("Post “%(post)s” added.") % {"post": post.title})
         return redirect("improvement:post_list", plan.pk)
     context = {"plan": plan, "form": form, "post": None}
     return render(request, "improvement/manage/post_form.html", context, status=400 if form.errors else 200)
@@ -75,7 +76,7 @@ def post_edit(request, plan_id, post_id):
     form = PostForm(_data(request), instance=post, organisation=plan.organisation)
     if request.method == "POST" and form.is_valid():
         form.save_by(request.user)
-        messages.success(request, f"Post “{post.title}” saved.")
+        messages.success(request, gettext("Post “%(post)s” saved.") % {"post": post.title})
         return redirect("improvement:post_list", plan.pk)
     context = {"plan": plan, "form": form, "post": post, "can_delete": not post.deletion_blockers()}
     return render(request, "improvement/manage/post_form.html", context, status=400 if form.errors else 200)
@@ -89,17 +90,17 @@ def post_delete(request, plan_id, post_id):
     if request.method == "POST" and not blockers:
         post._history_user = request.user
         post.delete()
-        messages.success(request, f"Post “{post.title}” deleted.")
+        messages.success(request, gettext("Post “%(post)s” deleted.") % {"post": post.title})
         return redirect("improvement:post_list", plan.pk)
     context = {
         "plan": plan,
-        "title": f"Are you sure you want to delete the post “{post.title}”?",
+        "title": gettext("Are you sure you want to delete the post “%(post)s”?") % {"post": post.title},
         "caption": plan.name,
         "back_url": reverse("improvement:post_edit", args=[plan.pk, post.pk]),
-        "blocked": (f"You cannot delete this post because it leads {' and '.join(blockers)}. "
-                    "Change their leads first.") if blockers else "",
-        "warning": "Its holders will no longer lead anything through it. This cannot be undone.",
-        "button": "Yes, delete this post",
+        "blocked": gettext("You cannot delete this post because it leads %(what)s. Change their leads first.") % {
+            "what": gettext(" and ").join(blockers)} if blockers else "",
+        "warning": gettext("Its holders will no longer lead anything through it. This cannot be undone."),
+        "button": gettext("Yes, delete this post"),
     }
     return render(request, CONFIRM_TEMPLATE, context, status=400 if blockers and request.method == "POST" else 200)
 
@@ -123,7 +124,8 @@ def plan_role_add(request, plan_id):
     form = PlanRoleForm(_data(request), plan=plan)
     if request.method == "POST" and form.is_valid():
         role = form.save(by=request.user)
-        messages.success(request, f"{role.user} added as {role.get_role_display().lower()}.")
+        messages.success(request, gettext("%(user)s added as %(role)s.") % {
+            "user": role.user, "role": role.get_role_display().lower()})
         return redirect("improvement:plan_roles", plan.pk)
     context = {"plan": plan, "form": form}
     return render(request, "improvement/manage/plan_role_form.html", context, status=400 if form.errors else 200)
@@ -139,7 +141,8 @@ def plan_role_remove(request, plan_id, role_id):
         except ValidationError as error:
             blocked = " ".join(error.messages)
         else:
-            messages.success(request, f"{role.user} is no longer a {role.get_role_display().lower()} of this plan.")
+            messages.success(request, gettext("%(user)s is no longer a %(role)s of this plan.") % {
+                "user": role.user, "role": role.get_role_display().lower()})
             access.forget_plan_roles(request.user)  # it may have been their own
             if not access.can_manage_plan(request.user, plan):
                 return redirect("improvement:plan_list")
@@ -149,13 +152,14 @@ def plan_role_remove(request, plan_id, role_id):
     yourself = role.user_id == request.user.pk
     context = {
         "plan": plan,
-        "title": f"Are you sure you want to remove {'your own' if yourself else f'{role.user}’s'} role as "
-                 f"{role.get_role_display().lower()}?",
+        "title": (gettext("Are you sure you want to remove your own role as %(role)s?") if yourself
+                  else gettext("Are you sure you want to remove %(user)s’s role as %(role)s?")) % {
+            "user": role.user, "role": role.get_role_display().lower()},
         "caption": plan.name,
         "back_url": reverse("improvement:plan_roles", args=[plan.pk]),
         "blocked": blocked,
-        "warning": ("You will no longer be able to manage this plan." if yourself and role.role == PlanRole.Role.MANAGER
-                    else ""),
-        "button": "Yes, remove this role",
+        "warning": (gettext("You will no longer be able to manage this plan.")
+                    if yourself and role.role == PlanRole.Role.MANAGER else ""),
+        "button": gettext("Yes, remove this role"),
     }
     return render(request, CONFIRM_TEMPLATE, context, status=400 if blocked and request.method == "POST" else 200)

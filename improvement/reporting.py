@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from . import measures as rules
 from .clock import today
@@ -314,11 +315,11 @@ class MeasureReading:
 
     @property
     def value_text(self) -> str:
-        return self.measure.format(self.value.value) if self.value else "No value yet"
+        return self.measure.format(self.value.value) if self.value else gettext("No value yet")
 
     @property
     def target_text(self) -> str:
-        return self.measure.format(self.target) if self.target is not None else "No target set"
+        return self.measure.format(self.target) if self.target is not None else gettext("No target set")
 
     @property
     def is_stale(self) -> bool:

@@ -22,6 +22,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
+from django.utils.translation import gettext
 
 
 def esc(value) -> str:
@@ -34,15 +35,23 @@ def joined(rows: Iterable[str], separator: str = "\n") -> SafeString:
     return mark_safe(separator.join(rows))  # noqa: S308
 
 
-OVERDUE = ' <strong class="govuk-tag govuk-tag--red">Overdue</strong>'
-SUPERSEDED = ' <span class="govuk-tag govuk-tag--grey">Superseded</span>'
+def overdue_tag() -> str:
+    """The "Overdue" tag after a date, in the active language."""
+    text = esc(gettext("Overdue"))
+    return f' <strong class="govuk-tag govuk-tag--red">{text}</strong>'
+
+
+def superseded_tag() -> str:
+    text = esc(gettext("Superseded"))
+    return f' <span class="govuk-tag govuk-tag--grey">{text}</span>'
 
 
 def rag_tag(status) -> str:
     """includes/rag_tag.html: a status as its coloured tag."""
     if status:
         return f'<strong class="govuk-tag app-rag {esc(status.css_class)}">{esc(status.label)}</strong>'
-    return '<strong class="govuk-tag govuk-tag--grey app-rag-none">No update yet</strong>'
+    text = esc(gettext("No update yet"))
+    return f'<strong class="govuk-tag govuk-tag--grey app-rag-none">{text}</strong>'
 
 
 def url_by_id(name: str) -> Callable[[int], str]:
@@ -63,7 +72,9 @@ def truncate(text: str, length: int) -> str:
 def theme_rows(actions, plan) -> SafeString:
     """A theme page's table rows (``Action.objects.for_list`` rows)."""
     action_url = url_by_id("improvement:action_detail")
-    no_update = f'<span class="govuk-body-s app-block">No {esc(plan.current_period_label)} update</span>'
+    no_update_text = esc(gettext("No %(period)s update") % {"period": plan.current_period_label})
+    no_update = f'<span class="govuk-body-s app-block">{no_update_text}</span>'
+    overdue = overdue_tag()
 
     def row(action):
         status = action.current_status
@@ -76,7 +87,7 @@ def theme_rows(actions, plan) -> SafeString:
             f'{esc(action.number)}</a></td>'
             f'<td class="govuk-table__cell">{esc(truncate(action.description, 240))}</td>'
             f'<td class="govuk-table__cell">{leads}{agency}</td>'
-            f'<td class="govuk-table__cell">{esc(action.timescale or "–")}{OVERDUE if action.is_overdue else ""}</td>'
+            f'<td class="govuk-table__cell">{esc(action.timescale or "–")}{overdue if action.is_overdue else ""}</td>'
             f'<td class="govuk-table__cell">{rag_tag(status)}{missing}</td>'
             '</tr>')
 
@@ -88,6 +99,8 @@ def my_action_rows(actions) -> SafeString:
     action_url = url_by_id("improvement:action_detail")
     update_url = url_by_id("improvement:record_update")
 
+    overdue = overdue_tag()
+    record, for_action = esc(gettext("Record an update")), gettext("for action %(number)s")
     dates: dict = {}  # a lead's actions share a few dozen due dates; formatting one is slow
 
     def row(action):
@@ -103,10 +116,10 @@ def my_action_rows(actions) -> SafeString:
             f'<td class="govuk-table__cell">{esc(truncate(action.description, 160))}</td>'
             f'<td class="govuk-table__cell">{esc(action.plan.name)}'
             f'<span class="govuk-body-s app-block">{esc(action.plan.current_period_label)}</span></td>'
-            f'<td class="govuk-table__cell">{esc(due_text)}{OVERDUE if action.is_overdue else ""}</td>'
+            f'<td class="govuk-table__cell">{esc(due_text)}{overdue if action.is_overdue else ""}</td>'
             f'<td class="govuk-table__cell">{rag_tag(action.current_status)}</td>'
-            f'<td class="govuk-table__cell"><a class="govuk-link" href="{esc(update_url(action.pk))}">Record an update'
-            f'<span class="govuk-visually-hidden"> for action {number}</span></a></td>'
+            f'<td class="govuk-table__cell"><a class="govuk-link" href="{esc(update_url(action.pk))}">{record}'
+            f'<span class="govuk-visually-hidden"> {esc(for_action % {"number": action.number})}</span></a></td>'
             '</tr>')
 
     return joined(row(action) for action in actions)
@@ -116,6 +129,7 @@ def history_items(history) -> SafeString:
     """An action's RAG history as the items of its timeline (``action_detail``'s updates, each
     with ``superseded`` set and its evidence prefetched as ``evidence_list``), newest first."""
     download_url = url_by_id("improvement:evidence_download")
+    superseded = superseded_tag()
 
     def evidence(item):
         if item.file:
@@ -123,32 +137,38 @@ def history_items(history) -> SafeString:
                     f'({esc(filesizeformat(item.size))})')
         return f'<a class="govuk-link" rel="noopener noreferrer" href="{esc(item.url)}">{esc(item.name)}</a>'
 
+    words = {"no_note": esc(gettext("No review note.")), "revised": esc(gettext("Revised date:")),
+             "evidence": esc(gettext("Evidence")),
+             "illustrative": esc(gettext("Illustrative demo entry: not from the published plan."))}
+
     def item(update):
         written = localtime(update.created_at)
-        byline = f"by {esc(update.created_by)}" if update.created_by else "from the plan document"
+        byline = (esc(gettext("by %(person)s") % {"person": update.created_by}) if update.created_by
+                  else esc(gettext("from the plan document")))
         if update.recorded_for:
-            byline += f" on behalf of {esc(update.recorded_for)}"
+            byline += " " + esc(gettext("on behalf of %(person)s") % {"person": update.recorded_for})
         parts = [
             '<div class="moj-timeline__item"><div class="moj-timeline__header">'
             f'<h3 class="moj-timeline__title">{esc(update.period_label)}: {rag_tag(update.status)}'
-            f'{SUPERSEDED if update.superseded else ""}</h3>'
+            f'{superseded if update.superseded else ""}</h3>'
             f'<p class="moj-timeline__byline">{byline}</p>'
             '</div>'
             f'<p class="moj-timeline__date"><time datetime="{esc(format_date(written, r"Y-m-d\TH:i:sO"))}">'
             f'{esc(format_date(written, "j F Y, g:ia"))}</time></p>'
             '<div class="moj-timeline__description">',
             f'<p class="govuk-body app-pre-line">{esc(update.note)}</p>' if update.note
-            else '<p class="govuk-body">No review note.</p>',
+            else f'<p class="govuk-body">{words["no_note"]}</p>',
         ]
         if update.revised_due_date:
-            parts.append(f'<p class="govuk-body"><strong>Revised date:</strong> '
+            parts.append(f'<p class="govuk-body"><strong>{words["revised"]}</strong> '
                          f'{esc(format_date(update.revised_due_date, "j F Y"))}. {esc(update.revised_date_reason)}</p>')
         if update.evidence_list:
             items = "".join(f"<li>{evidence(item)}</li>" for item in update.evidence_list)
-            parts.append('<p class="govuk-body govuk-!-margin-bottom-1"><strong>Evidence</strong></p>'
+            parts.append('<p class="govuk-body govuk-!-margin-bottom-1">'
+                         f'<strong>{words["evidence"]}</strong></p>'
                          f'<ul class="govuk-list">{items}</ul>')
         if update.is_illustrative:
-            parts.append('<p class="govuk-body-s">Illustrative demo entry: not from the published plan.</p>')
+            parts.append(f'<p class="govuk-body-s">{words["illustrative"]}</p>')
         parts.append("</div></div>")
         return "".join(parts)
 

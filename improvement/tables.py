@@ -2,10 +2,14 @@ from functools import cached_property
 
 import django_tables2 as tables
 from django.db.models import F
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .lib.text import shorten
 from .models import Action
-from .rows import OVERDUE, esc, joined, rag_tag, url_by_id
+from .rows import esc, joined, overdue_tag, rag_tag, url_by_id
 
 EMPTY = "—"  # django-tables2's text for an empty cell
 
@@ -15,20 +19,20 @@ class ActionTable(tables.Table):
     rendered by ``body_rows`` (see there), one ``cell_<column>`` method per column."""
 
     number = tables.Column(
-        verbose_name="No.", linkify=True, order_by=("number_sort",),
+        verbose_name=_("No."), linkify=True, order_by=("number_sort",),
         attrs={"td": {"class": "app-nowrap"}},
     )
-    theme = tables.Column(accessor="theme__code", verbose_name="Theme", order_by=("theme__position",))
-    description = tables.Column(verbose_name="Action",
+    theme = tables.Column(accessor="theme__code", verbose_name=_("Theme"), order_by=("theme__position",))
+    description = tables.Column(verbose_name=_("Action"),
                                 attrs={"td": {"class": "app-table__description"}})
-    leads = tables.Column(empty_values=(), verbose_name="Leads", orderable=False)
-    lead_agency = tables.Column(verbose_name="Lead agency")
-    due = tables.Column(accessor="due_as_revised", verbose_name="Due", order_by=("due_as_revised",))
+    leads = tables.Column(empty_values=(), verbose_name=_("Leads"), orderable=False)
+    lead_agency = tables.Column(verbose_name=_("Lead agency"))
+    due = tables.Column(accessor="due_as_revised", verbose_name=_("Due"), order_by=("due_as_revised",))
     status = tables.Column(
-        accessor="current_status", verbose_name="Status", order_by=("current_status__position",)
+        accessor="current_status", verbose_name=_("Status"), order_by=("current_status__position",)
     )
     updated = tables.Column(
-        accessor="has_update_in_period", verbose_name="This period", order_by=("has_update_in_period",)
+        accessor="has_update_in_period", verbose_name=_("This period"), order_by=("has_update_in_period",)
     )
 
     class Meta:
@@ -36,7 +40,7 @@ class ActionTable(tables.Table):
         fields = ["number", "theme", "description", "leads", "lead_agency", "due", "status", "updated"]
         order_by = ("number",)
         attrs = {"class": "govuk-table app-table"}
-        empty_text = "No actions match these filters."
+        empty_text = _("No actions match these filters.")
 
     def order_status(self, queryset, is_descending):
         # Actions with no update yet sort last either way, on SQLite and PostgreSQL alike.
@@ -84,15 +88,15 @@ class ActionTable(tables.Table):
     def cell_due(self, action):
         if action.due_as_revised is None:
             return EMPTY
-        text = esc(action.due_as_revised.strftime("%-d %b %Y"))
-        return text + OVERDUE if action.is_overdue else text
+        text = esc(date_format(action.due_as_revised, "j M Y"))
+        return text + overdue_tag() if action.is_overdue else text
 
     def cell_status(self, action):
         return rag_tag(action.current_status) if action.current_status else EMPTY
 
     def cell_updated(self, action):
         if action.has_update_in_period:
-            return "Updated"
+            return esc(gettext("Updated"))
         if action.current_status and action.current_status.is_complete:
             return "–"
-        return '<strong class="govuk-tag govuk-tag--yellow">Missing</strong>'
+        return format_html('<strong class="govuk-tag govuk-tag--yellow">{}</strong>', gettext("Missing"))

@@ -16,9 +16,11 @@ logger = logging.getLogger(__name__)
 
 
 def request_export(plan, fmt, *, as_of, query, user) -> Export:
-    """An ``Export`` to build in the background once the request's transaction commits."""
+    """An ``Export`` to build in the background once the request's transaction commits, in the
+    language the requester's page is in (its headings and sheet name)."""
     export = Export.objects.create(plan=plan, requested_by=user, format=fmt, query=query, as_of=as_of,
-                                   filename=export_filename(plan, as_of, fmt))
+                                   filename=export_filename(plan, as_of, fmt),
+                                   language=translation.get_language() or "")
     transaction.on_commit(lambda: build_export.enqueue(export.pk))
     return export
 
@@ -32,7 +34,8 @@ def build_export(export_id: int) -> str:
     if export is None or not export.claim():
         return f"export {export_id} was already taken or has gone"
     try:
-        write_export(export)
+        with translation.override(export.language or export.requested_by.language or settings.LANGUAGE_CODE):
+            write_export(export)
         with transaction.atomic():
             Export.objects.filter(pk=export.pk).update(status=Export.Status.READY, finished_at=timezone.now(),
                                                        file=export.file.name, rows=export.rows)

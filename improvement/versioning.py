@@ -10,6 +10,8 @@ from django import forms
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 
 class StaleEdit(Exception):
@@ -17,11 +19,18 @@ class StaleEdit(Exception):
         current = type(instance).objects.get(pk=instance.pk)
         latest = current.history.select_related("history_user").first()
         self.current = current
-        self.by = latest.history_user if latest and latest.history_user else "someone else"
+        self.by = latest.history_user if latest and latest.history_user else gettext("someone else")
         self.at = timezone.localtime(latest.history_date) if latest else None
-        when = f" at {self.at:%H:%M on %-d %B %Y}" if self.at else ""
-        super().__init__(f"This was changed by {self.by}{when} since you opened it, so your changes have not "
-                         "been saved. Their version is shown below: make your changes again on it.")
+        if self.at:
+            message = gettext("This was changed by %(person)s at %(time)s on %(date)s since you opened it, so your "
+                              "changes have not been saved. Their version is shown below: make your changes again "
+                              "on it.") % {"person": self.by, "time": f"{self.at:%H:%M}",
+                                           "date": date_format(self.at, "j F Y")}
+        else:
+            message = gettext("This was changed by %(person)s since you opened it, so your changes have not been "
+                              "saved. Their version is shown below: make your changes again on it.") % {
+                "person": self.by}
+        super().__init__(message)
 
 
 def claim(instance, read_version: int) -> None:

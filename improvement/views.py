@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -144,7 +145,7 @@ class ActionTableView(SingleTableMixin, FilterView):
         if export in {"csv", "xlsx"}:
             filterset = self.get_filterset(self.get_filterset_class())
             if not filterset.is_valid():
-                messages.error(request, "Those filters could not be read, so nothing was exported.")
+                messages.error(request, gettext("Those filters could not be read, so nothing was exported."))
                 return redirect(request.path)
             actions = filterset.qs.order_by("number_sort")
             query = self.request.GET.copy()
@@ -210,7 +211,8 @@ def record_update(request, action_id):
             form.add_error(None, error)
         else:
             messages.success(
-                request, f"Update recorded for action {action.number} ({plan.current_period_label})."
+                request, gettext("Update recorded for action %(number)s (%(period)s).") % {
+                    "number": action.number, "period": plan.current_period_label}
             )
             return redirect(action)
     reported = PeriodView.of_plan(plan).by_action(Action.objects.filter(pk=action.pk))[action.pk]
@@ -332,7 +334,7 @@ def action_edit(request, action_id):
             data["read_version"] = error.current.version
             form.data = data
         else:
-            messages.success(request, f"Action {action.number} saved.")
+            messages.success(request, gettext("Action %(number)s saved.") % {"number": action.number})
             return redirect(action)
     context = {"plan": action.plan, "action": action, "form": form, "stale": stale}
     status_code = 409 if stale else (400 if form.errors else 200)
@@ -367,7 +369,7 @@ class SignOutView(auth_views.LogoutView):
         # next page needs (such as an offer to sign out of their organisation's account too).
         request.session.update(getattr(request, "keep_after_sign_out", {}))
         # The message travels in the messages cookie.
-        messages.success(request, "You have signed out.")
+        messages.success(request, gettext("You have signed out."))
         return response
 # The pages a council must publish for any service it runs, linked from every page's footer and
 # readable without signing in.

@@ -3,6 +3,8 @@
 import math
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 # Fill colours for SVG (as attributes: PDF renderers do not apply CSS to SVG shapes).
 FILLS = {"grey": "#505a5f", "blue": "#1d70b8", "green": "#00703c", "amber": "#f47738", "red": "#d4351c",
          "yellow": "#ffdd00", "purple": "#4c2c92", "none": "#ffffff"}
@@ -57,7 +59,7 @@ def _colour(status):
 
 
 def _label(status):
-    return status.label if status else "No update"
+    return status.label if status else gettext("No update")
 
 
 def _legend(counts, *, left, width, top):
@@ -131,9 +133,10 @@ TARGET_COLOUR = "#0b0c0c"
 
 
 def _line_legend(*, left, y, with_target):
-    entries = [{"text": "Value", "x": left, "y": y, "colour": LINE_COLOUR, "dashed": False}]
+    value_word, target_word = gettext("Value"), gettext("Target")
+    entries = [{"text": value_word, "x": left, "y": y, "colour": LINE_COLOUR, "dashed": False}]
     if with_target:
-        entries.append({"text": "Target", "x": left + 30 + len("Value") * CHAR_WIDTH + 16, "y": y,
+        entries.append({"text": target_word, "x": left + 30 + len(value_word) * CHAR_WIDTH + 16, "y": y,
                         "colour": TARGET_COLOUR, "dashed": True})
     for entry in entries:
         entry.update(x2=entry["x"] + 24, text_x=entry["x"] + 30, text_y=round(entry["y"] + FONT_SIZE / 3, 1))

@@ -11,6 +11,9 @@ import zlib
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class FileKind:
@@ -19,23 +22,23 @@ class FileKind:
     extensions: tuple[str, ...]
 
 
-PDF = FileKind("PDF", "application/pdf", (".pdf",))
-PNG = FileKind("PNG image", "image/png", (".png",))
-JPEG = FileKind("JPEG image", "image/jpeg", (".jpg", ".jpeg"))
-DOCX = FileKind("Word document",
+PDF = FileKind(_("PDF"), "application/pdf", (".pdf",))
+PNG = FileKind(_("PNG image"), "image/png", (".png",))
+JPEG = FileKind(_("JPEG image"), "image/jpeg", (".jpg", ".jpeg"))
+DOCX = FileKind(_("Word document"),
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                 (".docx",))
-XLSX = FileKind("Excel spreadsheet",
+XLSX = FileKind(_("Excel spreadsheet"),
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",))
-PPTX = FileKind("PowerPoint presentation",
+PPTX = FileKind(_("PowerPoint presentation"),
                 "application/vnd.openxmlformats-officedocument.presentationml.presentation",
                 (".pptx",))
-OLE2 = FileKind("Office 97–2003 document", "application/octet-stream", (".doc", ".xls", ".ppt"))
-ODF = FileKind("OpenDocument file", "application/vnd.oasis.opendocument",
+OLE2 = FileKind(_("Office 97–2003 document"), "application/octet-stream", (".doc", ".xls", ".ppt"))
+ODF = FileKind(_("OpenDocument file"), "application/vnd.oasis.opendocument",
                (".odt", ".ods", ".odp"))
-TEXT = FileKind("text file", "text/plain", (".txt", ".csv"))
+TEXT = FileKind(_("text file"), "text/plain", (".txt", ".csv"))
 
-ALLOWED_DESCRIPTION = "PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG, text or CSV"
+ALLOWED_DESCRIPTION = _("PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG, text or CSV")
 
 _OOXML_PARTS = {"word/": DOCX, "xl/": XLSX, "ppt/": PPTX}
 
@@ -107,11 +110,12 @@ def check_upload(handle, name: str) -> FileKind:
     """Return the file's kind, or raise ValueError with a message for the person uploading."""
     kind = sniff(handle)
     if kind is None:
-        raise ValueError(f"The file must be a {ALLOWED_DESCRIPTION} file")
+        raise ValueError(gettext("The file must be a %(kinds)s file") % {"kinds": ALLOWED_DESCRIPTION})
     extension = PurePath(name).suffix.lower()
     if extension not in kind.extensions:
         raise ValueError(
-            f"The file’s name ends in “{extension or 'nothing'}” but it is a {kind.label}: "
-            f"rename it to end in {' or '.join(kind.extensions)}"
+            gettext("The file’s name ends in “%(extension)s” but it is a %(kind)s: rename it to end in %(extensions)s")
+            % {"extension": extension or gettext("nothing"), "kind": kind.label,
+               "extensions": gettext(" or ").join(kind.extensions)}
         )
     return kind

@@ -22,6 +22,7 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -43,7 +44,10 @@ def _needs_quote(text: str) -> bool:
 
 
 def safe_cell(value):
-    """Text with control characters normalised and a formula neutralised; other values as they are."""
+    """Text with control characters normalised and a formula neutralised; other values as they are
+    (a translatable text in the active language)."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str):
         value = _NOT_XML.sub("", normalise_text(value))
         if _needs_quote(value):
@@ -101,7 +105,7 @@ def xlsx_write(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]], 
     workbook = Workbook(write_only=True)
     count = 0
     for title, header, rows in sheets:
-        sheet = workbook.create_sheet(title=title[:31])
+        sheet = workbook.create_sheet(title=str(title)[:31])
         rows = iter(rows)
         sample = list(itertools.islice(rows, WIDTH_SAMPLE_ROWS))
         for index, width in enumerate(column_widths(header, sample), start=1):
