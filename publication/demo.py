@@ -57,6 +57,7 @@ def load_publication_demo(sender, users, plans, **kwargs):
     settings_ = PublicationSettings.of(walsall)
     settings_.is_published = True
     settings_.save()
+    settings_.public_measures.set(walsall.measures.all())  # each approval shows their latest values
     intro = PublicSummary(plan=walsall, kind=PublicSummary.Kind.PLAN, **INTRO)
     intro.record_edit(by=manager, submit=True)
     intro.approve(by=approver)
