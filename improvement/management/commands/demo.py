@@ -110,6 +110,9 @@ class Command(BaseCommand):
         self.stdout.write(_("Demo accounts (password: %(password)s):") % {"password": password})
         for username, (_first, _last, title, organisation, *_rest) in ACCOUNTS.items():
             self.stdout.write(f"  {username:<9} {title}, {organisation}")
+        for username, user in users.items():  # accounts that other apps' demo parts added (publication's approver)
+            if username not in ACCOUNTS:
+                self.stdout.write(f"  {username:<9} {user.job_title}, {user.organisation}")
         as_at = clock.as_at()
         self.stdout.write("")
         if as_at:
