@@ -17,17 +17,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from improvement.lib.text import shorten
-from improvement.mail import templated_email
+from improvement.mail import recipient_language, templated_email
 from improvement.models import Action
 
 from .models import Reminder, UpdateRound
 
 logger = logging.getLogger(__name__)
-
-
-def language_of(user) -> str:
-    """The language a person's emails are written in: their own choice, else the site's."""
-    return getattr(user, "language", "") or settings.LANGUAGE_CODE
 
 
 @dataclass
@@ -66,7 +61,7 @@ def due_kind(round_, as_of, *, manual=False) -> str | None:
 
 
 def _message(round_, user, actions, kind, base_url):
-    with translation.override(language_of(user)):
+    with translation.override(recipient_language(user)):
         return _reminder(round_, user, actions, kind, base_url)
 
 
@@ -83,7 +78,7 @@ def _reminder(round_, user, actions, kind, base_url):
 
 
 def _no_one_message(round_, manager, actions, base_url):
-    with translation.override(language_of(manager)):
+    with translation.override(recipient_language(manager)):
         return _no_one_notice(round_, manager, actions, base_url)
 
 
@@ -220,7 +215,7 @@ def _by_language(users) -> dict:
     """The users grouped by the language their emails are written in, in the order first met."""
     groups: dict = {}
     for user in users:
-        groups.setdefault(language_of(user), []).append(user)
+        groups.setdefault(recipient_language(user), []).append(user)
     return groups
 
 

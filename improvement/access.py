@@ -292,3 +292,12 @@ def can_approve_publication(user, plan) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or has_plan_role(user, plan, PlanRole.Role.PUBLICATION_APPROVER)
+
+
+def plans_to_approve(user):
+    """The plans whose public summaries ``user`` may approve (``can_approve_publication``, as a queryset)."""
+    plans = visible_plans(user)
+    if user.is_superuser:
+        return plans
+    return plans.filter(pk__in=PlanRole.objects.filter(
+        user=user, role=PlanRole.Role.PUBLICATION_APPROVER).values("plan_id"))

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from .lib.dates import working_days_before
-from .mail import templated_email
+from .mail import recipient_language, templated_email
 from .models import ClockReminder, Plan
 
 logger = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ def due_for_reminder(clock, as_of: datetime.date, *, lead: int) -> list:
 
 def _message(plan, deadline, clock, manager, base_url):
     """The reminder to one manager, in the language they chose (User.language)."""
-    with translation.override(manager.language or settings.LANGUAGE_CODE):
+    with translation.override(recipient_language(manager)):
         # The clock's words (how each date is worked out) are made again in their language.
         clock = plan.clock() or clock
         deadline = next((d for d in clock.deadlines if (d.key, d.date) == (deadline.key, deadline.date)), deadline)

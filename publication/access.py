@@ -32,12 +32,3 @@ def get_summary_to_approve_or_404(user, plan_id, summary_id):
         raise PermissionDenied("Only the plan's publication approvers approve its public summaries.")
     return plan, summary
 
-
-def approvable_plans(user):
-    """The plans whose summaries the user may approve."""
-    from improvement.models import PlanRole
-
-    plans = access.visible_plans(user)
-    if user.is_superuser:
-        return plans
-    return plans.filter(roles__user=user, roles__role=PlanRole.Role.PUBLICATION_APPROVER).distinct()

@@ -116,7 +116,7 @@ def write_recommendation(request, plan_id, recommendation_id):
 @require_GET
 def approvals(request):
     """The approver's queue: summaries sent for approval in the plans they approve for."""
-    plans = access.approvable_plans(request.user)
+    plans = core_access.plans_to_approve(request.user)
     waiting = (PublicSummary.objects.filter(plan__in=plans, state=PublicSummary.State.SUBMITTED)
                .select_related("plan", "theme", "recommendation__source", "edited_by").order_by("edited_at"))
     return render(request, "publication/approvals.html", {"waiting": waiting})
