@@ -265,7 +265,7 @@ class AttentionList(TableView):
     def get_queryset(self):
         meeting = get_object_or_404(
             Meeting.objects.filter(plan__in=token_plans(self.request.auth))
-            .select_related("board", "plan__rag_scheme", "round__plan"), pk=self.kwargs["pk"])
+            .select_related("board", "plan__rag_scheme", "round__plan__rag_scheme"), pk=self.kwargs["pk"])
         return [{"meeting": meeting.pk, "rank": rank, "entry": entry}
                 for rank, entry in enumerate(meeting.attention_list(), 1)]
 

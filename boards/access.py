@@ -83,17 +83,12 @@ def get_board_member_or_404(board, pk) -> BoardMember:
 
 
 def get_meeting_or_404(user, pk) -> Meeting:
-    return get_object_or_404(
-        Meeting.objects.filter(plan__in=access.visible_plans(user))
-        .select_related("board", "plan__rag_scheme", "plan__organisation", "round"),
-        pk=pk,
-    )
+    return access.get_readable_or_404(
+        Meeting.objects.select_related("board", "plan__rag_scheme", "plan__organisation", "round"), user, pk)
 
 
 def get_round_or_404(user, pk) -> UpdateRound:
-    return get_object_or_404(
-        UpdateRound.objects.filter(plan__in=access.visible_plans(user)).select_related("plan__organisation"), pk=pk
-    )
+    return access.get_readable_or_404(UpdateRound.objects.select_related("plan__organisation"), user, pk)
 
 
 def get_note_or_404(user, pk) -> ReviewNote:

@@ -232,9 +232,8 @@ class UpdateRound(models.Model):
         """The submissions grouped per person holding a lead post (and per vacant post)."""
         leads: dict = {}
         for submission in submissions:
-            for post in submission.action.lead_posts.all():
-                holders = list(post.holders.all()) or [None]
-                for holder in holders:
+            for post, holders in submission.action.lead_posts_held():
+                for holder in holders or [None]:
                     key = (holder.pk if holder else None, None if holder else post.pk)
                     summary = leads.setdefault(key, LeadSummary(holder, post if not holder else None))
                     summary.add(submission)
@@ -309,7 +308,9 @@ class UpdateRound(models.Model):
         if RoundEntry.objects.filter(round=self).count() != Action.objects.filter(plan_id=self.plan_id).count():
             with transaction.atomic():
                 self.write_entries()
-        return PeriodView(self.plan, self.period, as_of, RoundEntry.objects.filter(round=self), fixed=True)
+        # The action's plan as well as the round: see PeriodView.of_plan.
+        rows = RoundEntry.objects.filter(round=self, action__plan_id=self.plan_id)
+        return PeriodView(self.plan, self.period, as_of, rows, fixed=True)
 
     def counted_updates(self) -> dict:
         """{action id: Update} that counts for the period: fixed at closing for a closed round,
@@ -483,16 +484,20 @@ class Meeting(models.Model):
             return self.round.period_view(as_of=self.date)
         return PeriodView.of_plan(self.plan, self.plan.current_period, as_of=self.date)
 
-    def attention_list(self, view: PeriodView | None = None, *, with_updates: bool = False) -> list["AttentionEntry"]:
+    def attention_list(self, view: PeriodView | None = None, *, with_updates: bool = False,
+                       entries: list | None = None) -> list["AttentionEntry"]:
         """What needs the board's attention: actions flagged by the rules (a status needing the
         board's attention, overdue, missing update, declined since last period) and those a
         member or officer added by hand, most serious first (see AttentionEntry.rank). The
         rules read the meeting's period view (``view``, or ``period_view()``); ``with_updates``
-        loads each entry's counted update (``entry.reported.update``, for its note)."""
+        loads each entry's counted update (``entry.reported.update``, for its note). ``entries``
+        are the view's entries of all the plan's actions, when the caller has read them already
+        (the board pack): the rules then pick from those rather than read the flagged ones."""
         view = view or self.period_view()
         items = list(self.attention_items.select_related("added_by"))
-        reported = view.flagged_entries(Action.objects.filter(plan_id=self.plan_id),
-                                        also=[item.action_id for item in items], with_updates=with_updates)
+        reported = entries if entries is not None else view.flagged_entries(
+            Action.objects.filter(plan_id=self.plan_id), also=[item.action_id for item in items],
+            with_updates=with_updates)
         entries: dict = {}
 
         def flag(row, reason, text):

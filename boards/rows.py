@@ -19,7 +19,7 @@ def submission_rows(submissions) -> SafeString:
 
     def leads(action):
         vacant = " " + _("(vacant)")
-        posts = [f"{esc(post)}{'' if post.holders.all() else esc(vacant)}" for post in action.lead_posts.all()]
+        posts = [f"{esc(post)}{'' if holders else esc(vacant)}" for post, holders in action.lead_posts_held()]
         return "; ".join(posts) or "–"
 
     def row(submission):

@@ -794,12 +794,23 @@ class Action(models.Model):
         if self.evidence.exists():
             reasons.append(gettext("It has evidence attached."))
         return reasons
+    def lead_posts_held(self) -> list[tuple["Post", list["User"]]]:
+        """The action's lead posts, each with its holders. Reads ``lead_posts__holders`` (prefetch
+        it for many actions), and once prefetched keeps the answer on the action: a list page asks
+        for an action's leads three or four times, and each ``.all()`` of a relation builds a
+        manager (1,800 of them were a tenth of the round status page)."""
+        if "_lead_posts_held" in self.__dict__:
+            return self._lead_posts_held
+        held = [(post, list(post.holders.all())) for post in self.lead_posts.all()]
+        if "lead_posts" in getattr(self, "_prefetched_objects_cache", {}):
+            self._lead_posts_held = held  # as stale as the prefetch itself, never staler
+        return held
+
     def lead_holders(self) -> list["User"]:
-        """The active people who hold the action's lead posts: who is told about it. Reads
-        ``lead_posts__holders`` (prefetch it for many actions)."""
+        """The active people who hold the action's lead posts: who is told about it."""
         people: dict = {}
-        for post in self.lead_posts.all():
-            for holder in post.holders.all():
+        for _post, holders in self.lead_posts_held():
+            for holder in holders:
                 if holder.is_active:
                     people.setdefault(holder.pk, holder)
         return list(people.values())
@@ -807,7 +818,7 @@ class Action(models.Model):
     def unheld_lead_posts(self) -> list["Post"]:
         """The action's lead posts that no active person holds (vacant, or held only by people
         who have left)."""
-        return [post for post in self.lead_posts.all() if not any(h.is_active for h in post.holders.all())]
+        return [post for post, holders in self.lead_posts_held() if not any(h.is_active for h in holders)]
 
     def is_overdue(self, as_of: datetime.date) -> bool:
         due = self.effective_due_date
@@ -1550,6 +1561,17 @@ class MeasureValueQuerySet(models.QuerySet):
             known = self.filter(recorded_at__date__lte=as_of)
             later = later.filter(recorded_at__date__lte=as_of)
         return known.filter(~Exists(later))
+
+    def reporting_list(self, as_of: datetime.date | None = None) -> list["MeasureValue"]:
+        """What ``reporting(as_of)`` selects, as a list in measure and period order: every value
+        known by then read once, the latest recorded of each measure and period kept. For the
+        whole series of a plan's measures this is one index scan, where the NOT EXISTS of
+        ``reporting`` has PostgreSQL hash every value of every plan (13 of the plan page's ms)."""
+        known = self.filter(recorded_at__date__lte=as_of) if as_of is not None else self
+        latest: dict[tuple, MeasureValue] = {}
+        for value in known.order_by("measure_id", "period", "pk"):
+            latest[value.measure_id, value.period] = value  # a later correction takes the earlier's place
+        return list(latest.values())
 
     def update(self, **kwargs):
         raise AppendOnlyError("Measure values are append-only: they cannot be changed.")

@@ -36,6 +36,7 @@ from .models import (
     Measure,
     MeasureValue,
     Movement,
+    RagStatus,
     ReportedAction,
     StatusSummary,
     add_months,
@@ -89,7 +90,10 @@ class PeriodView:
         """The plan's view from its whole RAG history (rebuilt first if its rows are missing)."""
         period = period or plan.current_period
         stored = ensure_rows(plan, period)
-        rows = ReportedAction.objects.filter(plan=plan, period=stored) if stored else ReportedAction.objects.none()
+        # The action's plan as well as the row's: the counts join the actions (for their themes),
+        # and without it PostgreSQL reads every plan's actions to join 300 of them.
+        rows = (ReportedAction.objects.filter(plan=plan, period=stored, action__plan=plan) if stored
+                else ReportedAction.objects.none())
         view = cls(plan, period, as_of or today(), rows)
         if stored is None:
             view.before_history = True
@@ -206,11 +210,11 @@ class PeriodView:
         prefetches: a queryset of the plan's actions (select_related and prefetch_related of its
         own are kept). ``with_updates`` loads the update that counts (its note and author)."""
         actions = actions if actions is not None else Action.objects.filter(plan=self.plan)
-        related = ["status", "previous_status", *(["update__created_by"] if with_updates else [])]
-        rows = {} if self.before_history else {
-            row.action_id: row
-            for row in self.rows.filter(action__in=actions.values("pk")).select_related(*related)
-        }
+        rows = self.rows.filter(action__in=actions.values("pk"))
+        if with_updates:
+            rows = rows.select_related("update__created_by")
+        rows = {} if self.before_history else {row.action_id: row for row in rows}
+        self._attach_statuses(rows.values())
         actions = list(actions.order_by("theme__position", "theme_id", "position", "number_sort"))
         result = []
         for action in actions:
@@ -234,6 +238,20 @@ class PeriodView:
             Q(status__needs_board_attention=True) | self.overdue_q() | self.MISSING | self.DECLINED
             | Q(action_id__in=list(also)))
         return self.entries(actions.filter(pk__in=flagged.values("action_id")), with_updates=with_updates)
+
+    def _attach_statuses(self, rows) -> None:
+        """Each row's status and previous status from the scheme's statuses, already read (a
+        join per row would load the same few statuses hundreds of times); a status of another
+        scheme, should a row hold one, is read with the rest in one query."""
+        known = {status.pk: status for status in self.statuses}
+        rows = list(rows)
+        others = {pk for row in rows for pk in (row.status_id, row.previous_status_id)
+                  if pk is not None and pk not in known}
+        if others:
+            known.update((status.pk, status) for status in RagStatus.objects.filter(pk__in=others))
+        for row in rows:
+            row.status = known.get(row.status_id)
+            row.previous_status = known.get(row.previous_status_id)
 
     def _carried(self, stored, action):
         """The row of a period the rows do not reach: before the history (nothing reported) or
@@ -261,9 +279,7 @@ class PeriodView:
         # Judged as of today, every value recorded counts: on a demo site "today" is a date years
         # before the values' real timestamps (clock.SITE_AS_AT), and a value just recorded must show.
         as_of = self.as_of if self.as_of < today() else None
-        values = (MeasureValue.objects.reporting(as_of=as_of)
-                  .filter(measure_id__in=ids, period__lte=self.period)
-                  .select_related("recorded_by").order_by("measure_id", "period"))
+        values = MeasureValue.objects.filter(measure_id__in=ids, period__lte=self.period).reporting_list(as_of=as_of)
         for value in values:
             series[value.measure_id].append(value)
         comparators: dict[tuple, dict] = {}

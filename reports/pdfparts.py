@@ -52,6 +52,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .pdf import render_document, renderer_fingerprint, static_files_digest, write_document
+from .rows import plan_rows
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,10 @@ class Piece:
     rows: list
     first: bool = False  # the first theme of the plan, under the "The plan by theme" heading
     continued: bool = False  # the rest of a table that an earlier part began: no theme heading
+
+    @property
+    def rows_html(self):
+        return plan_rows(self.rows)
 
 
 def contents(sections, pages=None, *, scorecard=False) -> list[dict]:

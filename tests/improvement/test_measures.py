@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from improvement import measures as rules
 from improvement.models import AppendOnlyError, Measure, MeasureTarget, MeasureValue
@@ -137,6 +138,27 @@ def test_a_later_value_for_a_period_supersedes_the_earlier_and_both_stay(measure
     second = measure.record_value(period=NOV, value="54.5", by=lead, commentary="Corrected after data cleanse")
     assert list(MeasureValue.objects.filter(measure=measure).reporting()) == [second]
     assert MeasureValue.objects.filter(pk=first.pk).exists()
+
+
+def test_the_reporting_list_keeps_what_reporting_keeps_in_measure_and_period_order(measure, lead, plan):
+    other = make_measure(plan, name="Core groups held on time")
+    for period, value in ((NOV, "52"), (OCT, "40"), (NOV, "54.5"), (OCT, "41"), (NOV, "55")):
+        measure.record_value(period=period, value=value, by=lead)
+    other.record_value(period=NOV, value="12", by=lead)
+    ours = MeasureValue.objects.filter(measure__in=[measure, other])
+    expected = sorted(ours.reporting(), key=lambda v: (v.measure_id, v.period))
+    assert ours.reporting_list() == expected
+    assert [(v.period, v.value) for v in ours.reporting_list() if v.measure_id == measure.pk] == [
+        (OCT, Decimal("41")), (NOV, Decimal("55"))]
+
+
+def test_the_reporting_list_as_of_a_day_leaves_out_values_recorded_after_it(measure, lead):
+    measure.record_value(period=NOV, value="52", by=lead)
+    correction = measure.record_value(period=NOV, value="54.5", by=lead)
+    today = timezone.localdate(correction.recorded_at)  # both were recorded today
+    values = MeasureValue.objects.filter(measure=measure)
+    assert values.reporting_list(as_of=today) == list(values.reporting(as_of=today)) == [correction]
+    assert values.reporting_list(as_of=today - datetime.timedelta(days=1)) == []
 
 
 def test_measure_values_cannot_be_changed_or_deleted(measure, lead):
