@@ -84,11 +84,13 @@ def get_board_member_or_404(board, pk) -> BoardMember:
 
 def get_meeting_or_404(user, pk) -> Meeting:
     return access.get_readable_or_404(
-        Meeting.objects.select_related("board", "plan__rag_scheme", "plan__organisation", "round"), user, pk)
+        Meeting.objects.select_related("board", "plan__rag_scheme", "plan__organisation", "round__plan__rag_scheme"),
+        user, pk)
 
 
 def get_round_or_404(user, pk) -> UpdateRound:
-    return access.get_readable_or_404(UpdateRound.objects.select_related("plan__organisation"), user, pk)
+    return access.get_readable_or_404(UpdateRound.objects.select_related("plan__organisation", "plan__rag_scheme"),
+                                      user, pk)
 
 
 def get_note_or_404(user, pk) -> ReviewNote:
