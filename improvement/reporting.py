@@ -243,8 +243,10 @@ class PeriodView:
         """Each row's status and previous status from the scheme's statuses, already read (a
         join per row would load the same few statuses hundreds of times); a status of another
         scheme, should a row hold one, is read with the rest in one query."""
-        known = {status.pk: status for status in self.statuses}
         rows = list(rows)
+        if not rows:
+            return
+        known = {status.pk: status for status in self.statuses}
         others = {pk for row in rows for pk in (row.status_id, row.previous_status_id)
                   if pk is not None and pk not in known}
         if others:
