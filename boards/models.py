@@ -308,9 +308,7 @@ class UpdateRound(models.Model):
         if RoundEntry.objects.filter(round=self).count() != Action.objects.filter(plan_id=self.plan_id).count():
             with transaction.atomic():
                 self.write_entries()
-        # The action's plan as well as the round: see PeriodView.of_plan.
-        rows = RoundEntry.objects.filter(round=self, action__plan_id=self.plan_id)
-        return PeriodView(self.plan, self.period, as_of, rows, fixed=True)
+        return PeriodView(self.plan, self.period, as_of, RoundEntry.objects.filter(round=self), fixed=True)
 
     def counted_updates(self) -> dict:
         """{action id: Update} that counts for the period: fixed at closing for a closed round,

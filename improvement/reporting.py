@@ -90,10 +90,7 @@ class PeriodView:
         """The plan's view from its whole RAG history (rebuilt first if its rows are missing)."""
         period = period or plan.current_period
         stored = ensure_rows(plan, period)
-        # The action's plan as well as the row's: the counts join the actions (for their themes),
-        # and without it PostgreSQL reads every plan's actions to join 300 of them.
-        rows = (ReportedAction.objects.filter(plan=plan, period=stored, action__plan=plan) if stored
-                else ReportedAction.objects.none())
+        rows = ReportedAction.objects.filter(plan=plan, period=stored) if stored else ReportedAction.objects.none()
         view = cls(plan, period, as_of or today(), rows)
         if stored is None:
             view.before_history = True
@@ -143,8 +140,12 @@ class PeriodView:
         return rows.annotate(due=Coalesce("revised_due_date", "action__due_date"))
 
     def _count(self) -> Counts:
+        # The action's plan as well as the row's: the counts join the actions (for their themes),
+        # and without it PostgreSQL reads every plan's actions to join 300 of them. Only here: in
+        # the lists' nested subqueries the extra join let PostgreSQL, without statistics (a new
+        # or restored database), choose nested loops that ran for minutes.
         grouped = (
-            self.with_due(self.rows).values("action__theme_id", "status_id").annotate(
+            self.with_due(self.rows.filter(action__plan=self.plan)).values("action__theme_id", "status_id").annotate(
                 n=Count("pk"),
                 overdue=Count("pk", filter=self.overdue_q()),
                 missing=Count("pk", filter=self.MISSING),
