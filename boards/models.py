@@ -504,20 +504,25 @@ class Meeting(models.Model):
             entry.kinds.add(reason)
 
         Reason = AttentionEntry.Reason
+        # The reasons' sentences are translated once, and each due date written once (a pack's
+        # list can hold most of a plan's actions, and most share a handful of due dates).
+        needs_attention, missing = gettext("%(status)s: %(meaning)s"), gettext("No update for %(period)s")
+        overdue = gettext("Overdue: due %(date)s")
+        declined = gettext("Declined since last period (%(before)s to %(now)s)")
+        written: dict = {}
         for row in reported:
             status = row.status
             if status is not None and status.needs_board_attention:
-                flag(row, Reason.STATUS,
-                     gettext("%(status)s: %(meaning)s") % {"status": status.label, "meaning": status.meaning})
+                flag(row, Reason.STATUS, needs_attention % {"status": status.label, "meaning": status.meaning})
             if row.overdue:
-                flag(row, Reason.OVERDUE,
-                     gettext("Overdue: due %(date)s") % {"date": date_format(row.due_date, "j F Y")})
+                due = row.due_date
+                if due not in written:
+                    written[due] = date_format(due, "j F Y")
+                flag(row, Reason.OVERDUE, overdue % {"date": written[due]})
             if row.is_missing_update:
-                flag(row, Reason.MISSING_UPDATE, gettext("No update for %(period)s") % {"period": view.label})
+                flag(row, Reason.MISSING_UPDATE, missing % {"period": view.label})
             if row.movement == Movement.DECLINED:
-                flag(row, Reason.DECLINED,
-                     gettext("Declined since last period (%(before)s to %(now)s)")
-                     % {"before": row.previous_status.label, "now": status.label})
+                flag(row, Reason.DECLINED, declined % {"before": row.previous_status.label, "now": status.label})
         rows = {row.action.pk: row for row in reported}
         for item in items:
             row = rows.get(item.action_id)

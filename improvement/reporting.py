@@ -209,11 +209,12 @@ class PeriodView:
         """Each action as reported (its stored row, with ``action`` loaded and ``overdue`` judged
         as of the view's date), in plan order: theme, then number. ``actions`` narrows and
         prefetches: a queryset of the plan's actions (select_related and prefetch_related of its
-        own are kept). ``with_updates`` loads the update that counts (its note and author)."""
+        own are kept). ``with_updates`` loads the update that counts (for its note; not its
+        author, which no list of entries shows and which cost a user model a row)."""
         actions = actions if actions is not None else Action.objects.filter(plan=self.plan)
         rows = self.rows.filter(action__in=actions.values("pk"))
         if with_updates:
-            rows = rows.select_related("update__created_by")
+            rows = rows.select_related("update")
         rows = {} if self.before_history else {row.action_id: row for row in rows}
         self._attach_statuses(rows.values())
         actions = list(actions.order_by("theme__position", "theme_id", "position", "number_sort"))

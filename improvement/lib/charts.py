@@ -3,7 +3,10 @@
 import math
 from decimal import Decimal
 
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
+
+from improvement.rows import esc
 
 # Fill colours for SVG (as attributes: PDF renderers do not apply CSS to SVG shapes).
 FILLS = {"grey": "#505a5f", "blue": "#1d70b8", "green": "#00703c", "amber": "#f47738", "red": "#d4351c",
@@ -155,3 +158,84 @@ def _tidy(figure: float):
     """A tick's value as a Decimal without float noise (0.30000000000000004 is 0.3)."""
     rounded = round(figure, 6)
     return Decimal(int(rounded)) if rounded == int(rounded) else Decimal(repr(rounded))
+
+
+# --- the charts as SVG markup ----------------------------------------------------------------
+# Written here rather than by templates, as improvement/rows.py writes the long lists: a board
+# pack draws a chart per measure, and through the template engine each chart's few hundred
+# numbers (each localized, then escaped) were a tenth of the pack's web page. Presentation is in
+# attributes, as PDF renderers do not apply CSS to SVG. Numbers are written as Python writes
+# them (SVG wants a full stop before the decimals in every language).
+
+_GRID = 'stroke="#b1b4b6" stroke-width="1" class="app-chart__grid"'
+
+
+def _svg_open(chart, chart_id, title, desc) -> str:
+    labelled = f"{chart_id}-title {chart_id}-desc" if desc else f"{chart_id}-title"
+    description = f'\n  <desc id="{esc(chart_id)}-desc">{esc(desc)}</desc>' if desc else ""
+    return (f'<svg class="chart app-chart__svg" role="img" aria-labelledby="{esc(labelled)}" '
+            f'viewBox="0 0 {chart["width"]} {chart["height"]}" focusable="false" '
+            f'font-family="Arimo, Arial, sans-serif" font-size="{chart["font_size"]}" fill="#0b0c0c">\n'
+            f'  <title id="{esc(chart_id)}-title">{esc(title)}</title>{description}\n')
+
+
+def line_chart_svg(chart: dict, chart_id: str, title: str, desc: str = "") -> SafeString:
+    """``line_chart()``'s geometry drawn: grid lines with their values, month labels, the target
+    as a dashed line, the values as a line of points (each titled with its month and figure),
+    and the legend."""
+    left, right = chart["left"], chart["right"]
+    ticks = "".join(
+        f'<line x1="{left}" x2="{right}" y1="{tick["y"]}" y2="{tick["y"]}" {_GRID}></line>'
+        f'<text x="{left - 6}" y="{tick["label_y"]}" text-anchor="end">{esc(tick["text"])}</text>'
+        for tick in chart.get("ticks", ()))
+    labels = "".join(f'<text x="{label["x"]}" y="{chart["label_y"]}" text-anchor="middle">{esc(label["text"])}</text>'
+                     for label in chart.get("x_labels", ()))
+    target = (f'<polyline points="{chart["target_line"]}" fill="none" stroke="{TARGET_COLOUR}" stroke-width="2" '
+              'stroke-dasharray="6 4"></polyline>' if chart["target_line"] else "")
+    line = (f'<polyline points="{chart["line"]}" fill="none" stroke="{LINE_COLOUR}" stroke-width="3"></polyline>'
+            if chart["line"] else "")
+    points = "".join(f'<circle cx="{point["x"]}" cy="{point["y"]}" r="4" fill="{LINE_COLOUR}"><title>'
+                     f'{esc(point["label"])}: {esc(point["text"])}</title></circle>' for point in chart["points"])
+    legend = "".join(
+        f'<line x1="{entry["x"]}" x2="{entry["x2"]}" y1="{entry["y"]}" y2="{entry["y"]}" stroke="{entry["colour"]}" '
+        + ('stroke-width="2" stroke-dasharray="6 4"' if entry["dashed"] else 'stroke-width="3"')
+        + f'></line><text x="{entry["text_x"]}" y="{entry["text_y"]}">{esc(entry["text"])}</text>'
+        for entry in chart.get("legend", ()))
+    return mark_safe(  # noqa: S308 - every value is a number of ours or escaped
+        f'{_svg_open(chart, chart_id, title, desc)}  {ticks}\n  {labels}\n  {target}\n  {line}\n  {points}\n'
+        f'  <g class="app-chart__legend">{legend}</g>\n</svg>')
+
+
+def stacked_bars_svg(chart: dict, chart_id: str, title: str, desc: str = "") -> SafeString:
+    """``stacked_bars()``'s geometry drawn: grid lines with their counts, a bar per period of a
+    segment per status (each titled with its month, status and count), month labels and the
+    legend naming each status beside its colour."""
+    left = chart["left"]
+    ticks = "".join(
+        f'<line x1="{left}" x2="{chart["width"]}" y1="{tick["y"]}" y2="{tick["y"]}" {_GRID}></line>'
+        f'<text x="{left - 6}" y="{tick["label_y"]}" text-anchor="end">{tick["value"]}</text>'
+        for tick in chart["ticks"])
+    bars = "".join(
+        "".join(f'<rect x="{segment["x"]}" y="{segment["y"]}" width="{bar["width"]}" height="{segment["height"]}" '
+                f'fill="{segment["fill"]}" stroke="#ffffff" stroke-width="0.5"><title>{esc(bar["label"])} '
+                f'{esc(segment["label"])}</title></rect>' for segment in bar["segments"])
+        + f'<text x="{bar["x"]}" y="{chart["label_y"]}" text-anchor="middle">{esc(bar["label"])}</text>'
+        for bar in chart["bars"])
+    legend = "".join(
+        f'<rect x="{entry["x"]}" y="{entry["y"]}" width="{SWATCH}" height="{SWATCH}" fill="{entry["fill"]}" '
+        f'stroke="#0b0c0c" stroke-width="0.5"></rect><text x="{entry["text_x"]}" y="{entry["text_y"]}">'
+        f'{esc(entry["label"])}</text>' for entry in chart["legend"])
+    return mark_safe(  # noqa: S308 - every value is a number of ours or escaped
+        f'{_svg_open(chart, chart_id, title, desc)}  {ticks}\n  {bars}\n'
+        f'  <g class="app-chart__legend">{legend}</g>\n</svg>')
+
+
+def trend_line_svg(chart: dict) -> SafeString:
+    """A bare ``line_chart(..., axes=False)`` for a table cell: the line and its last point,
+    hidden from screen readers (the cell writes the figures out for them)."""
+    last = chart["points"][-1]
+    return mark_safe(  # noqa: S308 - numbers of ours only
+        f'<svg width="{chart["width"]}" height="{chart["height"]}" viewBox="0 0 {chart["width"]} {chart["height"]}" '
+        f'aria-hidden="true" focusable="false"><polyline points="{chart["line"]}" fill="none" '
+        f'stroke="{LINE_COLOUR}" stroke-width="2"></polyline>'
+        f'<circle cx="{last["x"]}" cy="{last["y"]}" r="3" fill="{LINE_COLOUR}"></circle></svg>')

@@ -132,3 +132,50 @@ def test_a_chart_of_one_value_or_none_still_draws():
     assert len(single["points"]) == 1 and single["left"] < single["points"][0]["x"] < single["right"]
     flat = line_chart(["a", "b"], [5, 5], axes=False)
     assert flat["points"][0]["y"] == flat["points"][1]["y"]
+
+
+# --- the SVG markup (improvement.lib.charts.*_svg) -------------------------------------------
+
+def test_the_line_chart_svg_is_labelled_by_its_title_and_description_and_escapes_them():
+    from improvement.lib.charts import line_chart, line_chart_svg
+
+    chart = line_chart(["Jan 12", "Feb 12"], [40, 55], [50, 50], format_value=lambda v: f"{v}%")
+    svg = line_chart_svg(chart, "measure-chart", "Visits <in time> & on target", "A line & a dashed line")
+    assert svg.startswith('<svg class="chart app-chart__svg" role="img" '
+                          'aria-labelledby="measure-chart-title measure-chart-desc"')
+    assert '<title id="measure-chart-title">Visits &lt;in time&gt; &amp; on target</title>' in svg
+    assert '<desc id="measure-chart-desc">A line &amp; a dashed line</desc>' in svg
+    assert svg.count("<circle") == 2 and "<title>Feb 12: 55%</title>" in svg
+    assert 'stroke-dasharray="6 4"></polyline>' in svg  # the target, dashed
+    assert svg.count('stroke-dasharray="6 4"') == 2  # and its legend entry
+    assert ">Value</text>" in svg and ">Target</text>" in svg
+    assert all(f'y1="{tick["y"]}"' in svg and f">{tick['text']}</text>" in svg for tick in chart["ticks"])
+
+
+def test_a_line_chart_svg_without_values_or_description_draws_no_line_and_no_desc():
+    from improvement.lib.charts import line_chart, line_chart_svg
+
+    svg = line_chart_svg(line_chart(["Jan 12"], [None]), "empty", "Nothing yet")
+    assert 'aria-labelledby="empty-title"' in svg and "<desc" not in svg
+    assert "<polyline" not in svg and "<circle" not in svg
+
+
+def test_the_stacked_bars_svg_titles_each_segment_and_names_each_status(scheme):
+    from improvement.lib.charts import stacked_bars_svg
+
+    chart = stacked_bars(PERIODS, trend(scheme, {"G": 20, "R": 3}))
+    svg = stacked_bars_svg(chart, "trend", "Actions by RAG status", "Figures in the table below.")
+    assert 'aria-labelledby="trend-title trend-desc"' in svg
+    assert svg.count("<title>Jan 12 Green: 20</title>") == 1 and "<title>Dec 12 Red: 3</title>" in svg
+    assert svg.count('fill="#00703c"') == 12 + 1  # a green segment a month, and its legend swatch
+    assert ">No update</text>" in svg
+
+
+def test_a_bare_trend_line_svg_is_hidden_from_screen_readers_and_marks_the_last_value():
+    from improvement.lib.charts import line_chart, trend_line_svg
+
+    chart = line_chart(["Jan", "Feb", "Mar"], [1, 3, 2], width=120, height=32, axes=False)
+    svg = trend_line_svg(chart)
+    assert 'aria-hidden="true"' in svg and f'points="{chart["line"]}"' in svg
+    last = chart["points"][-1]
+    assert f'<circle cx="{last["x"]}" cy="{last["y"]}" r="3"' in svg

@@ -380,3 +380,26 @@ def test_two_draft_requests_at_the_same_moment_make_one_render(pack_meeting, vie
     assert PackRender.objects.count() == 1
     assert sorted(created for _render, created in results) == [False, True]
     assert len({render.pk for render, _created in results}) == 1
+
+
+def test_the_attention_list_shows_each_actions_review_note_and_its_open_challenges_with_answers(
+        pack_meeting, chair, lead):
+    from boards.models import ReviewNote, ReviewResponse
+    from reports.packs import render_pack_html
+
+    red = pack_meeting.plan.actions.get(number="1.1")
+    challenge = ReviewNote.objects.create(meeting=pack_meeting, action=red, author=chair,
+                                          kind=ReviewNote.Kind.CHALLENGE, text="Why has <recruitment> stalled?")
+    ReviewResponse.objects.create(note=challenge, author=lead, text="Interviews on 7 January & 9 January")
+    ReviewNote.objects.create(meeting=pack_meeting, action=red, author=None, kind=ReviewNote.Kind.QUESTION,
+                              text="Resolved already", status=ReviewNote.Status.RESOLVED)
+    html = render_pack_html(pack_meeting, for_pdf=False)
+    row = html[html.index(f'<tr id="attention-row-{red.pk}">'):]
+    row = row[:row.index("</tr>")]
+    assert '<td class="rag rag--red">Red</td>' in row
+    assert '<p class="pre">Recruitment to the LADO post has stalled</p>' in row
+    assert (f"<p><strong>Challenge ({chair}, 17 Dec 2012):</strong> Why has &lt;recruitment&gt; stalled?"
+            f"<br><em>Answer ({lead}):</em> Interviews on 7 January &amp; 9 January</p>") in row
+    assert "Resolved already" not in row  # only open challenges
+    missing = html[html.index('<tr id="attention-row-', html.index(row) + len(row)):]
+    assert '<p class="pre">No review note this period.</p>' in missing[:missing.index("</tr>")]
