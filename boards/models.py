@@ -208,10 +208,10 @@ class UpdateRound(models.Model):
         period): submitted on time, submitted late, or not submitted (and late once the deadline
         has passed), from the round's period view. A fixed number of queries whatever the size
         of the plan. ``actions`` narrows to some of the plan's actions (a queryset, with what
-        the caller needs loaded); leads and their holders are prefetched either way."""
+        the caller needs loaded); leads and their holders are read either way."""
         actions = actions if actions is not None else Action.objects.filter(plan_id=self.plan_id)
-        reported = self.period_view(as_of).entries(actions.prefetch_related("lead_posts__holders"),
-                                                   with_updates=False)
+        reported = self.period_view(as_of).entries(actions, with_updates=False)
+        Action.attach_lead_posts_held([row.action for row in reported])
         deadline_end = self.deadline_end()
         passed = self.deadline_passed(as_of)
         result = []
@@ -243,8 +243,8 @@ class UpdateRound(models.Model):
         """The actions missing an update for this round's period, as ({user: [the actions they
         lead]}, [the actions that no one holding a lead post can be reminded about])."""
         view = self.period_view(as_of or today())
-        reported = view.entries(Action.objects.filter(plan_id=self.plan_id).prefetch_related("lead_posts__holders"),
-                                with_updates=False)
+        reported = view.entries(Action.objects.filter(plan_id=self.plan_id), with_updates=False)
+        Action.attach_lead_posts_held([row.action for row in reported])
         by_user: dict = {}
         no_one: list[Action] = []
         for row in sorted(reported, key=lambda row: row.action.number_sort):

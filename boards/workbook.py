@@ -402,9 +402,9 @@ def check_rows(round_: UpdateRound, rows: list[ReadRow], *, uploader, recorded_f
     statuses = _statuses(round_)
     ids = {int(row.text("action_id")) for row in rows if row.text("action_id").isdigit()}
     actions = (Action.objects.filter(plan_id=plan.pk, pk__in=ids).select_related("theme")
-               .prefetch_related("lead_posts__holders")
                .annotate(last_update_id=Subquery(Update.objects.filter(action=OuterRef("pk"))
                                                  .order_by("-pk").values("pk")[:1])).in_bulk())
+    Action.attach_lead_posts_held(actions.values())
     for action in actions.values():
         action.plan = plan  # one plan object: the user's roles on it are read once
     latest = Update.objects.filter(pk__in=[a.last_update_id for a in actions.values() if a.last_update_id]) \

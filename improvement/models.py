@@ -795,16 +795,37 @@ class Action(models.Model):
             reasons.append(gettext("It has evidence attached."))
         return reasons
     def lead_posts_held(self) -> list[tuple["Post", list["User"]]]:
-        """The action's lead posts, each with its holders. Reads ``lead_posts__holders`` (prefetch
-        it for many actions), and once prefetched keeps the answer on the action: a list page asks
-        for an action's leads three or four times, and each ``.all()`` of a relation builds a
-        manager (1,800 of them were a tenth of the round status page)."""
+        """The action's lead posts, each with its holders. Reads ``lead_posts__holders`` (for many
+        actions, ``attach_lead_posts_held()`` them first, or prefetch it), and once prefetched
+        keeps the answer on the action: a list page asks for an action's leads three or four
+        times, and each ``.all()`` of a relation builds a manager (1,800 of them were a tenth of
+        the round status page)."""
         if "_lead_posts_held" in self.__dict__:
             return self._lead_posts_held
         held = [(post, list(post.holders.all())) for post in self.lead_posts.all()]
         if "lead_posts" in getattr(self, "_prefetched_objects_cache", {}):
             self._lead_posts_held = held  # as stale as the prefetch itself, never staler
         return held
+
+    @staticmethod
+    def attach_lead_posts_held(actions) -> None:
+        """Give each of ``actions`` its answer to ``lead_posts_held()`` in two queries, whatever
+        their number, each post and each holder read once and shared by the actions it leads. A
+        prefetch of ``lead_posts__holders`` builds a post and its holders for every action, and a
+        council's 300 actions share a dozen posts: on the round status page that was a fifth of
+        its time. Posts in their order (title), holders in theirs, as the prefetch gives them."""
+        by_id = {action.pk: action for action in actions}
+        if not by_id:
+            return
+        links = list(Action.lead_posts.through.objects.filter(action_id__in=by_id).values_list("action_id", "post_id"))
+        posts = Post.objects.filter(pk__in={post_id for _action_id, post_id in links}).prefetch_related("holders")
+        held = {post.pk: (post, list(post.holders.all())) for post in posts}
+        for action in by_id.values():
+            action._lead_posts_held = []
+        for action_id, post_id in links:
+            by_id[action_id]._lead_posts_held.append(held[post_id])
+        for action in by_id.values():
+            action._lead_posts_held.sort(key=lambda pair: (pair[0].title, pair[0].pk))
 
     def lead_holders(self) -> list["User"]:
         """The active people who hold the action's lead posts: who is told about it."""

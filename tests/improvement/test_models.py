@@ -302,3 +302,32 @@ def test_record_updates_stores_text_as_one_update_does_and_tells_other_apps(acti
         updates_recorded.disconnect(listener)
     assert Update.objects.get(pk=update.pk).note == "Audit\ndone"
     assert heard == [(action.plan, [update.pk])]
+
+
+def test_lead_posts_held_are_attached_in_two_queries_sharing_each_post_and_its_holders(
+        theme, lead, lead2, lead_post, lead2_post, council, django_assert_num_queries):
+    from improvement.access import leads_action
+    from improvement.models import Post
+    from tests.conftest import make_action
+
+    vacant = Post.objects.create(organisation=council, title="Vacant post")
+    both = make_action(theme, "1.1", leads=[lead2_post, lead_post])
+    one = make_action(theme, "1.2", leads=[lead_post, vacant])
+    none = make_action(theme, "1.3")
+    actions = list(Action.objects.filter(pk__in=[both.pk, one.pk, none.pk]).order_by("number_sort"))
+    with django_assert_num_queries(3):  # the links, the posts, their holders
+        Action.attach_lead_posts_held(actions)
+    with django_assert_num_queries(0):
+        held = {action.number: action.lead_posts_held() for action in actions}
+        assert leads_action(lead2, actions[0]) and not leads_action(lead2, actions[1])
+        assert actions[1].unheld_lead_posts() == [vacant]
+        assert actions[0].lead_holders() == [lead, lead2]
+    assert [(post.title, holders) for post, holders in held["1.1"]] == [
+        ("Assistant Director Specialist Services", [lead]), ("Early Help Lead", [lead2])]  # by title
+    assert [(post.title, holders) for post, holders in held["1.2"]] == [
+        ("Assistant Director Specialist Services", [lead]), ("Vacant post", [])]
+    assert held["1.3"] == []
+    assert held["1.1"][0][0] is held["1.2"][0][0]  # one post, shared
+    fresh = Action.objects.prefetch_related("lead_posts__holders").get(pk=both.pk)
+    assert [(p.pk, [h.pk for h in hs]) for p, hs in fresh.lead_posts_held()] == [
+        (p.pk, [h.pk for h in hs]) for p, hs in held["1.1"]]  # as the prefetch gives them
