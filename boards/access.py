@@ -83,9 +83,13 @@ def get_board_member_or_404(board, pk) -> BoardMember:
 
 
 def get_meeting_or_404(user, pk) -> Meeting:
-    return access.get_readable_or_404(
-        Meeting.objects.select_related("board", "plan__rag_scheme", "plan__organisation", "round__plan__rag_scheme"),
-        user, pk)
+    meeting = access.get_readable_or_404(
+        Meeting.objects.select_related("board", "plan__rag_scheme", "plan__organisation", "round"), user, pk)
+    if meeting.round is not None and meeting.round.plan_id == meeting.plan_id:
+        # The round's plan is the meeting's: one object, not a second join of the plan and its
+        # scheme (PostgreSQL spent more planning that join than running it).
+        meeting.round.plan = meeting.plan
+    return meeting
 
 
 def get_round_or_404(user, pk) -> UpdateRound:

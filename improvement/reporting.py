@@ -236,10 +236,13 @@ class PeriodView:
         actions = actions if actions is not None else Action.objects.filter(plan=self.plan)
         if self.before_history or self.carried_from is not None:
             return self.entries(actions, with_updates=with_updates)
-        flagged = self.with_due(self.rows).filter(
-            Q(status__needs_board_attention=True) | self.overdue_q() | self.MISSING | self.DECLINED
-            | Q(action_id__in=list(also)))
-        return self.entries(actions.filter(pk__in=flagged.values("action_id")), with_updates=with_updates)
+        # The flagged ids are read first, in a query of their own: as a subquery of the entries'
+        # two queries the rules were evaluated twice. As in ``_count()``, the action's plan too,
+        # so PostgreSQL joins the plan's actions (for their due dates), not every plan's.
+        flagged = self.with_due(self.rows.filter(action__plan=self.plan)).filter(
+            Q(status__needs_board_attention=True) | self.overdue_q() | self.MISSING | self.DECLINED)
+        ids = {*flagged.values_list("action_id", flat=True), *also}
+        return self.entries(actions.filter(pk__in=ids), with_updates=with_updates)
 
     def _attach_statuses(self, rows) -> None:
         """Each row's status and previous status from the scheme's statuses, already read (a

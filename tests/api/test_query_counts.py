@@ -20,11 +20,12 @@ def queries(client, url) -> int:
 
 
 # Authentication is 2 (the token with its owner; last used), the scope 1, a page's count 1.
-# An attention list reads its plan's RAG statuses once (the period view attaches them to its rows).
+# An attention list reads its plan's RAG statuses once (the period view attaches them to its rows),
+# and the flagged actions' ids in a query of their own before their rows.
 PINNED = {"/api/v1/plans/": 4, "/api/v1/plans/{plan}/": 3, "/api/v1/themes/": 4, "/api/v1/actions/": 5,
           "/api/v1/actions.csv": 4, "/api/v1/updates/": 4, "/api/v1/updates.csv?period=2012-12": 3,
           "/api/v1/period-summaries/": 7, "/api/v1/period-counts/": 8, "/api/v1/meetings/": 4,
-          "/api/v1/meetings/{meeting}/attention/": 9, "/api/v1/meetings/{meeting}/attention.csv": 9,
+          "/api/v1/meetings/{meeting}/attention/": 10, "/api/v1/meetings/{meeting}/attention.csv": 10,
           "/api/v1/scrutiny-conclusions/": 5, "/api/v1/measures/": 4, "/api/v1/measure-values/": 5}
 
 
