@@ -76,30 +76,45 @@ class PeriodView:
     themselves, with their actions, for lists.
     """
 
-    def __init__(self, plan, period: datetime.date, as_of: datetime.date, rows, *, fixed: bool = False):
+    def __init__(self, plan, period: datetime.date, as_of: datetime.date, rows=None, *, fixed: bool = False):
         self.plan = plan
         self.period = period
         self.as_of = as_of
-        self.rows = rows
+        self._rows = rows  # None: the plan's stored rows, found (and rebuilt if missing) when first asked
         self.fixed = fixed  # a closed round's: the updates that count were fixed when it closed
         self._counts = None
         self._statuses = None
+        self._before_history = False
+        self._carried_from = None
 
     @classmethod
     def of_plan(cls, plan, period: datetime.date | None = None, as_of: datetime.date | None = None) -> "PeriodView":
-        """The plan's view from its whole RAG history (rebuilt first if its rows are missing)."""
-        period = period or plan.current_period
-        stored = ensure_rows(plan, period)
-        rows = ReportedAction.objects.filter(plan=plan, period=stored) if stored else ReportedAction.objects.none()
-        view = cls(plan, period, as_of or today(), rows)
-        if stored is None:
-            view.before_history = True
-        elif stored != period:
-            view.carried_from = stored
-        return view
+        """The plan's view from its whole RAG history (rebuilt first if its rows are missing).
+        Its stored rows are looked for when first needed: a page that asks only for measures
+        does not count them."""
+        return cls(plan, period or plan.current_period, as_of or today())
 
-    before_history = False  # the period comes before anything the plan reported: no statuses
-    carried_from = None  # the period comes after the rows' last: that period's statuses, carried
+    @property
+    def rows(self):
+        if self._rows is None:
+            stored = ensure_rows(self.plan, self.period)
+            self._before_history = stored is None
+            self._carried_from = stored if stored is not None and stored != self.period else None
+            self._rows = (ReportedAction.objects.filter(plan=self.plan, period=stored) if stored
+                          else ReportedAction.objects.none())
+        return self._rows
+
+    @property
+    def before_history(self) -> bool:
+        """The period comes before anything the plan reported: no statuses."""
+        self.rows  # noqa: B018 - finds the rows, which says
+        return self._before_history
+
+    @property
+    def carried_from(self) -> datetime.date | None:
+        """The period comes after the rows' last: that period's statuses, carried."""
+        self.rows  # noqa: B018 - finds the rows, which says
+        return self._carried_from
 
     @property
     def label(self) -> str:
@@ -283,9 +298,7 @@ class PeriodView:
                         .order_by("position", "name", "pk"))
         ids = [m.pk for m in measures]
         series: dict[int, list] = {pk: [] for pk in ids}
-        # Judged as of today, every value recorded counts: on a demo site "today" is a date years
-        # before the values' real timestamps (clock.SITE_AS_AT), and a value just recorded must show.
-        as_of = self.as_of if self.as_of < today() else None
+        as_of = self._values_as_of()
         values = MeasureValue.objects.filter(measure_id__in=ids, period__lte=self.period).reporting_list(as_of=as_of)
         for value in values:
             series[value.measure_id].append(value)
@@ -295,8 +308,28 @@ class PeriodView:
         return [MeasureReading.of(measure, series[measure.pk], self.period, comparators) for measure in measures]
 
     def missing_measure_values(self, measures=None) -> list:
-        """The measures that expect a value for the view's period and have none."""
-        return [reading for reading in self.measure_readings(measures) if reading.is_missing]
+        """The measures that expect a value for the view's period and have none (as of its
+        date), as readings: only those measures' values are read."""
+        measures = measures if measures is not None else Measure.objects.filter(plan=self.plan)
+        expecting = [pk for pk, frequency in measures.values_list("pk", "frequency")
+                     if self.period.month in Measure.EXPECTED_MONTHS[frequency]]
+        if not expecting:
+            return []
+        recorded = MeasureValue.objects.filter(measure_id__in=expecting, period=self.period)
+        as_of = self._values_as_of()
+        if as_of is not None:
+            recorded = recorded.filter(recorded_at__date__lte=as_of)
+        missing = set(expecting).difference(recorded.values_list("measure_id", flat=True))
+        if not missing:
+            return []
+        return [reading for reading in self.measure_readings(Measure.objects.filter(pk__in=missing))
+                if reading.is_missing]
+
+    def _values_as_of(self) -> datetime.date | None:
+        """The day after which recorded values are not yet known, or None for all of them."""
+        # Judged as of today, every value recorded counts: on a demo site "today" is a date years
+        # before the values' real timestamps (clock.SITE_AS_AT), and a value just recorded must show.
+        return self.as_of if self.as_of < today() else None
 
 
 @dataclass

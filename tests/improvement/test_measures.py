@@ -232,3 +232,23 @@ def test_the_period_view_reads_measures_in_a_fixed_number_of_queries(plan, lead,
         make_measure(plan, f"Measure {number}").record_value(period=NOV, value="50", by=lead)
     with django_assert_num_queries(4):
         assert len(view.measure_readings()) == 12
+
+
+def test_missing_values_are_the_measures_expecting_one_for_the_period_that_have_none_by_its_date(
+        plan, measure, lead, django_assert_num_queries):
+    measure.record_value(period=OCT, value="40", by=lead, written_at=datetime.datetime(2012, 11, 5, tzinfo=datetime.UTC))
+    recorded = make_measure(plan, "Recorded in time")
+    recorded.record_value(period=DEC, value="50", by=lead, written_at=datetime.datetime(2013, 1, 5, tzinfo=datetime.UTC))
+    late = make_measure(plan, "Recorded after the meeting")
+    late.record_value(period=DEC, value="50", by=lead, written_at=datetime.datetime(2013, 1, 20, tzinfo=datetime.UTC))
+    quarterly = make_measure(plan, "Quarterly", frequency=Measure.Frequency.QUARTERLY)
+    view = PeriodView.of_plan(plan, DEC, as_of=datetime.date(2013, 1, 10))
+    with django_assert_num_queries(6):  # the expecting, the recorded; then the missing ones' readings
+        missing = view.missing_measure_values()
+    assert [reading.measure for reading in missing] == [measure, quarterly, late]  # the scorecard's order
+    assert missing[0].value.period == OCT and missing[0].value_text == "40%"  # the latest before, shown
+    assert missing[2].value is None  # its December value was recorded after the view's date
+    assert [r.measure for r in PeriodView.of_plan(plan, NOV, as_of=datetime.date(2013, 1, 10))
+            .missing_measure_values()] == [measure, late, recorded]  # not due in November: quarterly
+    assert PeriodView.of_plan(plan, DEC, as_of=datetime.date(2013, 1, 10)).missing_measure_values(
+        Measure.objects.filter(pk=recorded.pk)) == []
