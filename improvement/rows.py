@@ -173,3 +173,50 @@ def history_items(history) -> SafeString:
         return "".join(parts)
 
     return joined(item(update) for update in history)
+
+
+def measure_rag_tag(rag) -> str:
+    """improvement/measures/rag_tag.html: a measure's RAG as its coloured tag."""
+    return f'<strong class="govuk-tag app-rag {esc(rag.css_class)}">{esc(rag.label)}</strong>'
+
+
+def measure_figure_rows(figures) -> SafeString:
+    """The rows of a measure page's table of values, targets and comparators by period
+    (``measure_views.chart_context``'s figures)."""
+    def comparator(found):
+        if not found:
+            return '<td class="govuk-table__cell govuk-table__cell--numeric">–</td>'
+        area = f'<span class="govuk-body-s app-block">{esc(found["area"])}</span>' if found["area"] else ""
+        return f'<td class="govuk-table__cell govuk-table__cell--numeric">{esc(found["text"])}{area}</td>'
+
+    return joined(
+        '<tr class="govuk-table__row">'
+        f'<th scope="row" class="govuk-table__header">{esc(row["value"].period_label)}</th>'
+        f'<td class="govuk-table__cell govuk-table__cell--numeric">{esc(row["value_text"])}</td>'
+        f'<td class="govuk-table__cell govuk-table__cell--numeric">{esc(row["target_text"])}</td>'
+        f'<td class="govuk-table__cell">{measure_rag_tag(row["rag"])}</td>'
+        f'{"".join(comparator(found) for found in row["comparators"])}</tr>'
+        for row in figures)
+
+
+def measure_history_items(history) -> SafeString:
+    """A measure's values as the items of its timeline, newest first (``measure_detail``'s
+    history: each value with ``superseded`` and ``text`` set and its recorder read)."""
+    superseded = superseded_tag()
+    someone = gettext("someone no longer recorded")
+
+    def item(value):
+        written = localtime(value.recorded_at)
+        who = (value.recorded_by.get_full_name() or value.recorded_by.username) if value.recorded_by else someone
+        via = f" ({esc(value.get_via_display().lower())})" if value.via != "page" else ""
+        commentary = (f'<div class="moj-timeline__description app-pre-line">{esc(value.commentary)}</div>'
+                      if value.commentary else "")
+        return (
+            '<div class="moj-timeline__item"><div class="moj-timeline__header">'
+            f'<h3 class="moj-timeline__title">{esc(value.period_label)}: {esc(value.text)}'
+            f'{superseded if value.superseded else ""}</h3>'
+            f'<p class="moj-timeline__byline">{esc(gettext("by %(who)s") % {"who": who})}{via}</p></div>'
+            f'<p class="moj-timeline__date"><time datetime="{esc(format_date(written, r"Y-m-d\TH:i:sO"))}">'
+            f'{esc(format_date(written, "j F Y, g:ia"))}</time></p>{commentary}</div>')
+
+    return joined(item(value) for value in history)

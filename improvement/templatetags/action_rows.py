@@ -1,6 +1,6 @@
-"""``{% theme_rows actions plan %}``, ``{% my_action_rows actions %}`` and
-``{% history_items history %}``: the rows of those long lists, rendered in Python
-(improvement/rows.py says why)."""
+"""``{% theme_rows actions plan %}``, ``{% my_action_rows actions %}``, ``{% history_items history %}``,
+``{% measure_figure_rows figures %}`` and ``{% measure_history_items history %}``: the rows of
+those long lists, rendered in Python (improvement/rows.py says why)."""
 
 from django import template
 
@@ -10,3 +10,5 @@ register = template.Library()
 register.simple_tag(rows.theme_rows, name="theme_rows")
 register.simple_tag(rows.my_action_rows, name="my_action_rows")
 register.simple_tag(rows.history_items, name="history_items")
+register.simple_tag(rows.measure_figure_rows, name="measure_figure_rows")
+register.simple_tag(rows.measure_history_items, name="measure_history_items")
