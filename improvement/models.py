@@ -15,6 +15,7 @@ tests share one definition: current status (``Action.current_status``, written o
 """
 
 import datetime
+import functools
 import re
 import uuid
 from collections import defaultdict
@@ -33,7 +34,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -48,7 +49,15 @@ def first_of_month(day: datetime.date) -> datetime.date:
 
 
 def period_label(period: datetime.date | None) -> str:
-    return date_format(period, "F Y") if period else gettext("No period")
+    """A reporting period as pages write it, "December 2012", in the active language."""
+    return _month_label(period, get_language()) if period else gettext("No period")
+
+
+@functools.lru_cache(maxsize=4096)
+def _month_label(period: datetime.date, language: str | None) -> str:
+    # Written once per month and language: a scorecard labels hundreds of values, and each
+    # date_format() looks up the language's formats and month names anew.
+    return date_format(period, "F Y")
 
 
 def parse_period(text: str) -> datetime.date:

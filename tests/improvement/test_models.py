@@ -331,3 +331,18 @@ def test_lead_posts_held_are_attached_in_two_queries_sharing_each_post_and_its_h
     fresh = Action.objects.prefetch_related("lead_posts__holders").get(pk=both.pk)
     assert [(p.pk, [h.pk for h in hs]) for p, hs in fresh.lead_posts_held()] == [
         (p.pk, [h.pk for h in hs]) for p, hs in held["1.1"]]  # as the prefetch gives them
+
+
+def test_a_periods_label_is_written_in_the_active_language_each_time_it_is_asked():
+    from django.utils import translation
+
+    from improvement.models import period_label
+
+    december = datetime.date(2012, 12, 1)
+    with translation.override("en-gb"):
+        assert period_label(december) == "December 2012"
+    with translation.override("cy"):
+        assert period_label(december) == "Rhagfyr 2012"
+    with translation.override("en-gb"):
+        assert period_label(december) == "December 2012"  # remembered per language, never mixed
+        assert period_label(None) == "No period"
