@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from boards.models import Decision, FollowUp, ReviewNote, ReviewResponse
 from improvement.lib.charts import line_chart, stacked_bars
-from improvement.models import Action, Comparator, StatusSummary, add_months
+from improvement.models import Action, Comparator, StatusSummary, add_months, period_label
 from improvement.reporting import status_summaries_by_period
 
 from . import pdfparts
@@ -60,7 +60,7 @@ class ThemeSection:
 
 def month_label(period) -> str:
     """A reporting period as the pack writes it, "December 2012", in the active language."""
-    return date_format(period, "F Y") if period else _("No period")
+    return period_label(period)
 
 
 def pack_context(meeting, *, status_label=None, version_label=None) -> dict:
