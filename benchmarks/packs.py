@@ -311,18 +311,21 @@ def main():
     from results import machine, record
 
     scorecard = f"Each plan has a scorecard of {args.measures} measures. " if args.measures else ""
+    reuse = ["", "Reusing stored parts (packs in parts only): each pack "
+             "issued right after its draft, then re-issued after one action's update changed its status and its "
+             "note, reworded at the same length or rewritten at another (each change undone before the next); "
+             "ratio is to the first render's seconds; parts rendered are those stored anew (of the pack's parts "
+             "and the two layers of its margins; the cover and contents, which are always rendered, are not "
+             "counted); pages changed are those whose text differs from the issued pack's, labels apart.", "",
+             *reuse_table, "", "The changed action, and what the store holds: " + " ".join(changes.values())]
     record("Board packs against Chromium" + (f", {args.measures} measures a plan" if args.measures else ""), [
         f"Machine: {machine()}.", scorecard + "Each size rendered in its own process after a warm-up render, "
         "as the task worker renders it (one document up to 100 actions, in parts above; `processes` is "
         "PACK_RENDER_PROCESSES); peak MB is the rendering process's, with workers MB adds its worker "
         "processes'; Chromium's `--print-to-pdf` on the whole pack as one HTML document (its time "
-        "includes its own start).", "", *table, "", "Reusing stored parts (packs in parts only): each pack "
-        "issued right after its draft, then re-issued after one action's update changed its status and its "
-        "note, reworded at the same length or rewritten at another (each change undone before the next); "
-        "ratio is to the first render's seconds; parts rendered are those stored anew (of the pack's parts and "
-        "the two layers of its margins; the cover and contents, which are always rendered, are not counted); "
-        "pages changed are those whose text differs from the issued pack's, labels apart.", "", *reuse_table, "",
-        "The changed action, and what the store holds: " + " ".join(changes.values())])
+        "includes its own start).", "", *table,
+        # Only packs in parts store and reuse parts: with no size above 100 actions, no such table.
+        *(reuse if changes else [])])
 
 
 def reuse_row(r: dict, processes: int) -> str:
