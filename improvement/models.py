@@ -1355,7 +1355,9 @@ class ReportedAction(Reported):
     """An action as reported for a period, from the whole RAG history (the core's period view).
     One row per action per period of the plan's span."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: reported_plan_period_idx begins with the plan. With both, PostgreSQL
+    # took the plan's index to read a period's rows and filtered out every other period's.
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", db_index=False)
     period = models.DateField()
 
     objects = ReportedActionQuerySet.as_manager()
