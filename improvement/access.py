@@ -188,11 +188,11 @@ def leads_action(user, action) -> bool:
     """Whether the user holds one of the action's lead posts. Read from the action's lead posts
     held (``Action.attach_lead_posts_held``) or prefetched ``lead_posts__holders`` when a list of
     actions has them (no query per action), else asked."""
-    if "_lead_posts_held" in action.__dict__:
-        return any(holder.pk == user.pk for _post, holders in action.lead_posts_held() for holder in holders)
     posts = getattr(action, "_prefetched_objects_cache", {}).get("lead_posts")
-    if posts is not None and all("holders" in getattr(post, "_prefetched_objects_cache", {}) for post in posts):
-        return any(holder.pk == user.pk for post in posts for holder in post.holders.all())
+    prefetched = posts is not None and all("holders" in getattr(post, "_prefetched_objects_cache", {})
+                                           for post in posts)
+    if prefetched or "_lead_posts_held" in action.__dict__:
+        return any(holder.pk == user.pk for _post, holders in action.lead_posts_held() for holder in holders)
     return action.lead_posts.filter(holders=user).exists()
 
 

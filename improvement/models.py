@@ -818,11 +818,12 @@ class Action(models.Model):
 
     @staticmethod
     def attach_lead_posts_held(actions) -> None:
-        """Give each of ``actions`` its answer to ``lead_posts_held()`` in two queries, whatever
-        their number, each post and each holder read once and shared by the actions it leads. A
-        prefetch of ``lead_posts__holders`` builds a post and its holders for every action, and a
-        council's 300 actions share a dozen posts: on the round status page that was a fifth of
-        its time. Posts in their order (title), holders in theirs, as the prefetch gives them."""
+        """Give each of ``actions`` its answer to ``lead_posts_held()`` in three queries (the
+        links, the posts, their holders) whatever their number, each post and each holder read
+        once and shared by the actions it leads. A prefetch of ``lead_posts__holders`` builds a
+        post and its holders for every action, and a council's 300 actions share a dozen posts:
+        on the round status page that was a fifth of its time. Posts in their order (title),
+        holders in theirs, as the prefetch gives them."""
         by_id = {action.pk: action for action in actions}
         if not by_id:
             return

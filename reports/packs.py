@@ -58,11 +58,6 @@ class ThemeSection:
     rows: list = field(default_factory=list)
 
 
-def month_label(period) -> str:
-    """A reporting period as the pack writes it, "December 2012", in the active language."""
-    return period_label(period)
-
-
 def pack_context(meeting, *, status_label=None, version_label=None) -> dict:
     """Everything the pack shows, in a fixed number of queries whatever the plan's size, in the
     active language (the plan's own words, such as its RAG scheme's labels, stay as typed)."""
@@ -80,7 +75,7 @@ def pack_context(meeting, *, status_label=None, version_label=None) -> dict:
     if round_ is None:
         missing_messages.append(_("This meeting has no update round: statuses are as last reported."))
     if not any(row.has_update for row in reported):
-        missing_messages.append(_("No updates were recorded for %(period)s.") % {"period": month_label(period)})
+        missing_messages.append(_("No updates were recorded for %(period)s.") % {"period": period_label(period)})
 
     themes: dict[int, ThemeSection] = {}
     for row in reported:
@@ -143,8 +138,8 @@ def pack_context(meeting, *, status_label=None, version_label=None) -> dict:
         "board": meeting.board,
         "round": round_,
         "period": period,
-        "period_label": month_label(period),
-        "previous_label": month_label(previous),
+        "period_label": period_label(period),
+        "previous_label": period_label(previous),
         "status_label": status_label,
         "version_label": version_label,
         "generated_at": timezone.localtime(),
@@ -154,7 +149,7 @@ def pack_context(meeting, *, status_label=None, version_label=None) -> dict:
         "movement": view.movement,
         "overdue": overdue,
         "missing": missing,
-        "trend": [(p, month_label(p), trend[p]) for p in periods],
+        "trend": [(p, period_label(p), trend[p]) for p in periods],
         "chart": stacked_bars(periods, trend),
         "attention": attention,
         "attention_rows": attention,

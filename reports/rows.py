@@ -11,16 +11,20 @@ from django.utils.translation import gettext
 from improvement.rows import esc, joined, truncate
 
 
+def rag_cell(status) -> str:
+    """A row's status cell, coloured by its RAG (both tables' last or third column)."""
+    if status:
+        return f'<td class="rag rag--{esc(status.colour)}">{esc(status.label)}</td>'
+    return f'<td class="rag">{esc(gettext("No update"))}</td>'
+
+
 def plan_rows(rows) -> SafeString:
     """A theme's rows of the pack's plan table (``reports.packs.PackRow``s). Each row's id lets a
     long pack rendered in parts find the rows on a part's last page (reports/pdfparts.py)."""
     overdue = f'<br><strong>{esc(gettext("Overdue"))}</strong>'
-    no_update = esc(gettext("No update"))
 
     def row(entry):
-        action, status = entry.action, entry.status
-        rag = (f'<td class="rag rag--{esc(status.colour)}">{esc(status.label)}</td>' if status
-               else f'<td class="rag">{no_update}</td>')
+        action = entry.action
         return (
             f'<tr id="plan-row-{action.pk}">'
             f'<td>{esc(action.number)}</td>'
@@ -30,7 +34,7 @@ def plan_rows(rows) -> SafeString:
             f'<td>{esc(entry.leads)}</td>'
             f'<td class="pre">{esc(action.measures)}</td>'
             f'<td class="pre">{esc(entry.note or "–")}</td>'
-            f'{rag}</tr>')
+            f'{rag_cell(entry.status)}</tr>')
 
     return joined(row(entry) for entry in rows)
 
@@ -39,7 +43,6 @@ def attention_rows(entries) -> SafeString:
     """The rows of the pack's attention list (``boards.models.AttentionEntry``s, with the pack's
     ``note`` and ``open_notes`` on each): the action, its status, why it is listed, and its review
     note with the board's open challenges and their answers."""
-    no_update = esc(gettext("No update"))
     no_note = esc(gettext("No review note this period."))
     board = gettext("board")
     answer = gettext("Answer (%(author)s):")
@@ -55,15 +58,13 @@ def attention_rows(entries) -> SafeString:
                 f'</strong> {esc(note.text)}{answers}</p>')
 
     def row(entry):
-        action, status = entry.action, entry.status
-        rag = (f'<td class="rag rag--{esc(status.colour)}">{esc(status.label)}</td>' if status
-               else f'<td class="rag">{no_update}</td>')
+        action = entry.action
         reasons = "".join(f"<li>{esc(reason)}</li>" for reason in entry.reasons)
         return (
             f'<tr id="attention-row-{action.pk}">'
             f'<td>{esc(action.number)}</td>'
             f'<td>{esc(truncate(action.description, 300))}</td>'
-            f'{rag}<td><ul>{reasons}</ul></td>'
+            f'{rag_cell(entry.status)}<td><ul>{reasons}</ul></td>'
             f'<td><p class="pre">{esc(entry.note) if entry.note else no_note}</p>'
             f'{"".join(challenge(note) for note in entry.open_notes)}</td></tr>')
 
