@@ -127,7 +127,9 @@ def my_action_rows(actions) -> SafeString:
 
 def history_items(history) -> SafeString:
     """An action's RAG history as the items of its timeline (``action_detail``'s updates, each
-    with ``superseded`` set and its evidence prefetched as ``evidence_list``), newest first."""
+    with ``superseded`` set and its evidence prefetched as ``evidence_list``), newest first. A
+    timeline's title and byline are inline, side by side: the space between them is the only
+    thing keeping "Achieved" and "by …" apart."""
     download_url = url_by_id("improvement:evidence_download")
     superseded = superseded_tag()
 
@@ -151,7 +153,7 @@ def history_items(history) -> SafeString:
             '<div class="moj-timeline__item"><div class="moj-timeline__header">'
             f'<h3 class="moj-timeline__title">{esc(update.period_label)}: {rag_tag(update.status)}'
             f'{superseded if update.superseded else ""}</h3>'
-            f'<p class="moj-timeline__byline">{byline}</p>'
+            f' <p class="moj-timeline__byline">{byline}</p>'
             '</div>'
             f'<p class="moj-timeline__date"><time datetime="{esc(format_date(written, r"Y-m-d\TH:i:sO"))}">'
             f'{esc(format_date(written, "j F Y, g:ia"))}</time></p>'
@@ -215,7 +217,7 @@ def measure_history_items(history) -> SafeString:
             '<div class="moj-timeline__item"><div class="moj-timeline__header">'
             f'<h3 class="moj-timeline__title">{esc(value.period_label)}: {esc(value.text)}'
             f'{superseded if value.superseded else ""}</h3>'
-            f'<p class="moj-timeline__byline">{esc(gettext("by %(who)s") % {"who": who})}{via}</p></div>'
+            f' <p class="moj-timeline__byline">{esc(gettext("by %(who)s") % {"who": who})}{via}</p></div>'
             f'<p class="moj-timeline__date"><time datetime="{esc(format_date(written, r"Y-m-d\TH:i:sO"))}">'
             f'{esc(format_date(written, "j F Y, g:ia"))}</time></p>{commentary}</div>')
 

@@ -99,3 +99,13 @@ def test_link_evidence_has_no_download(action, lead, viewer, scheme):
     assert client_for(viewer).get(url).status_code == 404
     page = client_for(viewer).get(action_url(action)).content.decode()
     assert 'href="https://intranet.example.org/minutes"' in page
+
+
+def test_each_history_entrys_title_and_byline_read_as_words_apart(action, viewer, lead, scheme):
+    import re
+
+    action.record_update(status=status(scheme, "G"), note="Post filled", by=lead)
+    page = client_for(viewer).get(action_url(action)).content.decode()
+    header = re.search(r'<div class="moj-timeline__header">(.*?)</div>', page, re.S)[1]
+    text = " ".join(re.sub(r"<[^>]+>", "", header).split())
+    assert text == f"December 2012: Green by {lead}"  # the title and byline are inline: not "Greenby"

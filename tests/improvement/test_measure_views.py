@@ -65,6 +65,9 @@ def test_a_superseded_value_stays_in_the_history_marked_superseded(measure, lead
     assert history.count("Superseded") == 1
     assert history.index("Superseded") > history.index("December 2012: 40%")
     assert "Corrected after audit" in history and "by Manager" in history
+    import re
+    header = re.search(r'<div class="moj-timeline__header">(.*?)</div>', history, re.S)[1]
+    assert " ".join(re.sub(r"<[^>]+>", "", header).split()) == "December 2012: 60% by Manager"  # not "60%by"
 
 
 def test_without_a_baseline_the_page_shows_its_note(plan, manager):
