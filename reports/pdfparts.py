@@ -111,13 +111,15 @@ class RenderedPart:
 
 class Flow:
     """A section that flows on from part to part as in one document: ``groups`` holds the items
-    (rows) of each part, in order; each part but the last ends where its last full page does, and
-    what would have been on its last page is carried over to begin the next part."""
+    (rows) of each part, in order; each part but the last, and those whose end is a page's (``ends``),
+    ends where its last full page does, and what would have been on its last page is carried over
+    to begin the next part."""
 
     template = ""
 
-    def __init__(self, groups: list[list]):
+    def __init__(self, groups: list[list], ends: set[int] = frozenset()):
         self.groups = groups
+        self.ends = {*ends, len(groups) - 1}  # the parts that end their flow or a page: nothing is carried on
 
     def context(self, items) -> dict:
         """The template's context for a part of these items."""
@@ -158,8 +160,11 @@ class PlanFlow(Flow):
 
     def __init__(self, sections):
         rows = [(section, row) for section in sections for row in section.rows or [None]]
-        groups = cut_into_parts(rows, [row.action.pk if row else None for _section, row in rows])
-        super().__init__([self._pieces(group, sections) for group in groups])
+        starts = {number for number, (section, _row) in enumerate(rows) if number and section is not rows[number - 1][0]}
+        groups = cut_into_parts(rows, [row.action.pk if row else None for _section, row in rows], starts=starts)
+        # every theme after the first begins a page (pack.css), so a part that ends a theme carries nothing on
+        ends = {number for number, group in enumerate(groups[:-1]) if group[-1][0] is not groups[number + 1][0][0]}
+        super().__init__([self._pieces(group, sections) for group in groups], ends)
 
     @staticmethod
     def _pieces(group, sections) -> list[Piece]:
@@ -203,17 +208,18 @@ class PlanFlow(Flow):
         return [*carried, *pieces]
 
 
-def cut_into_parts(items: list, ids: list) -> list[list]:
+def cut_into_parts(items: list, ids: list, *, starts=frozenset()) -> list[list]:
     """``items`` in parts of about ``PART_ROWS``, cut where the items themselves say rather than by
     counting: before an item whose id (its action's) hashes to 0 modulo half of ``PART_ROWS``, once
-    the part holds that many, and at twice ``PART_ROWS`` at most. So adding, removing or moving an
-    item moves the cuts of its own part only, and the other parts stay the same (and stay stored).
-    Always at least one part, if only an empty one."""
+    the part holds that many, and at twice ``PART_ROWS`` at most; and before each item whose index
+    is in ``starts`` (where a page begins anyway). So adding, removing or moving an item moves the
+    cuts of its own part only, and the other parts stay the same (and stay stored). Always at
+    least one part, if only an empty one."""
     least = max(PART_ROWS // 2, 1)
     parts, part = [], []
-    for item, item_id in zip(items, ids, strict=True):
-        if len(part) >= 2 * PART_ROWS or (len(part) >= least and item_id is not None
-                                           and _spread(item_id) % least == 0):
+    for number, (item, item_id) in enumerate(zip(items, ids, strict=True)):
+        if part and number in starts or len(part) >= 2 * PART_ROWS or (
+                len(part) >= least and item_id is not None and _spread(item_id) % least == 0):
             parts.append(part)
             part = []
         part.append(item)
@@ -302,7 +308,7 @@ class _FlowParts:
     def _next(self):
         while len(self.parts) < len(self.flow.groups):
             items = self.flow.join(self.carried, self.flow.groups[len(self.parts)])
-            last = len(self.parts) == len(self.flow.groups) - 1
+            last = len(self.parts) in self.flow.ends
             points = self.flow.points(items)
             html = self.html(self.flow.template, self.flow.context(items))
             key = part_key(html, title=self.work.title, mode=f"{'last ' if last else ''}flow: {' '.join(points)}")
@@ -394,10 +400,11 @@ def _here(function, args) -> Future:
 
 
 def render_flowing_part(html: str, title: str, points: list[str], last: bool) -> RenderedPart:
-    """Lay out and write one part of a flow. Unless it is the flow's last, its last page is dropped
-    when it holds one of ``points`` (the places, in order, where the part may end) other than the
-    first, and ``carried_from`` names the first on it: from there the next part begins. A part of
-    one page is carried over whole, and none of it written."""
+    """Lay out and write one part of a flow. Unless it is ``last`` (it ends the flow, or ends where a
+    page begins anyway), its last page is dropped when it holds one of ``points`` (the places, in
+    order, where the part may end) other than the first, and ``carried_from`` names the first on
+    it: from there the next part begins. A part of one page is carried over whole, and none of it
+    written."""
     document = render_document(html)
     if not last and points:
         if len(document.pages) == 1:

@@ -51,6 +51,23 @@ def test_parts_are_cut_by_their_rows_own_ids_so_one_row_more_or_less_changes_a_p
         assert sum(len(part) for part in changed) <= 100
 
 
+def test_parts_are_also_cut_where_a_page_begins_anyway(monkeypatch):
+    monkeypatch.setattr(pdfparts, "PART_ROWS", 25)
+    ids = list(range(1, 301))
+    parts = pdfparts.cut_into_parts(ids, ids, starts={100, 101, 203})
+    assert [row for part in parts for row in part] == ids
+    assert {101, 102, 204} <= {part[0] for part in parts}  # a part begins at each start, if only of one row
+    assert all(len(part) <= 50 for part in parts)
+
+
+def test_the_plans_parts_end_with_their_themes_and_carry_nothing_into_the_next(long_pack):
+    plan = pdfparts.PlanFlow(pack_context(long_pack)["sections"])
+    themes = [{piece.section.theme.code for piece in pieces} for pieces in plan.groups]
+    assert all(len(codes) == 1 for codes in themes)  # a part holds rows of one theme: each theme begins a page
+    ends = {number for number in range(len(themes) - 1) if themes[number] != themes[number + 1]}
+    assert ends and plan.ends == {*ends, len(themes) - 1}
+
+
 def test_a_pack_in_parts_numbers_every_page_of_the_whole(long_pack):
     pdf, pages = render_pack_pdf(long_pack)
     texts = page_texts(pdf)
@@ -83,8 +100,10 @@ def test_the_attention_list_and_the_plan_flow_on_from_part_to_part_as_in_one_doc
     assert pages == whole_pages  # no part-filled page where a part ends
     assert rows_by_page(in_parts) == rows_by_page(whole)  # the same rows on the same pages
     texts = page_texts(in_parts)
-    (page,) = [text for text in texts[2:] if re.search("^2 Early help$", text, flags=re.MULTILINE)]  # the heading
-    assert "1.29 Action 1.29" in page  # theme 2 starts on the page where theme 1 ends
+    (number,) = [number for number, text in enumerate(texts) if number > 1  # the heading, not the contents
+                 and re.search("^2 Early help$", text, flags=re.MULTILINE)]
+    assert texts[number].startswith("2 Early help")  # theme 2 begins a page of its own
+    assert "1.29 Action 1.29" in texts[number - 1] and "Action 1." not in texts[number]
     assert "continued." not in "".join(texts)
     assert all(f"1.{number}" in "".join(texts) for number in range(1, 30))
     context = pack_context(long_pack)

@@ -82,6 +82,20 @@ def test_after_one_action_changes_only_the_parts_that_show_it_are_rendered_again
     assert "Note for 1.7, revised" in pdf_text(pdf)
 
 
+def test_a_note_rewritten_at_another_length_moves_no_page_break_in_the_next_theme(long_pack, plan, scheme, lead):
+    render_pack_pdf(long_pack)
+    before = stored_keys()
+    action = plan.actions.get(number="1.3")  # early in theme 1: every page break after it in the theme moves
+    action.record_update(status=action.current_status, note="A review note rewritten at length. " * 40, by=lead)
+
+    render_pack_pdf(long_pack)
+    new = StoredPackPart.objects.filter(key__in=stored_keys() - before)
+    second = plan.themes.get(code="2")
+    assert new.filter(anchors__has_key="plan").exists()  # theme 1's parts, laid out again
+    assert not new.filter(anchors__has_key=f"theme-{second.pk}").exists()
+    assert StoredPackPart.objects.filter(key__in=before, times_used=1, anchors__has_key=f"theme-{second.pk}").exists()
+
+
 def test_a_damaged_or_missing_stored_part_is_rendered_again(long_pack, frozen):
     first, _pages = render_pack_pdf(long_pack)
     parts = list(StoredPackPart.objects.order_by("pk"))
