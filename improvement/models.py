@@ -22,6 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -1595,14 +1596,16 @@ class MeasureValueQuerySet(models.QuerySet):
             later = later.filter(recorded_at__date__lte=as_of)
         return known.filter(~Exists(later))
 
-    def reporting_list(self, as_of: datetime.date | None = None) -> list["MeasureValue"]:
-        """What ``reporting(as_of)`` selects, as a list in measure and period order: every value
-        known by then read once, the latest recorded of each measure and period kept. For the
-        whole series of a plan's measures this is one index scan, where the NOT EXISTS of
-        ``reporting`` has PostgreSQL hash every value of every plan (13 of the plan page's ms)."""
+    def reporting_list(self, as_of: datetime.date | None = None) -> list["CountedValue"]:
+        """What ``reporting(as_of)`` selects, as figures (``CountedValue``) in measure and period
+        order: every value known by then read once, the latest recorded of each measure and
+        period kept. For the whole series of a plan's measures this is one index scan, where the
+        NOT EXISTS of ``reporting`` has PostgreSQL hash every value of every plan (13 of the plan
+        page's ms); and tuples, not models, as a page reads hundreds (models took 4 ms more)."""
         known = self.filter(recorded_at__date__lte=as_of) if as_of is not None else self
-        latest: dict[tuple, MeasureValue] = {}
-        for value in known.order_by("measure_id", "period", "pk"):
+        latest: dict[tuple, CountedValue] = {}
+        for row in known.order_by("measure_id", "period", "pk").values_list(*CountedValue._fields):
+            value = CountedValue(*row)
             latest[value.measure_id, value.period] = value  # a later correction takes the earlier's place
         return list(latest.values())
 
@@ -1611,6 +1614,19 @@ class MeasureValueQuerySet(models.QuerySet):
 
     def delete(self):
         raise AppendOnlyError("Measure values are append-only: they cannot be deleted.")
+
+
+class CountedValue(NamedTuple):
+    """A measure's value as reporting counts it, as figures alone: what trend lines, scorecards
+    and the period view read of it (``MeasureValueQuerySet.reporting_list``)."""
+    pk: int
+    measure_id: int
+    period: datetime.date
+    value: Decimal
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.period)
 
 
 class MeasureValue(models.Model):

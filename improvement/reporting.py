@@ -340,7 +340,7 @@ class MeasureReading:
 
     measure: object
     period: datetime.date
-    value: object  # the MeasureValue counted, or None
+    value: object  # the value counted (a models.CountedValue), or None
     target: object
     rag: rules.Rag
     direction: rules.Direction
