@@ -41,3 +41,19 @@ def test_the_html_pack_is_accessible(page, sign_in, assert_accessible):
     page.goto(f"/meetings/{meeting.pk}/pack/html/")
     page.get_by_role("heading", name="For the board’s attention").wait_for()
     assert_accessible(page)
+
+
+def test_at_320_pixels_the_html_pack_scrolls_only_inside_its_tables_regions(page, sign_in, assert_page_ok):
+    """The pack's tables and charts are laid out for an A4 page: on a narrow screen the charts
+    shrink and each table scrolls in a labelled region that takes the keyboard focus (WCAG reflow)."""
+    meeting = Meeting.objects.get(date="2012-12-17")
+    sign_in("chair")
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(f"/meetings/{meeting.pk}/pack/html/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    attention = page.get_by_role("region", name="For the board’s attention")
+    assert attention.evaluate("region => region.scrollWidth > region.clientWidth")
+    attention.focus()
+    assert attention.evaluate("region => region === document.activeElement")
+    assert page.locator("table").count() == page.locator(".table-scroll > table").count()
+    assert_page_ok(page)
