@@ -40,7 +40,7 @@ def test_at_320_pixels_the_page_never_scrolls_sideways(page, sign_in, assert_pag
     assert_page_ok(page)
 
 
-@pytest.mark.parametrize("path", ["posts", "people", "meeting", "members"])
+@pytest.mark.parametrize("path", ["posts", "people", "meeting", "members", "theme"])
 def test_at_320_pixels_the_manage_and_meeting_pages_do_not_scroll_sideways(page, sign_in, path):
     """Wide tables scroll inside their own region, visually hidden text included (WCAG reflow)."""
     from boards.models import Meeting
@@ -48,7 +48,8 @@ def test_at_320_pixels_the_manage_and_meeting_pages_do_not_scroll_sideways(page,
     plan = Plan.objects.get(slug="walsall-sip-2012")
     meeting = Meeting.objects.filter(plan=plan).first()
     url = {"posts": f"/plans/{plan.pk}/posts/", "people": f"/plans/{plan.pk}/people/",
-           "meeting": meeting.get_absolute_url(), "members": f"/boards/{meeting.board_id}/members/"}[path]
+           "meeting": meeting.get_absolute_url(), "members": f"/boards/{meeting.board_id}/members/",
+           "theme": f"/plans/{plan.pk}/themes/{plan.themes.order_by('position').last().pk}/"}[path]
     sign_in("manager")
     page.set_viewport_size({"width": 320, "height": 800})
     page.goto(url)
