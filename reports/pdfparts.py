@@ -160,9 +160,11 @@ class PlanFlow(Flow):
 
     def __init__(self, sections):
         rows = [(section, row) for section in sections for row in section.rows or [None]]
-        starts = {number for number, (section, _row) in enumerate(rows) if number and section is not rows[number - 1][0]}
+        # every theme after the first begins a page (pack.css): a part is cut where a theme begins,
+        # and a part that ends a theme carries nothing on
+        starts = {number for number, (section, _row) in enumerate(rows)
+                  if number and section is not rows[number - 1][0]}
         groups = cut_into_parts(rows, [row.action.pk if row else None for _section, row in rows], starts=starts)
-        # every theme after the first begins a page (pack.css), so a part that ends a theme carries nothing on
         ends = {number for number, group in enumerate(groups[:-1]) if group[-1][0] is not groups[number + 1][0][0]}
         super().__init__([self._pieces(group, sections) for group in groups], ends)
 
