@@ -1,5 +1,6 @@
 """The rows of the long lists, rendered in Python: a theme's actions, "My actions", an action's
-RAG history and the action table's cells (``tables.ActionTable.body_rows``).
+RAG history, the action table's cells (``tables.ActionTable.body_rows``), the scorecard and a
+measure's figures and history.
 
 Through the template engine a row of these lists took 150 to 300 µs (two dozen variables and
 filters, an include for the RAG tag, a reverse() per link), which at 50 to 100 rows was most
@@ -180,6 +181,39 @@ def history_items(history) -> SafeString:
 def measure_rag_tag(rag) -> str:
     """improvement/measures/rag_tag.html: a measure's RAG as its coloured tag."""
     return f'<strong class="govuk-tag app-rag {esc(rag.css_class)}">{esc(rag.label)}</strong>'
+
+
+def scorecard_rows(readings) -> SafeString:
+    """The scorecard's rows (templates/improvement/measures/scorecard_rows.html): each measure's
+    latest value, target, RAG, direction of travel and trend line
+    (``measure_views.scorecard_readings``)."""
+    no_values = esc(gettext("No values yet"))
+
+    from .lib.charts import trend_line_svg  # which builds its markup with esc() from here
+
+    def trend(reading):
+        if len(reading.trend["points"]) > 1:
+            values = esc(gettext("Values: %(values)s") % {"values": reading.trend_text})
+            return f'{trend_line_svg(reading.trend)}<span class="govuk-visually-hidden">{values}</span>'
+        return esc(reading.trend_text) if reading.trend_text else no_values
+
+    def row(reading):
+        measure, direction = reading.measure, reading.direction
+        name = f"{esc(measure.reference)} {esc(measure.name)}" if measure.reference else esc(measure.name)
+        when = (f'<span class="govuk-body-s app-block">{esc(reading.value.period_label)}</span>'
+                if reading.value else "")
+        detail = f'<span class="govuk-body-s app-block">{esc(direction.detail)}</span>' if direction.detail else ""
+        url = reverse("improvement:measure_detail", args=[measure.pk])
+        return ('<tr class="govuk-table__row">'
+                f'<th scope="row" class="govuk-table__header"><a class="govuk-link" href="{esc(url)}">{name}</a></th>'
+                f'<td class="govuk-table__cell govuk-table__cell--numeric">{esc(reading.value_text)}{when}</td>'
+                f'<td class="govuk-table__cell govuk-table__cell--numeric">{esc(reading.target_text)}</td>'
+                f'<td class="govuk-table__cell">{measure_rag_tag(reading.rag)}</td>'
+                f'<td class="govuk-table__cell"><span aria-hidden="true">{esc(direction.arrow)}</span> '
+                f'{esc(direction.label)}{detail}</td>'
+                f'<td class="govuk-table__cell">{trend(reading)}</td></tr>')
+
+    return joined(row(reading) for reading in readings)
 
 
 def measure_figure_rows(figures) -> SafeString:

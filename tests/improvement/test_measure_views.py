@@ -193,6 +193,20 @@ def test_the_scorecard_has_a_row_per_measure_with_value_target_rag_direction_and
     assert f'aria-current="page" href="{scorecard(plan)}">Measures<' in page
 
 
+def test_a_scorecard_row_writes_its_reference_escapes_the_name_and_words_a_trend_of_one_value(plan, lead, viewer,
+                                                                                           frozen_today):
+    single = make_measure(plan, "Visits <on time> & recorded", reference="M1.2")
+    single.record_value(period=DEC, value="40", by=lead)
+    make_measure(plan, "Core groups held", reference="M2")
+    page = client_for(viewer).get(scorecard(plan)).content.decode()
+    row = re.search(r"M1\.2 Visits &lt;on time&gt; &amp; recorded</a>.*?</tr>", page, flags=re.DOTALL).group(0)
+    assert '<td class="govuk-table__cell">December 2012: 40%</td></tr>' in row  # one value: no line to draw
+    assert "<svg" not in row and "Values:" not in row
+    empty = re.search(r"M2 Core groups held</a>.*?</tr>", page, flags=re.DOTALL).group(0)
+    assert '<td class="govuk-table__cell">No values yet</td></tr>' in empty
+    assert 'role="region" aria-label="Measures of the plan" tabindex="0"' in page
+
+
 def test_the_scorecard_filters_by_theme(plan, theme, measure, viewer):
     make_measure(plan, "Re-referrals").themes.add(theme)
     page = client_for(viewer).get(scorecard(plan), {"theme": theme.pk}).content.decode()
