@@ -82,9 +82,7 @@ def measure_list(request, plan_id):
 def measure_detail(request, measure_id):
     measure = access.get_measure_or_404(request.user, measure_id)
     plan = measure.plan
-    reading = PeriodView.of_plan(plan).measure_readings(Measure.objects.filter(pk=measure.pk))[0]
-    measure = reading.measure  # with its targets read, once
-    measure.plan = plan
+    reading = PeriodView.of_plan(plan).measure_readings([measure])[0]
     history = list(measure.values.select_related("recorded_by").order_by("-period", "-pk"))
     # Within a period the latest value counts; earlier ones are kept but marked superseded.
     seen = set()

@@ -290,12 +290,14 @@ class PeriodView:
     # --- measures --------------------------------------------------------------------------
 
     def measure_readings(self, measures=None) -> list["MeasureReading"]:
-        """Each measure of the plan (or of ``measures``, a queryset of them) as it reads for
-        the view's period, judged as of its date: values recorded after that day are not yet
-        known. Four queries whatever the number of measures."""
-        measures = measures if measures is not None else Measure.objects.filter(plan=self.plan)
-        measures = list(measures.select_related("owner").prefetch_related("targets")
-                        .order_by("position", "name", "pk"))
+        """Each measure of the plan (or of ``measures``: a queryset of them, or a list of measures
+        already read, with their owners) as it reads for the view's period, judged as of its date:
+        values recorded after that day are not yet known. Four queries whatever the number of
+        measures (three for a list)."""
+        if not isinstance(measures, list):
+            measures = measures if measures is not None else Measure.objects.filter(plan=self.plan)
+            measures = list(measures.select_related("owner").order_by("position", "name", "pk"))
+        Measure.attach_trajectories(measures)
         ids = [m.pk for m in measures]
         series: dict[int, list] = {pk: [] for pk in ids}
         as_of = self._values_as_of()

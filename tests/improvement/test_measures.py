@@ -253,3 +253,19 @@ def test_missing_values_are_the_measures_expecting_one_for_the_period_that_have_
             .missing_measure_values()] == [measure, late, recorded]  # not due in November: quarterly
     assert PeriodView.of_plan(plan, DEC, as_of=datetime.date(2013, 1, 10)).missing_measure_values(
         Measure.objects.filter(pk=recorded.pk)) == []
+
+
+def test_trajectories_attached_to_many_measures_are_read_in_one_query_and_judge_as_the_targets_do(
+        plan, django_assert_num_queries):
+    first = make_measure(plan, targets=((datetime.date(2013, 3, 31), 95), (datetime.date(2012, 12, 31), 60)))
+    second = make_measure(plan, "Core groups held", baseline=None, targets=())
+    expected = {measure.pk: (measure.trajectory(), measure.target_for(datetime.date(2013, 1, 1)))
+                for measure in (first, second)}
+    measures = list(Measure.objects.filter(plan=plan))
+    with django_assert_num_queries(1):
+        Measure.attach_trajectories(measures)
+        got = {measure.pk: (measure.trajectory(), measure.target_for(datetime.date(2013, 1, 1)))
+               for measure in measures}
+    assert got == expected
+    assert got[first.pk][0] == [(datetime.date(2012, 12, 31), 60), (datetime.date(2013, 3, 31), 95)]  # date order
+    assert got[second.pk] == ([], None)
