@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import access
 from . import measures as rules
 from .forms import MeasureValueForm
-from .lib.charts import line_chart
+from .lib.charts import line_chart, trend_line_svg
 from .models import Comparator, ComparatorValue, Measure, MeasureValue, add_months
 from .reporting import PeriodView
 
@@ -21,11 +21,13 @@ TREND_PERIODS = 12  # the scorecard's trend lines
 
 
 def with_trend_lines(readings):
-    """Give each reading a small trend line of its last values (for the scorecard's rows)."""
+    """Give each reading a small trend line of its last values (for the scorecard's rows): its
+    geometry, its SVG when there are two values or more, and its figures in words."""
     for reading in readings:
         recent = reading.series[-TREND_PERIODS:]
         reading.trend = line_chart([v.period_label for v in recent], [v.value for v in recent],
                                    width=120, height=32, axes=False)
+        reading.trend_svg = trend_line_svg(reading.trend) if len(reading.trend["points"]) > 1 else ""
         reading.trend_text = "; ".join(f"{v.period_label}: {reading.measure.format(v.value)}" for v in recent)
     return readings
 

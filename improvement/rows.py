@@ -189,12 +189,10 @@ def scorecard_rows(readings) -> SafeString:
     (``measure_views.scorecard_readings``)."""
     no_values = esc(gettext("No values yet"))
 
-    from .lib.charts import trend_line_svg  # which builds its markup with esc() from here
-
     def trend(reading):
-        if len(reading.trend["points"]) > 1:
+        if reading.trend_svg:
             values = esc(gettext("Values: %(values)s") % {"values": reading.trend_text})
-            return f'{trend_line_svg(reading.trend)}<span class="govuk-visually-hidden">{values}</span>'
+            return f'{reading.trend_svg}<span class="govuk-visually-hidden">{values}</span>'
         return esc(reading.trend_text) if reading.trend_text else no_values
 
     def row(reading):
