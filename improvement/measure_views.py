@@ -84,6 +84,8 @@ def measure_list(request, plan_id):
 def measure_detail(request, measure_id):
     measure = access.get_measure_or_404(request.user, measure_id)
     plan = measure.plan
+    targets = list(measure.targets.all())
+    Measure.attach_trajectories([measure], targets)  # read once, for the page and its judgements
     reading = PeriodView.of_plan(plan).measure_readings([measure])[0]
     history = list(measure.values.select_related("recorded_by").order_by("-period", "-pk"))
     # Within a period the latest value counts; earlier ones are kept but marked superseded.
@@ -99,7 +101,7 @@ def measure_detail(request, measure_id):
         "plan": plan,
         "measure": measure,
         "reading": reading,
-        "targets": list(measure.targets.all()),
+        "targets": targets,
         "history": history,
         "comparator_names": Comparator.choices,
         "themes": list(measure.themes.order_by("position")),

@@ -1506,12 +1506,18 @@ class Measure(models.Model):
         return sorted((t.date, t.value) for t in self.targets.all())
 
     @staticmethod
-    def attach_trajectories(measures) -> None:
+    def attach_trajectories(measures, targets=None) -> None:
         """Read the dated targets of all ``measures`` in one query, as figures (a prefetch builds a
-        model per target, and ``target_for`` sorted them again for every period it was asked)."""
+        model per target, and ``target_for`` sorted them again for every period it was asked);
+        or take them from ``targets`` (their ``MeasureTarget`` models), where a page has read
+        them to show them."""
         by_measure = {measure.pk: [] for measure in measures}
-        targets = MeasureTarget.objects.filter(measure_id__in=list(by_measure)).order_by("measure_id", "date", "value")
-        for measure_id, day, value in targets.values_list("measure_id", "date", "value"):
+        if targets is None:
+            targets = (MeasureTarget.objects.filter(measure_id__in=list(by_measure))
+                       .order_by("measure_id", "date", "value").values_list("measure_id", "date", "value"))
+        else:
+            targets = sorted((target.measure_id, target.date, target.value) for target in targets)
+        for measure_id, day, value in targets:
             by_measure[measure_id].append((day, value))
         for measure in measures:
             measure._trajectory = by_measure[measure.pk]

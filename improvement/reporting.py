@@ -291,13 +291,13 @@ class PeriodView:
 
     def measure_readings(self, measures=None) -> list["MeasureReading"]:
         """Each measure of the plan (or of ``measures``: a queryset of them, or a list of measures
-        already read, with their owners) as it reads for the view's period, judged as of its date:
-        values recorded after that day are not yet known. Four queries whatever the number of
-        measures (three for a list)."""
+        already read, with their owners and ``Measure.attach_trajectories``) as it reads for the
+        view's period, judged as of its date: values recorded after that day are not yet known.
+        Four queries whatever the number of measures (two for a list)."""
         if not isinstance(measures, list):
             measures = measures if measures is not None else Measure.objects.filter(plan=self.plan)
             measures = list(measures.select_related("owner").order_by("position", "name", "pk"))
-        Measure.attach_trajectories(measures)
+            Measure.attach_trajectories(measures)
         ids = [m.pk for m in measures]
         series: dict[int, list] = {pk: [] for pk in ids}
         as_of = self._values_as_of()

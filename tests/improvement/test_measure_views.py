@@ -13,7 +13,7 @@ from tests.conftest import client_for, make_measure
 
 NOV = datetime.date(2012, 11, 1)
 DEC = datetime.date(2012, 12, 1)
-MEASURE_PAGE_QUERIES = 17  # the measure page, whatever the number of the plan's measures
+MEASURE_PAGE_QUERIES = 16  # the measure page, whatever the number of the plan's measures
 
 
 def record_url(measure):

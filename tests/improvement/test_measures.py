@@ -269,3 +269,8 @@ def test_trajectories_attached_to_many_measures_are_read_in_one_query_and_judge_
     assert got == expected
     assert got[first.pk][0] == [(datetime.date(2012, 12, 31), 60), (datetime.date(2013, 3, 31), 95)]  # date order
     assert got[second.pk] == ([], None)
+    from_models = list(Measure.objects.filter(pk=first.pk))
+    targets = list(MeasureTarget.objects.filter(measure=first))
+    with django_assert_num_queries(0):  # the targets a page has read already
+        Measure.attach_trajectories(from_models, targets)
+        assert from_models[0].trajectory() == got[first.pk][0]
